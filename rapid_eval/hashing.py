@@ -1,0 +1,34 @@
+"""Content hashes that key every record: same inputs -> same key -> nothing recomputed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+
+def canonical_json(obj: Any) -> str:
+    """Deterministic JSON: sorted keys, no whitespace, non-ASCII kept."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def content_hash(obj: Any, length: int = 24) -> str:
+    """sha256 of the canonical JSON of ``obj``, shortened (24 hex = 96 bits, ample for a run's records)."""
+    return hashlib.sha256(canonical_json(obj).encode("utf-8")).hexdigest()[:length]
+
+
+@lru_cache(maxsize=4096)
+def _file_hash(path: str, size: int, mtime_ns: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:24]
+
+
+def file_hash(path: str | Path) -> str:
+    """sha256 of a file's bytes (cached per path, size and mtime)."""
+    st = Path(path).stat()
+    return _file_hash(str(path), st.st_size, st.st_mtime_ns)

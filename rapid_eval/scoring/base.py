@@ -1,0 +1,126 @@
+"""The scorer seam: per-item verdicts (pure, picklable, bulk-callable) and per-benchmark metrics.
+
+Three layers, as in Inspect AI: ``score_one`` judges one item; ``score_all`` runs it in bulk (in killable worker
+processes, see ``pool.py``); ``metrics`` reduces verdicts to the benchmark's official numbers.
+A scorer never swallows errors into a silent 0: an item it cannot judge is ``unscored`` with a reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapid_eval.types import Sample
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The score of one item and what decided it."""
+
+    correct: bool | None
+    """True/False; None when the item could not be scored (bad gold, scorer error) - never counted as wrong."""
+    extracted: str | None = None
+    """The answer the rule (or judge) extracted from the output."""
+    decided_by: str = "rule"
+    """Which path decided: ``rule:<name>``, ``judge:<model>``, ``timeout``, ``unscored``."""
+    explanation: str = ""
+    flags: tuple[str, ...] = ()
+    """Noteworthy conditions: ``truncated``, ``no_answer``, ``timeout``, ``random_fallback`` ..."""
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def unscored(cls, reason: str, **details: Any) -> Verdict:
+        return cls(correct=None, decided_by="unscored", explanation=reason, details=details)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["flags"] = list(self.flags)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Verdict:
+        return cls(**{**d, "flags": tuple(d.get("flags") or ())})
+
+
+class Scorer:
+    """A benchmark's scoring rules. Subclasses override ``score_one`` and ``metrics``.
+
+    ``score_one`` must be a pure function of (sample, output): it runs in worker processes.
+    ``output`` is the model's final text (reasoning trace already removed); ``truncated`` says the output
+    was cut inside its trace, which scores 0 with the flag ``truncated``.
+    """
+
+    name: str = "generic"
+    headline: str = "accuracy"
+    sequential: bool = False
+    """True when the official rule depends on call order (MMMU's seeded random fallback): scored in order."""
+
+    def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
+        raise NotImplementedError
+
+    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+        """Return ``{"metric": name, "score": percent, "n": int, "breakdown": {...}}``."""
+        return accuracy_metrics(self.headline, samples, verdicts)
+
+
+def accuracy(verdicts: Sequence[Verdict]) -> float:
+    """Percent correct over scored items (unscored items are excluded and reported separately)."""
+    scored = [v for v in verdicts if v.correct is not None]
+    return 100.0 * sum(bool(v.correct) for v in scored) / len(scored) if scored else 0.0
+
+
+def accuracy_metrics(
+    metric: str,
+    samples: Sequence[Sample],
+    verdicts: Sequence[Verdict],
+    by: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Plain accuracy plus breakdowns by metadata keys (list-valued keys count the item under each value)."""
+    breakdown: dict[str, dict[str, float]] = {}
+    for key in by:
+        groups: dict[str, list[Verdict]] = {}
+        for s, v in zip(samples, verdicts, strict=True):
+            val = s.metadata.get(key, s.group.get(key))
+            for item in val if isinstance(val, list) else [val]:
+                if item is not None:
+                    groups.setdefault(str(item), []).append(v)
+        breakdown[key] = {g: round(accuracy(vs), 2) for g, vs in sorted(groups.items())}
+    return {
+        "metric": metric,
+        "score": round(accuracy(verdicts), 2),
+        "n": len(verdicts),
+        "correct": sum(v.correct is True for v in verdicts),
+        "unscored": sum(v.correct is None for v in verdicts),
+        "breakdown": breakdown,
+    }
+
+
+_SCORERS: dict[str, Callable[[], Scorer]] = {}
+
+
+def register_scorer(name: str) -> Callable[[type[Scorer]], type[Scorer]]:
+    """Class decorator: ``@register_scorer("mathvista")`` makes ``get_scorer("mathvista")`` build it."""
+
+    def deco(cls: type[Scorer]) -> type[Scorer]:
+        cls.name = name
+        _SCORERS[name] = cls
+        return cls
+
+    return deco
+
+
+def get_scorer(name: str) -> Scorer:
+    """The scorer registered for a benchmark (or ``generic``); unknown names list the known ones."""
+    import rapid_eval.scoring  # noqa: F401  - registers the built-in scorers
+
+    if name not in _SCORERS:
+        raise KeyError(f"no scorer named '{name}'; known: {', '.join(sorted(_SCORERS))}")
+    return _SCORERS[name]()
+
+
+def scorer_names() -> list[str]:
+    import rapid_eval.scoring  # noqa: F401
+
+    return sorted(_SCORERS)

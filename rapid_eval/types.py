@@ -1,0 +1,126 @@
+"""Typed values that flow through the pipeline: samples, chat requests, completions.
+
+Everything here is plain data (frozen dataclasses, JSON-serialisable through ``to_dict``) so that records,
+the trainer and the reporters share one vocabulary and nothing imports a heavy backend.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+AnswerType = Literal["choice", "multi_choice", "integer", "float", "text", "list"]
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One benchmark item, normalised from the benchmark's own field names."""
+
+    id: str
+    """Unique within its task (the benchmark's own id where it has one)."""
+    task: str
+    """Task name, e.g. ``mathvista`` (see ``tasks/*.yaml``)."""
+    question: str
+    """The question as the reference prompt builder formats it (options laid out, hints kept): RAPID's ``{q}``."""
+    answer: str | list[str]
+    """Gold answer as the benchmark gives it (letter, choice text, number, LaTeX, or a list of accepted answers)."""
+    answer_type: AnswerType = "text"
+    """How the answer is compared: a single letter, a set of letters, a number, free text, a list."""
+    options: tuple[str, ...] = ()
+    """Option texts in order; letters A, B, C ... are implied by position."""
+    precision: int | None = None
+    """Decimal places for float answers, where the benchmark gives them (MathVista)."""
+    unit: str | None = None
+    """Unit of the answer, where given."""
+    images: tuple[str, ...] = ()
+    """Absolute paths of the item's images, in prompt order."""
+    group: dict[str, str] = field(default_factory=dict)
+    """Keys that tie items together: WeMath ``ID``/``key``, DynaMath ``seed``/``variant``, MathVerse ``problem``/``version``."""
+    metadata: dict[str, Any] = field(default_factory=dict)
+    """Everything else the benchmark provides (subject, level, skills ...), for breakdowns."""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["options"] = list(self.options)
+        d["images"] = list(self.images)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Sample:
+        known = {f.name for f in dataclasses.fields(cls)}
+        kw = {k: v for k, v in d.items() if k in known}
+        kw["options"] = tuple(kw.get("options") or ())
+        kw["images"] = tuple(kw.get("images") or ())
+        return cls(**kw)
+
+    @property
+    def letters(self) -> list[str]:
+        """Option letters, ``["A", "B", ...]`` for as many options as the sample has."""
+        return [chr(ord("A") + i) for i in range(len(self.options))]
+
+
+@dataclass(frozen=True)
+class SamplingParams:
+    """Sampling settings for one request; ``temperature == 0`` means greedy."""
+
+    temperature: float = 0.0
+    top_p: float = 1.0
+    max_new_tokens: int = 4096
+    seed: int | None = 0
+    repetition_penalty: float = 1.0
+    enable_thinking: bool | None = None
+    """Passed to chat templates that know it (Qwen3); ``None`` leaves the template default."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+PERCEPTOR_DEFAULTS = SamplingParams(temperature=0.0, top_p=1.0, max_new_tokens=4096, seed=0)
+REASONER_DEFAULTS = SamplingParams(temperature=0.6, top_p=0.95, max_new_tokens=8192, seed=0)
+
+
+@dataclass(frozen=True)
+class Message:
+    """One chat message. ``images`` are file paths placed before the text, as RAPID's prompt builder does."""
+
+    role: Literal["system", "user", "assistant"]
+    text: str
+    images: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"role": self.role, "text": self.text, "images": list(self.images)}
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """A chat request for any engine: messages plus sampling settings."""
+
+    messages: tuple[Message, ...]
+    sampling: SamplingParams = SamplingParams()
+
+    @property
+    def images(self) -> list[str]:
+        return [p for m in self.messages for p in m.images]
+
+
+@dataclass
+class Completion:
+    """What an engine returns for one request."""
+
+    text: str = ""
+    """Final answer text, with any ``<think>`` trace removed."""
+    reasoning: str | None = None
+    """The reasoning trace (from ``<think>...</think>`` or the server's ``reasoning_content``)."""
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    finish_reason: str | None = None
+    """``stop``, ``length`` (ran out of tokens), or ``error``."""
+    truncated_thinking: bool = False
+    """A ``<think>`` was opened but never closed: the output was cut inside the trace and holds no answer."""
+    seconds: float | None = None
+    error: str | None = None
+    """Set when the request failed for good; the record keeps it and a rerun retries it."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)

@@ -1,0 +1,25 @@
+"""Shared test fixtures: paths to the repo, its bundled fixtures, and ../shared when it exists."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = REPO / "tasks" / "fixtures"
+SHARED = Path(os.environ.get("RAPID_EVAL_SHARED", REPO.parent / "shared"))
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared; the calling test is skipped cleanly when it does not exist."""
+    p = SHARED.joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"{p} not present (../shared is only beside the development checkout)")
+    return p
