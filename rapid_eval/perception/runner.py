@@ -1,0 +1,94 @@
+"""``rapid-eval perceive``: build every needed MLLM call once, run them in one batch, compose the variants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rapid_eval.cache import CallStats
+from rapid_eval.engines.base import Engine
+from rapid_eval.hashing import content_hash
+from rapid_eval.perception.variants import PARTS, VARIANTS, part_request
+from rapid_eval.prompts import PromptSet
+from rapid_eval.rundir import Run, sample_uid
+from rapid_eval.types import Sample, SamplingParams
+
+
+def perceive(
+    run: Run,
+    engine: Engine,
+    samples: list[Sample],
+    variants: list[str],
+    prompts: PromptSet,
+    sampling: SamplingParams,
+) -> tuple[int, CallStats]:
+    """Write one perception record per (sample, variant); return (records written or kept, call stats)."""
+    run.add_samples(samples)
+    # 1. every distinct (sample, part) call, in one batch
+    calls: dict[tuple[str, str], int] = {}
+    requests, labels = [], []
+    for s in samples:
+        for v in variants:
+            for name in VARIANTS[v]:
+                part = PARTS[name]
+                if part.needs_image and not s.images:
+                    continue
+                if (sample_uid(s), name) not in calls:
+                    calls[(sample_uid(s), name)] = len(requests)
+                    requests.append(part_request(s, part, prompts, sampling))
+                    labels.append(f"{sample_uid(s)} [{name}]")
+    results, stats = run.generations.run(engine, requests, stage="perceive", labels=labels)
+
+    # 2. compose the variants from their parts
+    perceptor = engine.identity()
+    n = 0
+    for s in samples:
+        for v in variants:
+            parts = {}
+            for name in VARIANTS[v]:
+                idx = calls.get((sample_uid(s), name))
+                parts[name] = results[idx] if idx is not None else None
+            rec = _compose(s, v, perceptor, parts)
+            if run.perception.get(rec["key"]) != rec:
+                run.perception.append(rec)
+            n += 1
+    return n, stats
+
+
+def _compose(sample: Sample, variant: str, perceptor: dict[str, Any], parts: dict[str, dict | None]) -> dict[str, Any]:
+    texts: dict[str, str | None] = {"caption": None, "solution": None, "answer": None}
+    errors, gen_keys = [], {}
+    prompt_tokens = completion_tokens = 0
+    seconds = 0.0
+    for name, rec in parts.items():
+        role = PARTS[name].role
+        if rec is None:  # skipped: a caption part for an item without an image
+            texts[role] = ""
+            gen_keys[name] = None
+            continue
+        gen_keys[name] = rec["key"]
+        if rec.get("error"):
+            errors.append(f"{name}: {rec['error']}")
+            continue
+        texts[role] = rec.get("text", "")
+        prompt_tokens += rec.get("prompt_tokens") or 0
+        completion_tokens += rec.get("completion_tokens") or 0
+        seconds += rec.get("seconds") or 0.0
+    key = content_hash({"sample": sample_uid(sample), "variant": variant, "perceptor": perceptor, "parts": gen_keys})
+    rec: dict[str, Any] = {
+        "key": key,
+        "task": sample.task,
+        "sample_id": sample.id,
+        "variant": variant,
+        "perceptor": perceptor,
+        "parts": gen_keys,
+        **texts,
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "seconds": round(seconds, 4),
+    }
+    if variant == "direct" and parts.get("direct"):
+        rec["truncated_thinking"] = bool(parts["direct"].get("truncated_thinking"))
+        rec["finish_reason"] = parts["direct"].get("finish_reason")
+    if errors:
+        rec["error"] = "; ".join(errors)
+    return rec

@@ -1,0 +1,127 @@
+"""A run directory: the samples it covers, every model call, the per-stage records, stats and scores.
+
+    RUN/samples.jsonl       the normalised samples (so ``reason`` and ``score`` need no data access)
+    RUN/generations.jsonl   every model call of every stage, keyed by request content (see cache.py)
+    RUN/perception.jsonl    one record per (sample, variant, perceptor)
+    RUN/reasoning.jsonl     one record per (sample, variant, perceptor, reasoner)
+    RUN/verdicts.jsonl      one verdict per answer (rewritten by each scoring pass; derived, never model output)
+    RUN/summary.json        accuracy per task x variant x perceptor x reasoner; RUN/scores.json: full metrics
+    RUN/stats.jsonl         one line per command invocation
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from rapid_eval.cache import CallStats, GenerationCache
+from rapid_eval.records import RecordStore, read_jsonl
+from rapid_eval.types import Sample
+
+
+def sample_uid(sample: Sample) -> str:
+    return f"{sample.task}/{sample.id}"
+
+
+class Run:
+    """Opens (or creates) a run directory and its record stores."""
+
+    def __init__(self, root: str | Path, create: bool = True):
+        self.root = Path(root)
+        if not self.root.exists():
+            if not create:
+                raise FileNotFoundError(f"{self.root}: no such run directory")
+            self.root.mkdir(parents=True)
+        self.generations = GenerationCache(self.root / "generations.jsonl")
+        self.perception = RecordStore(self.root / "perception.jsonl")
+        self.reasoning = RecordStore(self.root / "reasoning.jsonl")
+        self._samples = RecordStore(self.root / "samples.jsonl")
+
+    # -- samples -------------------------------------------------------------------------------------------------
+    def add_samples(self, samples: list[Sample]) -> None:
+        for s in samples:
+            d = s.to_dict()
+            uid = sample_uid(s)
+            old = self._samples.get(uid)
+            if old is None or {k: v for k, v in old.items() if k != "key"} != d:
+                self._samples.append({"key": uid, **d})
+
+    def samples(self) -> dict[str, Sample]:
+        return {r["key"]: Sample.from_dict(r) for r in self._samples}
+
+    # -- bookkeeping ---------------------------------------------------------------------------------------------
+    def log_stats(self, command: str, records: int, stats: CallStats, started: float, **extra: Any) -> dict[str, Any]:
+        """Append one line to ``stats.jsonl`` for this invocation (never any secret: options are filtered)."""
+        line = {
+            "command": command,
+            "argv": _safe_argv(),
+            "records": records,
+            "generated": stats.generated,
+            "reused": stats.reused,
+            "failed": stats.failed,
+            "prompt_tokens": stats.prompt_tokens,
+            "completion_tokens": stats.completion_tokens,
+            "seconds": round(time.time() - started, 3),
+            "generation_seconds": round(stats.seconds, 3),
+            "finished": time.time(),
+            **extra,
+        }
+        with open(self.root / "stats.jsonl", "a", encoding="utf-8") as f:
+            f.write(json.dumps(line, ensure_ascii=False) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+        return line
+
+    def write_json(self, name: str, obj: Any) -> Path:
+        """Write a derived JSON file atomically (tmp + rename)."""
+        path = self.root / name
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+        os.replace(tmp, path)
+        return path
+
+    def write_jsonl(self, name: str, rows: list[dict[str, Any]]) -> Path:
+        path = self.root / name
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            for r in rows:
+                f.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+        os.replace(tmp, path)
+        return path
+
+    def stats(self) -> list[dict[str, Any]]:
+        return read_jsonl(self.root / "stats.jsonl")
+
+    def table(self, name: str = "verdicts"):  # -> pandas.DataFrame
+        """A record file of the run as a pandas DataFrame (no re-scoring): verdicts, reasoning, perception ..."""
+        import pandas as pd
+
+        return pd.DataFrame(read_jsonl(self.root / f"{name}.jsonl"))
+
+
+_SECRET_FLAGS = ("key", "token", "secret", "password")
+
+
+def _safe_argv() -> list[str]:
+    """The command line with the value of any secret-looking option masked."""
+    out: list[str] = []
+    mask_next = False
+    for a in sys.argv[1:]:
+        if mask_next:
+            out.append("***")
+            mask_next = False
+            continue
+        low = a.lower()
+        if a.startswith("-") and any(s in low for s in _SECRET_FLAGS) and "env" not in low:
+            if "=" in a:
+                out.append(a.split("=", 1)[0] + "=***")
+            else:
+                out.append(a)
+                mask_next = True
+            continue
+        out.append(a)
+    return out

@@ -1,0 +1,89 @@
+"""Small answer-extraction steps shared by the MathVerse, WeMath, DynaMath, LogicVista and RealWorldQA scorers.
+
+Each function is one pure step (find the last boxed content, read a letter set, clean LaTeX wrappers), so a
+scorer's pipeline reads as a list of named steps and its ``decided_by`` names the step that fired.
+
+Note for de-duplication: ``rapid_eval.scoring.extract`` (written in parallel) covers the boxed/think steps for
+the other scorers; these private versions can be folded into it once both exist.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_TEXT_WRAPPERS = re.compile(r"\\(?:text|textbf|mathrm|mathbf|operatorname|mbox)\s*\{([^{}]*)\}")
+_DROP = (("\\left", ""), ("\\right", ""), ("\\,", " "), ("\\;", " "), ("\\!", ""), ("\\ ", " "), ("$", ""))
+_LETTER_TOKEN = re.compile(r"^\(?\[?\s*([A-Za-z])\s*\]?\)?[.:]?$")
+_SPLIT = re.compile(r"\s*(?:,|;|/|&|\band\b|\bor\b|\s)\s*", re.IGNORECASE)
+_LEADING = re.compile(r"^\s*(?:option\s+|choice\s+)?[\(\[]?\s*([A-Z])\s*[\)\]]?(?:[.:)\]]|\s|$)")
+_PHRASE = re.compile(
+    r"(?:final\s+answer|correct\s+answers?|correct\s+options?|correct\s+choices?|answers?|options?|choices?)"
+    r"\s*(?:is|are|would\s+be|should\s+be|will\s+be)?\s*[:：]?\s*(?:option\s+|choice\s+)?"
+    r"((?:\\boxed\{)?\(?[A-Z]\)?(?:\s*(?:,|and|&|/)\s*\(?[A-Z]\)?)*)(?![A-Za-z])",
+    re.IGNORECASE,
+)
+
+
+def last_boxed(text: str) -> str | None:
+    """Content of the last ``\\boxed{...}`` (or ``\\fbox{...}``) with balanced braces; None when there is none."""
+    starts = [m.end() for m in _BOXED.finditer(text or "")]
+    for start in reversed(starts):
+        depth, i = 1, start
+        while i < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        if depth == 0:
+            return text[start : i - 1].strip()
+    return None
+
+
+def unwrap_latex(s: str) -> str:
+    """Drop ``$``, ``\\text{}``-style wrappers, ``\\left``/``\\right`` and thin spaces; keep the content."""
+    prev = None
+    while prev != s:
+        prev, s = s, _TEXT_WRAPPERS.sub(r"\1", s)
+    for tok, rep in _DROP:
+        s = s.replace(tok, rep)
+    return s.strip()
+
+
+def letter_set(s: str, allowed: str, lower_ok: bool = False) -> frozenset[str] | None:
+    """Read ``s`` as a list of option letters ("B", "(B)", "B, D", "B and D", "C\\nD", "BD"); None if it is not one."""
+    s = unwrap_latex(s).strip().rstrip(".")
+    if not s:
+        return None
+    tokens = [t for t in _SPLIT.split(s) if t]
+    out = []
+    for tok in tokens:
+        m = _LETTER_TOKEN.match(tok)
+        if not m or not (lower_ok or m.group(1).isupper()):
+            return None
+        out.append(m.group(1).upper())
+    if out and all(c in allowed for c in out):
+        return frozenset(out)
+    compact = s.replace(" ", "")
+    if 1 < len(compact) <= len(allowed) and compact.isupper() and all(c in allowed for c in compact):
+        return frozenset(compact)
+    return None
+
+
+def leading_letter(s: str, allowed: str) -> str | None:
+    """The option letter an answer starts with: "B", "(B) 8/11", "B. 0.2", "B: 12 cm", "Option B"."""
+    m = _LEADING.match(unwrap_latex(s))
+    return m.group(1) if m and m.group(1) in allowed else None
+
+
+def phrase_letters(text: str, allowed: str) -> frozenset[str] | None:
+    """Letters after the last "answer is" / "correct option:" style phrase (upper-case letters only)."""
+    found = None
+    for m in _PHRASE.finditer(text or ""):
+        letters = re.findall(r"[A-Z]", m.group(1).replace("\\boxed{", ""))
+        if letters and all(c in allowed for c in letters):
+            found = frozenset(letters)
+    return found
+
+
+def norm_text(s: str) -> str:
+    """Lower-case, LaTeX wrappers dropped, whitespace removed, trailing period dropped (for string comparisons)."""
+    return re.sub(r"\s+", "", unwrap_latex(s).lower()).rstrip(".")

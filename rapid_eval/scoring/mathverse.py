@@ -1,0 +1,160 @@
+"""MathVerse: a judge-free rule path plus the official "quick match", and the official per-version metrics.
+
+Officially MathVerse is scored by two GPT stages (extract, then judge "Judgement: 0/1"); see ``judge.py``. The rule
+path here is a separate, non-official score (scoring-rules.md §2):
+
+- multi-choice: the set of option letters read from the output (``rule:boxed`` → ``rule:phrase`` → ``rule:bare``)
+  must equal the gold set ("C\\nD" → {C, D});
+- free-form: the answer is the last ``\\boxed{}`` (``rule:boxed``), else the text after the last "answer is" /
+  "answer:" (``rule:phrase``), else the last number of the output (``rule:last_number``, non-reasoner outputs);
+  gold and answer lose a worded prefix ("Volume $=…$", "Center $=(…)$") and plain-text units ("2191.7 metres"),
+  then math-verify decides (``…+mv``), or normalised string equality when math-verify cannot parse (``…+string``).
+
+``details["quick_match"]`` records the official judge-free path: the extraction equals the gold string exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from rapid_eval.scoring._answers import last_boxed, leading_letter, letter_set, norm_text, phrase_letters, unwrap_latex
+from rapid_eval.scoring._meta import grouped_accuracy, meta, overall
+from rapid_eval.scoring._mv import mv_equal
+from rapid_eval.scoring.base import Scorer, Verdict, register_scorer
+from rapid_eval.types import Sample
+
+VISION_VERSIONS = ("Text Dominant", "Text Lite", "Vision Intensive", "Vision Dominant", "Vision Only")
+TEXT_ONLY = "Text Only"
+_ALL_LETTERS = "ABCDEFGH"
+_WORD_PREFIX = re.compile(r"^\s*[A-Za-z][A-Za-z ]+?\s*=\s*(.+)$", re.S)
+_NUMBER_UNIT = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?)\s*(?:°|\^\\circ|[A-Za-z]+(?:\^?\{?\d\}?)?\s*)+\.?\s*$")
+_ANSWER_PHRASE = re.compile(r"(?:final\s+answer|answer)\s*(?:is|:)\s*[:]?\s*(.+)", re.IGNORECASE)
+_NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
+
+
+def is_multi_choice(sample: Sample) -> bool:
+    qtype = str(meta(sample, "question_type", default="")).lower()
+    return qtype.startswith("multi") or sample.answer_type in ("choice", "multi_choice")
+
+
+def gold_letters(answer: str) -> frozenset[str]:
+    """"C\\nD" / "B, D" / "A" → the set of gold letters."""
+    return frozenset(re.findall(r"[A-Z]", str(answer).upper()))
+
+
+def clean_value(s: str) -> str:
+    """Drop ``$``, a worded prefix ("Volume $=…$" → "…") and plain-text units after a number ("2191.7 metres")."""
+    s = unwrap_latex(s).strip().rstrip(".")
+    m = _WORD_PREFIX.match(s)
+    if m and len(s.split("=", 1)[0].strip()) > 1:
+        s = m.group(1).strip()
+    m = _NUMBER_UNIT.match(s)
+    return m.group(1).replace(",", "") if m else s
+
+
+def extract_free_form(text: str) -> tuple[str | None, str]:
+    """(answer text, step that found it) for a free-form output."""
+    boxed = last_boxed(text)
+    if boxed is not None:
+        return boxed, "boxed"
+    hits = _ANSWER_PHRASE.findall(text or "")
+    if hits:
+        return hits[-1].strip().split("\n")[0].rstrip(". "), "phrase"
+    nums = _NUMBER.findall(text or "")
+    if nums:
+        return nums[-1].replace(",", ""), "last_number"
+    return None, "none"
+
+
+def extract_letters(text: str, allowed: str = _ALL_LETTERS) -> tuple[frozenset[str] | None, str]:
+    """(letter set, step that found it) for a multi-choice output."""
+    boxed = last_boxed(text)
+    if boxed is not None:
+        got = letter_set(boxed, allowed, lower_ok=True)
+        lead = leading_letter(boxed, allowed)
+        if got or lead:
+            return got or frozenset(lead or ""), "boxed"
+    got = phrase_letters(text, allowed)
+    if got:
+        return got, "phrase"
+    got = letter_set(text or "", allowed, lower_ok=True) if len(text or "") < 40 else None
+    return (got, "bare") if got else (None, "none")
+
+
+def compare_free_form(gold: str, pred: str) -> tuple[bool, str]:
+    """(correct, how): math-verify on the cleaned values, else normalised string equality."""
+    g, p = clean_value(gold), clean_value(pred)
+    if norm_text(g) == norm_text(p):
+        return True, "string"
+    res = mv_equal(g, p)
+    if res is None:
+        return False, "string"
+    return res, "mv"
+
+
+@register_scorer("mathverse")
+class MathVerseScorer(Scorer):
+    headline = "accuracy (Vision Only)"
+
+    def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
+        gold = str(sample.answer)
+        if truncated:
+            return Verdict(False, None, "rule:truncated", flags=("truncated",), details={"quick_match": False})
+        if not gold.strip():
+            return Verdict.unscored("empty gold answer")
+        if is_multi_choice(sample):
+            got, step = extract_letters(output or "")
+            extracted = "".join(sorted(got)) if got else None
+            quick = extracted is not None and extracted == gold.replace("\n", "")
+            correct = got is not None and got == gold_letters(gold)
+            return Verdict(correct, extracted, f"rule:{step}", flags=() if got else ("no_answer",),
+                           details={"quick_match": bool(quick)})
+        pred, step = extract_free_form(output or "")
+        if pred is None:
+            return Verdict(False, None, "rule:none", flags=("no_answer",), details={"quick_match": False})
+        correct, how = compare_free_form(gold, pred)
+        return Verdict(correct, pred, f"rule:{step}+{how}", details={"quick_match": pred.strip() == gold.strip()})
+
+    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+        return mathverse_metrics(samples, verdicts)
+
+
+def _version(s: Sample) -> str:
+    return str(meta(s, "version", "problem_version", default="?"))
+
+
+def mathverse_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+    """Accuracy per version, "All" over the five vision versions, per subject/subfield, and quick-match scores."""
+    by_version = grouped_accuracy(samples, verdicts, lambda s: [_version(s)])
+    present = set(by_version)
+    vision_rows = [(s, v) for s, v in zip(samples, verdicts, strict=True) if _version(s) in VISION_VERSIONS]
+    missing = [v for v in VISION_VERSIONS if v not in present]
+    all_score = overall([v for _, v in vision_rows]) if not missing else None
+    quick = [Verdict(bool(v.details.get("quick_match")) if v.correct is not None else None) for v in verdicts]
+    breakdown: dict[str, Any] = {
+        "version": by_version,
+        "All": all_score,
+        "All_missing_versions": missing,
+        "subject": grouped_accuracy(samples, verdicts, lambda s: [str(meta(s, "subject", default="?"))]),
+        "subfield": grouped_accuracy(samples, verdicts, lambda s: [str(meta(s, "subfield", default="?"))]),
+        "quick_match": {"overall": overall(quick), "version": grouped_accuracy(samples, quick, lambda s: [_version(s)])},
+        "decided_by": _count(v.decided_by for v in verdicts),
+    }
+    if present & set(VISION_VERSIONS) == {"Vision Only"}:
+        metric, head = "accuracy (Vision Only)", by_version["Vision Only"]
+    elif all_score is not None:
+        metric, head = "All (five vision versions)", all_score
+    else:
+        names = ", ".join(sorted(present))
+        metric, head = f"accuracy over the versions present ({names}); All needs {', '.join(missing)}", overall(verdicts)
+    return {"metric": metric, "score": head["score"], "n": head["n"], "correct": head["correct"],
+            "unscored": sum(v.correct is None for v in verdicts), "breakdown": breakdown}
+
+
+def _count(items: Any) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for it in items:
+        out[it] = out.get(it, 0) + 1
+    return dict(sorted(out.items()))
