@@ -65,10 +65,19 @@ def tasks(data_dir: Annotated[Path | None, typer.Option(help="Count local rows u
 
     rows = describe_tasks(data_dir=str(data_dir) if data_dir else None)
     table = Table(title="rapid-eval tasks")
-    for col in rows[0].keys() if rows else []:
-        table.add_column(str(col))
+    cols = ["name", "source", "size", "headline", "options", "license"] + (["local rows"] if data_dir else [])
+    for col in cols:
+        table.add_column(col, justify="right" if col in ("size", "local rows") else "left", overflow="fold")
     for r in rows:
-        table.add_row(*[str(v) for v in r.values()])
+        splits = r.get("splits") or []
+        split = splits[0] if len(splits) == 1 else (f"{splits[0]}..{splits[-1]}" if splits else "")
+        source = f"{r.get('hub_id')} [{split}]" + (f" ({len(r['configs'])} configs)" if r.get("configs") else "")
+        opts = ", ".join(f"{k}={v}" for k, v in (r.get("options") or {}).items())
+        cells = [r["name"], source, f"{r.get('expected_size') or ''}", str(r.get("headline_metric", "")), opts,
+                 str(r.get("license", "")).split(" (")[0]]
+        if data_dir:
+            cells.append(str(r.get("local_rows", "")))
+        table.add_row(*cells)
     console.print(table)
 
 

@@ -1,0 +1,77 @@
+"""Benchmark tasks: load RAPID's seven benchmarks (and RealWorldQA) as :class:`~rapid_eval.types.Sample` lists.
+
+``tasks/<name>.yaml`` declares each benchmark (hub id, configs, splits, options, headline metric, license);
+``rapid_eval/tasks/<name>.py`` maps its rows, under both the Hugging Face and the GitHub field names.
+Importing this package imports neither torch, transformers nor ``datasets`` (the latter loads only when a
+hub, ``save_to_disk`` or parquet source is used).
+
+    >>> from rapid_eval.tasks import load_task
+    >>> res = load_task("wemath", data_dir="tasks/fixtures")
+    >>> res.samples[0].group
+    {'ID': '2steps_48', 'key': '2steps_1'}
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rapid_eval.paths import fixtures_dir
+from rapid_eval.tasks._loader import LoadResult, adapter_for, load, resolve_options
+from rapid_eval.tasks._spec import TaskError, TaskSpec, load_spec, task_names
+from rapid_eval.tasks.sources import local_source
+
+__all__ = ["LoadResult", "TaskError", "TaskSpec", "describe_tasks", "fixtures_dir", "load_task", "task_names"]
+
+
+def load_task(
+    name: str,
+    *,
+    data_dir: str | Path | None = None,
+    limit: int | None = None,
+    options: dict[str, Any] | None = None,
+) -> LoadResult:
+    """Load task ``name`` as Samples.
+
+    - ``data_dir``: a folder holding ``<name>/samples.jsonl`` (dev format), ``save_to_disk`` output or parquet
+      files (see :mod:`rapid_eval.tasks.sources`); ``None`` reads the Hugging Face hub.
+    - ``limit``: the first N samples; tasks with groups keep whole groups (see :mod:`rapid_eval.tasks._loader`).
+    - ``options``: task options declared in the YAML (e.g. MathVerse ``version``, MathVision ``split``).
+
+    Rows that cannot be used are skipped and reported in ``LoadResult.errors``; a task that cannot be loaded at
+    all (unknown name or option, unreachable hub, empty folder) raises :class:`TaskError` with one line.
+    """
+    return load(name, data_dir=data_dir, limit=limit, options=options)
+
+
+def describe_tasks(data_dir: str | Path | None = None) -> list[dict[str, Any]]:
+    """One dict per task for a ``rapid-eval tasks`` listing.
+
+    Keys: name, description, hub_id, configs, splits, expected_size, split_sizes, options (defaults),
+    headline_metric, license; with ``data_dir`` also local_source and local_rows (raw rows in the local
+    source, before option filters; None when there is no local data for the task).
+    """
+    out = []
+    for name in task_names():
+        spec = load_spec(name)
+        adapter = adapter_for(spec)
+        entry: dict[str, Any] = {
+            "name": spec.name,
+            "description": spec.description,
+            "hub_id": spec.hub_id,
+            "configs": [c for c in spec.configs if c],
+            "splits": list(spec.splits),
+            "expected_size": spec.expected_size,
+            "split_sizes": dict(spec.split_sizes),
+            "options": dict(spec.options),
+            "headline_metric": spec.headline_metric,
+            "license": spec.license,
+        }
+        if data_dir is not None:
+            try:
+                src = local_source(spec, adapter.parts(spec, resolve_options(spec, adapter, None)), data_dir)
+                entry["local_source"], entry["local_rows"] = src.description, src.count()
+            except TaskError:
+                entry["local_source"], entry["local_rows"] = None, None
+        out.append(entry)
+    return out
