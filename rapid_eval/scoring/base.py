@@ -97,7 +97,7 @@ def accuracy_metrics(
     }
 
 
-_SCORERS: dict[str, Callable[[], Scorer]] = {}
+_SCORERS: dict[str, Callable[..., Scorer]] = {}
 
 
 def register_scorer(name: str) -> Callable[[type[Scorer]], type[Scorer]]:
@@ -111,13 +111,13 @@ def register_scorer(name: str) -> Callable[[type[Scorer]], type[Scorer]]:
     return deco
 
 
-def get_scorer(name: str) -> Scorer:
-    """The scorer registered for a benchmark (or ``generic``); unknown names list the known ones."""
+def get_scorer(name: str, **options: Any) -> Scorer:
+    """The scorer registered for a benchmark (or ``generic``); options go to its constructor."""
     import rapid_eval.scoring  # noqa: F401  - registers the built-in scorers
 
     if name not in _SCORERS:
         raise KeyError(f"no scorer named '{name}'; known: {', '.join(sorted(_SCORERS))}")
-    return _SCORERS[name]()
+    return _SCORERS[name](**options)
 
 
 def scorer_names() -> list[str]:

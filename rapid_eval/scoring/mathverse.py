@@ -3,12 +3,14 @@
 Officially MathVerse is scored by two GPT stages (extract, then judge "Judgement: 0/1"); see ``judge.py``. The rule
 path here is a separate, non-official score (scoring-rules.md §2):
 
-- multi-choice: the set of option letters read from the output (``rule:boxed`` → ``rule:phrase`` → ``rule:bare``)
-  must equal the gold set ("C\\nD" → {C, D});
+- multi-choice: the set of option letters read from the output (``rule:boxed``: letters, or an option's exact
+  text when the question shows its options → ``rule:phrase`` → ``rule:bare``) must equal the gold set
+  ("C\\nD" → {C, D});
 - free-form: the answer is the last ``\\boxed{}`` (``rule:boxed``), else the text after the last "answer is" /
   "answer:" (``rule:phrase``), else the last number of the output (``rule:last_number``, non-reasoner outputs);
   gold and answer lose a worded prefix ("Volume $=…$", "Center $=(…)$") and plain-text units ("2191.7 metres"),
-  then math-verify decides (``…+mv``), or normalised string equality when math-verify cannot parse (``…+string``).
+  then normalised string equality (``…+string``), math-verify (``…+mv``), or, for a decimal gold with k places,
+  the prediction's value rounded to k places (``…+rounded``: "8\\pi" for "25.13").
 
 ``details["quick_match"]`` records the official judge-free path: the extraction equals the gold string exactly.
 """
@@ -19,9 +21,17 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rapid_eval.scoring._answers import last_boxed, leading_letter, letter_set, norm_text, phrase_letters, unwrap_latex
+from rapid_eval.scoring._answers import (
+    last_boxed,
+    leading_letter,
+    letter_set,
+    norm_text,
+    option_letter,
+    phrase_letters,
+    unwrap_latex,
+)
 from rapid_eval.scoring._meta import grouped_accuracy, meta, overall
-from rapid_eval.scoring._mv import mv_equal
+from rapid_eval.scoring._mv import mv_equal, mv_number
 from rapid_eval.scoring.base import Scorer, Verdict, register_scorer
 from rapid_eval.types import Sample
 
@@ -68,12 +78,13 @@ def extract_free_form(text: str) -> tuple[str | None, str]:
     return None, "none"
 
 
-def extract_letters(text: str, allowed: str = _ALL_LETTERS) -> tuple[frozenset[str] | None, str]:
+def extract_letters(text: str, allowed: str = _ALL_LETTERS,
+                    options: tuple[str, ...] = ()) -> tuple[frozenset[str] | None, str]:
     """(letter set, step that found it) for a multi-choice output."""
     boxed = last_boxed(text)
     if boxed is not None:
         got = letter_set(boxed, allowed, lower_ok=True)
-        lead = leading_letter(boxed, allowed)
+        lead = leading_letter(boxed, allowed) or option_letter(boxed, options)
         if got or lead:
             return got or frozenset(lead or ""), "boxed"
     got = phrase_letters(text, allowed)
@@ -89,9 +100,18 @@ def compare_free_form(gold: str, pred: str) -> tuple[bool, str]:
     if norm_text(g) == norm_text(p):
         return True, "string"
     res = mv_equal(g, p)
+    if not res and _rounds_to(g, p):
+        return True, "rounded"
     if res is None:
         return False, "string"
     return res, "mv"
+
+
+def _rounds_to(gold: str, pred: str) -> bool:
+    """A decimal gold with k places ("25.13") matches a prediction that rounds to it ("8\\pi", "25.1327")."""
+    m = re.fullmatch(r"[-+]?\d+\.(\d+)", gold.strip())
+    value = mv_number(pred)
+    return bool(m) and value is not None and round(value, len(m.group(1))) == float(gold)
 
 
 @register_scorer("mathverse")
@@ -105,7 +125,7 @@ class MathVerseScorer(Scorer):
         if not gold.strip():
             return Verdict.unscored("empty gold answer")
         if is_multi_choice(sample):
-            got, step = extract_letters(output or "")
+            got, step = extract_letters(output or "", options=sample.options)
             extracted = "".join(sorted(got)) if got else None
             quick = extracted is not None and extracted == gold.replace("\n", "")
             correct = got is not None and got == gold_letters(gold)

@@ -12,7 +12,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-FIXTURES = Path(__file__).resolve().parents[2] / "tasks" / "fixtures"
+from testlib import FIXTURES
 
 TASKS = "dynamath,mathverse,wemath"
 

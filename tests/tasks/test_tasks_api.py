@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from tasks_testlib import FIXTURES, REPO
+from testlib import FIXTURES, REPO
 
 from rapid_eval.tasks import TaskError, describe_tasks, fixtures_dir, load_task, task_names
 from rapid_eval.tasks._adapter import RowContext

@@ -6,7 +6,7 @@ import json
 import shutil
 
 import pytest
-from tasks_testlib import FIXTURES
+from testlib import FIXTURES
 
 from rapid_eval.tasks import load_task
 

@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from tasks_testlib import shared_path
+from testlib import shared_path
 
 from rapid_eval.tasks import load_task
 

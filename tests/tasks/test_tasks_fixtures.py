@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from tasks_testlib import FIXTURES
+from testlib import FIXTURES
 
 from rapid_eval.tasks import load_task, task_names
 from rapid_eval.types import Sample

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image as PILImage
-from tasks_testlib import FIXTURES, REPO
+from testlib import FIXTURES, REPO
 
 from rapid_eval.tasks import TaskError, describe_tasks, load_task
 

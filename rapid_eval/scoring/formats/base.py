@@ -33,6 +33,8 @@ class Predictions:
     format: str = ""
     claimed: dict[str, Any] = field(default_factory=dict)
     """Scores the file's authors claim, where the file carries them."""
+    truncated: list[bool] | None = None
+    """Per item: the output was cut inside its reasoning trace (scores 0, flagged)."""
 
 
 Reader = Callable[[Path, str, "str | None"], Predictions]

@@ -1,0 +1,166 @@
+"""HTTP transports for the OpenAI backend, behind one small interface.
+
+- ``FastHTTP``: a minimal HTTP/1.1 keep-alive client on asyncio streams for plain ``http://`` servers (vLLM,
+  SGLang, ``transformers serve`` on a cluster or loopback). Each worker owns one connection and sends each
+  request in a single write, so the per-request cost is a few microseconds; httpx's connection pool costs
+  O(pool size) per request and caps a 64-way loopback run at a fraction of the server's rate.
+- ``PooledHTTP``: ``httpx2`` (or ``httpx``) for ``https://`` and proxied URLs, where TLS, proxies and
+  compression matter more than microseconds.
+
+Both raise only ``TimeoutError`` or ``ConnectionError`` for transport failures and return a ``Response``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
+
+
+@dataclass
+class Response:
+    """A complete HTTP response; header names are lower case."""
+
+    status: int
+    headers: dict[str, str]
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
+class Slot:
+    """Per-worker state: FastHTTP keeps the worker's open connection here."""
+
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+def wants_fast_path(base_url: str) -> bool:
+    """Plain http and no proxy configured for the host."""
+    parts = urlsplit(base_url)
+    if parts.scheme != "http":
+        return False
+    return not getproxies().get("http") or bool(proxy_bypass(parts.hostname or ""))
+
+
+class FastHTTP:
+    """Keep-alive HTTP/1.1 over asyncio streams (Content-Length or chunked bodies)."""
+
+    def __init__(self, base_url: str, headers: dict[str, str], timeout: float, connect_timeout: float):
+        parts = urlsplit(base_url)
+        self.host, self.port = parts.hostname or "localhost", parts.port or 80
+        self.prefix = parts.path.rstrip("/")
+        name = f"[{self.host}]" if ":" in self.host else self.host
+        host_header = name if self.port == 80 else f"{name}:{self.port}"
+        self._head = "".join(f"{k}: {v}\r\n" for k, v in {"Host": host_header, **headers}.items())
+        self.timeout, self.connect_timeout = timeout, connect_timeout
+
+    async def request(self, slot: Slot, method: str, path: str, body: bytes = b"",
+                      timeout: float | None = None) -> Response:
+        """Send one request on the slot's connection (reconnecting once if a kept-alive one went stale)."""
+        timeout = timeout or self.timeout
+        data = (f"{method} {self.prefix}{path} HTTP/1.1\r\n{self._head}Content-Length: {len(body)}\r\n\r\n"
+                .encode("latin-1") + body)
+        reused = slot.writer is not None
+        try:
+            async with asyncio.timeout(timeout):
+                try:
+                    return await self._exchange(slot, data)
+                except (_StaleConnection, ConnectionResetError, BrokenPipeError):
+                    slot.close()
+                    if not reused:
+                        raise ConnectionError("server closed the connection without a response") from None
+                    return await self._exchange(slot, data)
+        except TimeoutError:
+            slot.close()
+            raise TimeoutError(f"no response within {timeout:g}s") from None
+        except (OSError, asyncio.IncompleteReadError, ValueError) as e:
+            slot.close()
+            raise ConnectionError(f"{type(e).__name__}: {e}") from None
+
+    async def _exchange(self, slot: Slot, data: bytes) -> Response:
+        if slot.writer is None:
+            async with asyncio.timeout(self.connect_timeout):
+                slot.reader, slot.writer = await asyncio.open_connection(self.host, self.port)
+        assert slot.reader is not None and slot.writer is not None
+        slot.writer.write(data)
+        await slot.writer.drain()
+        line = await slot.reader.readline()
+        if not line:
+            slot.close()
+            raise _StaleConnection
+        status = int(line.split(b" ", 2)[1])
+        headers: dict[str, str] = {}
+        while (h := await slot.reader.readline()) not in (b"\r\n", b"\n", b""):
+            k, _, v = h.decode("latin-1").partition(":")
+            headers[k.strip().lower()] = v.strip()
+        content = await self._body(slot.reader, headers)
+        if headers.get("connection", "").lower() == "close" or "content-length" not in headers and \
+                "chunked" not in headers.get("transfer-encoding", ""):
+            slot.close()
+        return Response(status, headers, content)
+
+    @staticmethod
+    async def _body(reader: asyncio.StreamReader, headers: dict[str, str]) -> bytes:
+        if "chunked" in headers.get("transfer-encoding", "").lower():
+            chunks = []
+            while (size := int((await reader.readline()).split(b";")[0].strip() or b"0", 16)) > 0:
+                chunks.append(await reader.readexactly(size))
+                await reader.readexactly(2)
+            while (await reader.readline()) not in (b"\r\n", b"\n", b""):
+                pass  # trailers
+            return b"".join(chunks)
+        if "content-length" in headers:
+            return await reader.readexactly(int(headers["content-length"]))
+        return await reader.read()
+
+    async def aclose(self) -> None:
+        """Nothing pooled here: workers close their own slots."""
+
+
+class _StaleConnection(ConnectionError):
+    """A kept-alive connection that the server had already closed."""
+
+
+class PooledHTTP:
+    """httpx2 (the openai SDK's client) or httpx with one pool of ``concurrency`` connections."""
+
+    def __init__(self, base_url: str, headers: dict[str, str], timeout: float, connect_timeout: float,
+                 concurrency: int):
+        try:
+            import httpx2 as httpx
+        except ImportError:  # older installs: the classic httpx
+            import httpx
+        self._httpx = httpx
+        self.base = base_url.rstrip("/")
+        self.client = httpx.AsyncClient(
+            headers=headers, timeout=httpx.Timeout(timeout, connect=connect_timeout),
+            limits=httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency))
+
+    async def request(self, slot: Slot, method: str, path: str, body: bytes = b"",
+                      timeout: float | None = None) -> Response:
+        httpx = self._httpx
+        kw: dict[str, Any] = {"timeout": timeout} if timeout else {}
+        try:
+            r = await self.client.request(method, self.base + path, content=body or None, **kw)
+        except httpx.TimeoutException:
+            raise TimeoutError("no response in time") from None
+        except httpx.TransportError as e:
+            raise ConnectionError(f"{type(e).__name__}: {e}") from None
+        return Response(r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.content)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
