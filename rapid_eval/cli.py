@@ -101,7 +101,8 @@ def perceive(
     engine_arg: EngineArgs = None,
 ) -> None:
     """Run the perceptor MLLM: write O_p variants (captions, solutions) as JSONL records under RUN."""
-    from rapid_eval.perception import parse_variants, perceive as run_perceive
+    from rapid_eval.perception import parse_variants
+    from rapid_eval.perception import perceive as run_perceive
     from rapid_eval.prompts import PromptSet
     from rapid_eval.rundir import Run
     from rapid_eval.types import PERCEPTOR_DEFAULTS
@@ -161,19 +162,34 @@ def score(
     run_dir: Annotated[Path, typer.Option("--run", help="Run directory")],
     scorer: Annotated[str, typer.Option(help="official | generic")] = "official",
     workers: Annotated[int, typer.Option(help="Scoring worker processes")] = 1,
+    judge: Annotated[str | None, typer.Option(help="Optional LLM judge model (MathVista, MathVerse, LogicVista): "
+                                              "rule first, judge where the rule finds no answer")] = None,
+    judge_base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint of the judge")] = None,
+    judge_mode: Annotated[str, typer.Option(help="fallback (rule first) | always")] = "fallback",
+    judge_arg: Annotated[list[str] | None, typer.Option("--judge-arg", help="Judge engine option K=V")] = None,
 ) -> None:
-    """Recompute every metric of a run from its records (no model calls): RUN/scores.json + verdicts."""
+    """Recompute every metric of a run from its records (model calls only for an optional judge, cached)."""
     from rapid_eval.rundir import Run
 
-    _score_and_show(Run(run_dir, create=False), scorer, workers)
+    _score_and_show(Run(run_dir, create=False), scorer, workers, judge, judge_base_url, judge_mode, judge_arg)
 
 
-def _score_and_show(run, mode: str, workers: int) -> None:
+def _score_and_show(run, mode: str, workers: int, judge: str | None = None, judge_base_url: str | None = None,
+                    judge_mode: str = "fallback", judge_args: list[str] | None = None) -> None:
     from rich.table import Table
 
     from rapid_eval.scoring.score_run import score_run
 
-    summary = score_run(run, mode=mode, workers=workers)
+    judge_obj = None
+    if judge:
+        from rapid_eval.scoring.judge import LLMJudge
+
+        engine = _engine("openai" if judge_base_url or "/" not in judge else None, judge, judge_base_url, judge_args)
+        judge_obj = LLMJudge(engine, run.root / "judge.jsonl", mode=judge_mode)
+    summary = score_run(run, mode=mode, workers=workers, judge=judge_obj)
+    for task, rep in (summary.get("judge_reports") or {}).items():
+        info(f"judge on {task}: {rep['judged']} judged, {rep['decided']} decided by the judge, "
+             f"{rep['calls']} calls ({rep['cache_hits']} cached), rule/judge agreement {rep['agreement']}%")
     table = Table(title=f"{run.root} ({mode} scoring)")
     for col in ("task", "variant", "perceptor", "reasoner", "metric", "score", "n"):
         table.add_column(col, justify="right" if col in ("score", "n") else "left")

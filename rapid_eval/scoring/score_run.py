@@ -35,8 +35,13 @@ def pick_scorer(task: str, mode: str) -> Scorer:
     return get_scorer(task)
 
 
-def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float = 10.0) -> dict[str, Any]:
-    """Score all answers, write ``verdicts.jsonl``, ``scores.json`` and ``summary.json``; return the summary."""
+def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float = 10.0,
+              judge: Any = None) -> dict[str, Any]:
+    """Score all answers, write ``verdicts.jsonl``, ``scores.json`` and ``summary.json``; return the summary.
+
+    ``judge`` (an ``LLMJudge``) re-decides, for the benchmarks whose official extraction uses an LLM, the items
+    its policy selects; its calls are cached in the run (``judge.jsonl``), so re-scoring makes no new calls.
+    """
     from rapid_eval.scoring.pool import score_all
 
     samples = run.samples()
@@ -50,10 +55,15 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
     verdict_rows: list[dict[str, Any]] = []
     groups: dict[tuple, list[tuple[Sample, Verdict]]] = defaultdict(list)
     scorers: dict[str, Scorer] = {}
+    judge_reports: dict[str, dict[str, Any]] = {}
     for task, rows in sorted(by_task.items()):
         scorer = scorers[task] = pick_scorer(task, mode)
         verdicts = score_all(scorer, [r["sample"] for r in rows], [r["output"] for r in rows],
                              truncated=[r["truncated"] for r in rows], workers=workers, timeout=timeout)
+        if judge is not None and task in _judged() and mode != "generic":
+            report = judge.run(task, [r["sample"] for r in rows], [r["output"] for r in rows], verdicts)
+            verdicts = report.verdicts
+            judge_reports[task] = report.to_dict()
         for r, v in zip(rows, verdicts, strict=True):
             rec = r["record"]
             perceptor = rec["perceptor"].get("model")
@@ -78,9 +88,16 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
                              "flags": _flag_counts(p[1] for p in pairs)})
     run.write_jsonl("verdicts.jsonl", verdict_rows)
     run.write_json("scores.json", full)
-    summary = {"scorer_mode": mode, "rows": summary_rows}
+    summary = {"scorer_mode": mode, "judge": getattr(judge, "name", None), "judge_reports": judge_reports,
+               "rows": summary_rows}
     run.write_json("summary.json", summary)
     return summary
+
+
+def _judged() -> tuple[str, ...]:
+    from rapid_eval.scoring.judge import JUDGED_BENCHMARKS
+
+    return JUDGED_BENCHMARKS
 
 
 def _flag_counts(verdicts) -> dict[str, int]:
