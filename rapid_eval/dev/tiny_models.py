@@ -84,7 +84,8 @@ def _build_vlm(tok: Any, d: Path) -> None:
                            video_token_id=ids["video"], vision_start_token_id=ids["vstart"],
                            vision_end_token_id=ids["vend"], tie_word_embeddings=False)
     model = Qwen2_5_VLForConditionalGeneration(cfg)
-    suppress = sorted(tok.convert_tokens_to_ids(VISION_TOKENS))
+    # vision placeholders break re-encoding; a random <tool_call> makes servers try to parse a tool call (HTTP 500)
+    suppress = sorted(tok.convert_tokens_to_ids(VISION_TOKENS + ["<tool_call>", "</tool_call>"]))
     model.generation_config = _generation_config(ids, suppress)
     model.save_pretrained(d)
 
