@@ -105,7 +105,10 @@ class GenerationCache:
                         stats.completion_tokens += c.completion_tokens or 0
                     bar.advance(c.completion_tokens)
 
-                engine.generate(pending, on_complete=on_complete)
+                try:
+                    engine.generate(pending, on_complete=on_complete)
+                finally:
+                    self.store.sync()
         stats.seconds = time.perf_counter() - started
         out = [self.store.get(k) or {"key": k, "error": "not generated"} for k in keys]
         return out, stats

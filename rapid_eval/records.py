@@ -1,8 +1,11 @@
 """Append-only JSONL record files: one line per (sample, stage, variant), keyed by content hash.
 
-Durability: each append is flushed and fsync'ed, so a kill -9 loses at most the requests in flight. A torn last
-line (a write cut by a crash) is detected on load, reported, and cut off before the next append; every complete
-line before it is kept. Later lines win for a repeated key (an errored record retried successfully).
+Durability: each append reaches the operating system at once (write + flush), so killing the process, even with
+kill -9, loses at most the requests in flight. fsync is a group commit: at most every ``SYNC_INTERVAL`` seconds
+and on ``sync()``/``close()``, so an OS crash or power cut loses at most that window, and an fsync per record
+does not throttle a fast server (400 fsyncs cost ~0.8 s here). A torn last line (a write cut by a crash) is
+detected on load, reported, and cut off before the next append; every complete line before it is kept. Later
+lines win for a repeated key (an errored record retried successfully).
 """
 
 from __future__ import annotations
@@ -12,9 +15,13 @@ import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+import time
+from typing import IO, Any
 
 from rapid_eval.log import warn
+
+SYNC_INTERVAL = 0.25
+"""Seconds between group fsyncs of an append-only file."""
 
 
 class RecordStore:
@@ -24,6 +31,9 @@ class RecordStore:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._by_key: dict[str, dict[str, Any]] = {}
+        self._fh: IO[str] | None = None
+        self._dirty = False
+        self._last_sync = time.monotonic()
         self._load()
 
     # -- reading -------------------------------------------------------------------------------------------------
@@ -71,17 +81,44 @@ class RecordStore:
 
     # -- writing -------------------------------------------------------------------------------------------------
     def append(self, record: dict[str, Any]) -> None:
-        """Append one record durably (flush + fsync). Thread-safe."""
+        """Append one record: written to the OS at once, fsync'ed by group commit. Thread-safe."""
         if "key" not in record:
             raise ValueError("record has no 'key'")
         line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with open(self.path, "a", encoding="utf-8") as f:
-                f.write(line)
-                f.flush()
-                os.fsync(f.fileno())
+            if self._fh is None:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._fh = open(self.path, "a", encoding="utf-8")
+            self._fh.write(line)
+            self._fh.flush()
+            self._dirty = True
             self._by_key[record["key"]] = record
+            if time.monotonic() - self._last_sync >= SYNC_INTERVAL:
+                self._sync_locked()
+
+    def sync(self) -> None:
+        """fsync what was appended since the last sync."""
+        with self._lock:
+            self._sync_locked()
+
+    def _sync_locked(self) -> None:
+        if self._fh is not None and self._dirty:
+            os.fsync(self._fh.fileno())
+            self._dirty = False
+        self._last_sync = time.monotonic()
+
+    def close(self) -> None:
+        with self._lock:
+            self._sync_locked()
+            if self._fh is not None:
+                self._fh.close()
+                self._fh = None
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:
+            pass
 
 
 def read_jsonl(path: str | Path) -> list[dict[str, Any]]:

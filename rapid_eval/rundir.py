@@ -53,9 +53,15 @@ class Run:
     def samples(self) -> dict[str, Sample]:
         return {r["key"]: Sample.from_dict(r) for r in self._samples}
 
+    def sync(self) -> None:
+        """fsync every record store of the run (group commit; each record already reached the OS)."""
+        for store in (self.generations.store, self.perception, self.reasoning, self._samples):
+            store.sync()
+
     # -- bookkeeping ---------------------------------------------------------------------------------------------
     def log_stats(self, command: str, records: int, stats: CallStats, started: float, **extra: Any) -> dict[str, Any]:
         """Append one line to ``stats.jsonl`` for this invocation (never any secret: options are filtered)."""
+        self.sync()
         line = {
             "command": command,
             "argv": _safe_argv(),
