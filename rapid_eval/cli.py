@@ -176,8 +176,6 @@ def score(
 
 def _score_and_show(run, mode: str, workers: int, judge: str | None = None, judge_base_url: str | None = None,
                     judge_mode: str = "fallback", judge_args: list[str] | None = None) -> None:
-    from rich.table import Table
-
     from rapid_eval.scoring.score_run import score_run
 
     judge_obj = None
@@ -190,18 +188,11 @@ def _score_and_show(run, mode: str, workers: int, judge: str | None = None, judg
     for task, rep in (summary.get("judge_reports") or {}).items():
         info(f"judge on {task}: {rep['judged']} judged, {rep['decided']} decided by the judge, "
              f"{rep['calls']} calls ({rep['cache_hits']} cached), rule/judge agreement {rep['agreement']}%")
-    table = Table(title=f"{run.root} ({mode} scoring)")
-    for col in ("task", "variant", "perceptor", "reasoner", "metric", "score", "n"):
-        table.add_column(col, justify="right" if col in ("score", "n") else "left")
-    for r in summary["rows"]:
-        table.add_row(r["task"], r["variant"], _short(r["perceptor"]), _short(r["reasoner"]), str(r["metric"]),
-                      f"{r['score']:.1f}", str(r["n"]))
-    console.print(table)
+    from rapid_eval.reports.tables import summary_tables
+
+    for table in summary_tables(summary["rows"], title_suffix=f"{mode} scoring"):
+        console.print(table)
     info(f"summary: {run.root / 'summary.json'}   verdicts: {run.root / 'verdicts.jsonl'}")
-
-
-def _short(name: str | None) -> str:
-    return "-" if not name else (name if len(name) <= 32 else "…" + name[-31:])
 
 
 @app.command()

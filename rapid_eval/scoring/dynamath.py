@@ -8,7 +8,9 @@ output (``rule:raw``). Parsing per answer type follows ``VLMEvalKit:vlmeval/data
   |pred − gt| ≤ 1e-3 (absolute).
 - multiple choice: a single letter, a leading option letter ("(B) odd"), a boxed option text ("odd" for
   "choice: (A) even (B) odd"), or the unique letter among A–E; unparsed
-  → correct iff the gold letter is within the first 3 characters of the output (official fallback).
+  → the official fallback (gold letter within the first 3 characters), but only where an upper-case letter is
+  written there ("B) odd", "(B"): the official check upper-cases the output, so noise such as "lab…" would
+  match both A and B (guard, not official; ``details["official_correct"]`` keeps the unguarded verdict).
 - text: correct iff the normalised answer is a substring of the normalised gold — with a guard (not official):
   a substring shorter than 2 characters or than half the gold ("0" for gold "x = 0") is rejected, and an empty
   answer never counts. ``details["official_correct"]`` keeps the unguarded verdict.
@@ -149,8 +151,10 @@ class DynaMathScorer(Scorer):
             letter = parse_mc(cand, options if step == "boxed" else None)
             if letter is not None:
                 return Verdict(letter == gold.upper(), letter, f"rule:{step}")
-        hit = gold.upper() in output[:3].upper()
-        return Verdict(hit, None, "rule:first3", flags=("no_answer",))
+        official = gold.upper() in output[:3].upper()
+        hit = gold.upper() in output[:3]
+        flags = ("no_answer",) + (("first3_guard",) if official and not hit else ())
+        return Verdict(hit, None, "rule:first3", flags=flags, details={"official_correct": official})
 
     def _text(self, gold: str, output: str) -> Verdict:
         step, cand = short_answer(output)[0]

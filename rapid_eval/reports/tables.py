@@ -1,0 +1,54 @@
+"""Terminal tables of a run's summary: one table per (perceptor, reasoner), tasks x O_p variants, plus AVG."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import PurePath
+from typing import Any
+
+from rich.table import Table
+
+VARIANT_ORDER = ("direct", "none", "cap", "qcap", "sol", "cap+sol", "qcap+sol")
+
+
+def model_label(name: str | None) -> str:
+    """A short display name: the last two path parts of a local directory, the hub id otherwise."""
+    if not name or name == "-":
+        return "-"
+    parts = PurePath(name).parts
+    return "/".join(parts[-2:]) if name.startswith(("/", ".")) else name
+
+
+def summary_tables(rows: Iterable[dict[str, Any]], title_suffix: str = "") -> list[Table]:
+    rows = list(rows)
+    pairs = sorted({(r["perceptor"], r["reasoner"]) for r in rows if r["reasoner"] != "-"})
+    if not pairs:  # only direct answers
+        pairs = sorted({(r["perceptor"], "-") for r in rows})
+    tables = []
+    for perceptor, reasoner in pairs:
+        cells: dict[tuple[str, str], dict[str, Any]] = {}
+        for r in rows:
+            if r["perceptor"] == perceptor and r["reasoner"] in (reasoner, "-"):
+                if r["reasoner"] == reasoner or r["variant"] == "direct":
+                    cells[(r["task"], r["variant"])] = r
+        variants = [v for v in VARIANT_ORDER if any(k[1] == v for k in cells)]
+        tasks = sorted({k[0] for k in cells})
+        title = f"perceptor {model_label(perceptor)} -> reasoner {model_label(reasoner)}"
+        table = Table(title=f"{title} ({title_suffix})" if title_suffix else title)
+        table.add_column("task", no_wrap=True)
+        table.add_column("metric", max_width=22)
+        table.add_column("n", justify="right")
+        for v in variants:
+            table.add_column(v, justify="right")
+        for task in tasks:
+            first = next(cells[(task, v)] for v in variants if (task, v) in cells)
+            table.add_row(task, str(first["metric"]), str(first["n"]),
+                          *[f"{cells[(task, v)]['score']:.1f}" if (task, v) in cells else "" for v in variants])
+        if len(tasks) > 1:
+            avg = []
+            for v in variants:
+                scores = [cells[(t, v)]["score"] for t in tasks if (t, v) in cells]
+                avg.append(f"{sum(scores) / len(scores):.1f}" if len(scores) == len(tasks) else "")
+            table.add_row("AVG", "mean of tasks", "", *avg, style="bold")
+        tables.append(table)
+    return tables
