@@ -13,9 +13,9 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
-import time
 from typing import IO, Any
 
 from rapid_eval.log import warn

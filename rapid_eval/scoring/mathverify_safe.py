@@ -1,0 +1,67 @@
+"""math-verify called the safe way (scoring-rules.md §9): LaTeX config only, gold boxed and cached, gold first.
+
+- Gold is parsed as ``\\boxed{gold}`` (a bare ``\\frac{\\sqrt{3}}{2}`` or ``2\\sqrt{3}`` is mis-parsed otherwise),
+  once per distinct gold string.
+- Predictions are parsed with the same LaTeX config: boxed priority 0, no anchor-free extraction (else the
+  rightmost number of a text wins), ``malformed_operators=False``, ``nits=False``, ``first_match``.
+- ``verify(gold, pred)`` keeps gold first (the comparison is asymmetric).
+- math-verify's own timeouts are off (``signal.alarm`` only works on the main thread and does not stop every
+  hang): run bulk scoring through :func:`rapid_eval.scoring.pool.score_all`, which kills hung workers.
+- Only the LaTeX extraction config is used: the expression config goes through sympy's ``parse_expr``, which
+  evaluates Python code.
+
+math-verify and sympy are imported on first use, so importing this module is cheap.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+from typing import Any
+
+for _name in ("math_verify", "math_verify.parser", "math_verify.grader", "latex2sympy2_extended"):
+    logging.getLogger(_name).setLevel(logging.ERROR)
+
+
+@lru_cache(maxsize=1)
+def latex_config() -> tuple[Any, ...]:
+    """The one extraction config used for gold and predictions."""
+    from latex2sympy2_extended import NormalizationConfig
+    from math_verify import LatexExtractionConfig
+
+    norm = NormalizationConfig(basic_latex=True, units=True, malformed_operators=False, nits=False, boxed="all",
+                               equations=False)
+    return (LatexExtractionConfig(try_extract_without_anchor=False, boxed_match_priority=0,
+                                  normalization_config=norm),)
+
+
+def parse_text(text: str) -> list[Any]:
+    """math-verify's parse of a prediction text (``[]`` when nothing is found); no timeout, see module doc."""
+    from math_verify import parse
+
+    return parse(text, extraction_config=latex_config(), extraction_mode="first_match", parsing_timeout=None)
+
+
+@lru_cache(maxsize=8192)
+def parse_gold(gold: str) -> tuple[Any, ...]:
+    """Parsed gold, from ``\\boxed{gold}``; cached per gold string. Empty when math-verify finds nothing."""
+    return tuple(parse_text("\\boxed{" + gold + "}"))
+
+
+def parse_answer(answer: str) -> list[Any]:
+    """Parse an already-extracted answer (e.g. the content of the last ``\\boxed{}``) by boxing it."""
+    return parse_text("\\boxed{" + answer + "}")
+
+
+def verify(gold: Any, pred: Any) -> bool:
+    """``math_verify.verify(gold, pred)`` with gold first and no signal-based timeout."""
+    from math_verify import verify as mv_verify
+
+    if not gold or not pred:
+        return False
+    return bool(mv_verify(list(gold), list(pred), timeout_seconds=None))
+
+
+def equal(gold: str, answer: str) -> bool:
+    """Does the extracted ``answer`` equal ``gold`` for math-verify (both boxed, gold first)?"""
+    return verify(parse_gold(gold), parse_answer(answer))
