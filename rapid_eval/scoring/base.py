@@ -56,9 +56,20 @@ class Scorer:
     headline: str = "accuracy"
     sequential: bool = False
     """True when the official rule depends on call order (MMMU's seeded random fallback): scored in order."""
+    bounded: bool = False
+    """True when ``score_one`` does only string, regex and float work (no symbolic math, which can hang): such a
+    scorer runs in the calling process, with no worker to start."""
+
+    def quick(self, sample: Sample, output: str, truncated: bool = False) -> Verdict | None:
+        """A verdict reached by string, regex and float work alone, or None to leave the item to ``score_one``
+        in a killable worker. Lets ``score_all`` skip starting workers when nothing needs symbolic math."""
+        return None
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
         raise NotImplementedError
+
+    def reset(self) -> None:  # noqa: B027 - optional hook
+        """Restore any order-dependent state (MMMU's seeded random fallback) before a pass over items."""
 
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
         """Return ``{"metric": name, "score": percent, "n": int, "breakdown": {...}}``."""

@@ -19,6 +19,7 @@ the item cannot be scored (unusable gold), so that a trainer can skip it.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 
 from rapid_eval.scoring import mathverify_safe as mv
@@ -47,6 +48,9 @@ class GenericScorer(Scorer):
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
         return judge(output, sample.answer, sample.answer_type, sample.options, truncated)
 
+    def quick(self, sample: Sample, output: str, truncated: bool = False) -> Verdict | None:
+        return quick_judge(output, sample.answer, sample.answer_type, sample.options, truncated)
+
 
 def judge(
     output: str,
@@ -64,6 +68,38 @@ def judge(
     if answer_type in ("choice", "multi_choice"):
         return judge_choice(text, gold, options, multi=answer_type == "multi_choice")
     return judge_value(text, gold)
+
+
+_PLAIN_NUMBER = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def quick_judge(
+    output: str,
+    gold: str | list[str],
+    answer_type: str = "text",
+    options: Sequence[str] = (),
+    truncated: bool = False,
+) -> Verdict | None:
+    """The verdict of :func:`judge` where it needs no symbolic math (letters, equal strings, plain numbers).
+
+    Plain decimal numbers compare as math-verify compares them (rounded to 6 decimals); None means "ask
+    :func:`judge` in a killable worker".
+    """
+    text, cut = final_text(output)
+    if truncated or cut or not text or answer_type in ("choice", "multi_choice"):
+        return judge(output, gold, answer_type, options, truncated)
+    cand, where = _candidate(text)
+    golds = [str(g) for g in (gold if isinstance(gold, list) else [gold])]
+    if cand is None:
+        return None
+    c = normalize_text(cand)
+    if c and any(c == normalize_text(g) for g in golds):
+        return Verdict(True, cand, f"rule:{where}:string")
+    plain = cand.strip()
+    if _PLAIN_NUMBER.match(plain) and all(_PLAIN_NUMBER.match(g.strip()) for g in golds):
+        ok = any(round(float(plain), 6) == round(float(g.strip()), 6) for g in golds)
+        return Verdict(ok, cand, f"rule:{where}:number")
+    return None
 
 
 def gold_letters(gold: str | list[str], options: Sequence[str], multi: bool) -> list[str]:

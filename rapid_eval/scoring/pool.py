@@ -169,15 +169,25 @@ def score_all(
         n_workers = 1
     items = [(i, s, o or "", bool(c)) for i, (s, o, c) in enumerate(zip(samples, outputs, cut, strict=True))]
     t0 = time.monotonic()
-    if n_workers == 0 or not items:
+    if n_workers == 0 or not items or scorer.bounded:
         verdicts, times = _in_process(scorer, items)
         respawns = 0
     else:
-        size = chunk_size or max(1, min(64, len(items) // (n_workers * 8) or 1))
-        n_workers = min(n_workers, -(-len(items) // size))
-        run = _Run(scorer, items, timeout, size, context(scorer), [None] * len(items), [0.0] * len(items))
-        _pool_run(run, n_workers)
-        verdicts, times, respawns = [v for v in run.verdicts if v is not None], run.times, run.respawns
+        verdicts_by_i, times_by_i = _quick(scorer, items)
+        rest = [it for it in items if verdicts_by_i[it[0]] is None]
+        respawns = 0
+        if rest:
+            size = chunk_size or max(1, min(64, len(rest) // (n_workers * 8) or 1))
+            n_workers = min(n_workers, -(-len(rest) // size))
+            local = [(j, s, o, c) for j, (_, s, o, c) in enumerate(rest)]
+            run = _Run(scorer, local, timeout, size, context(scorer), [None] * len(rest), [0.0] * len(rest))
+            _pool_run(run, n_workers)
+            for (i, *_), v, t in zip(rest, run.verdicts, run.times, strict=True):
+                verdicts_by_i[i], times_by_i[i] = v, t
+            respawns = run.respawns
+        else:
+            n_workers = 0
+        verdicts, times = [v for v in verdicts_by_i if v is not None], times_by_i
     if stats is not None:
         finished = [t for t, v in zip(times, verdicts, strict=True) if "timeout" not in v.flags]
         stats.update(workers=n_workers, items=len(items), seconds=time.monotonic() - t0,
@@ -186,6 +196,22 @@ def score_all(
                      timeouts=sum("timeout" in v.flags for v in verdicts),
                      unscored=sum(v.correct is None for v in verdicts))
     return verdicts
+
+
+def _quick(scorer: Scorer, items: list[Item]) -> tuple[list[Verdict | None], list[float]]:
+    """Verdicts that need no symbolic math, decided here (None where a worker must decide)."""
+    verdicts: list[Verdict | None] = [None] * len(items)
+    times = [0.0] * len(items)
+    if getattr(scorer, "sequential", False):
+        return verdicts, times  # order-dependent state lives in the worker
+    for i, sample, output, cut in items:
+        t = time.monotonic()
+        try:
+            verdicts[i] = scorer.quick(sample, output, cut)
+        except Exception as e:  # noqa: BLE001 - a failing fast path leaves the item to the worker
+            log.debug("%s: quick path failed on %s (%s)", scorer.name, sample.id, e)
+        times[i] = time.monotonic() - t
+    return verdicts, times
 
 
 def _in_process(scorer: Scorer, items: list[Item]) -> tuple[list[Verdict], list[float]]:
