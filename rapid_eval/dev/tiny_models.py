@@ -4,8 +4,11 @@
 ``from_pretrained`` (the VLM processor needs the torchvision-free loader in ``engines/_hf_processor.py``).
 The build is deterministic (same bytes on rebuild) and idempotent (a complete build is reused).
 
-- The **VLM** has random weights (seeded); its ``generation_config`` suppresses the vision placeholder tokens,
-  which a random model would otherwise sample.
+- The **VLM** has random weights (seeded), a random vision tower included, except that its decoder is scripted
+  like the LLM's (below), weakly: greedy decoding replies ``VLM_REPLY`` and stops (a random decoder runs to
+  ``max_new_tokens`` on most prompts, which made a default perceive run take hours), while sampling at
+  temperature 1 leaves the script within a few tokens, so seeds still matter. Its ``generation_config``
+  suppresses the vision placeholder and tool-call tokens.
 - The **LLM** is a Qwen3 whose layers write nothing into the residual stream (``o_proj``/``down_proj`` zero), so
   its next token depends only on the current token. Embedding and output rows are set so that after a prompt
   ending in the generation prompt it deterministically replies ``SCRIPTED_REPLY``
@@ -31,10 +34,12 @@ from rapid_eval.dev._tiny_tokenizer import (
     build_tokenizer,
 )
 
-BUILD_VERSION = "tiny-qwen-v1"
+BUILD_VERSION = "tiny-qwen-v2"
 """Bump when the recipe changes: a complete build with another version is rebuilt."""
 MARKER = ".rapid-tiny-complete"
 HIDDEN, INTER, LAYERS, HEADS, KV_HEADS = 64, 128, 2, 4, 2
+VLM_REPLY = "A figure with labels; the answer is \\boxed{5}."
+"""What the tiny VLM answers greedily to every prompt (caption, solution or direct answer alike)."""
 
 
 def _complete(d: Path) -> bool:
@@ -84,6 +89,8 @@ def _build_vlm(tok: Any, d: Path) -> None:
                            video_token_id=ids["video"], vision_start_token_id=ids["vstart"],
                            vision_end_token_id=ids["vend"], tie_word_embeddings=False)
     model = Qwen2_5_VLForConditionalGeneration(cfg)
+    lm = model.model.language_model
+    _script(lm.embed_tokens.weight, model.lm_head.weight, lm.layers, _script_chain(tok, VLM_REPLY), strength=0.75)
     # vision placeholders break re-encoding; a random <tool_call> makes servers try to parse a tool call (HTTP 500)
     suppress = sorted(tok.convert_tokens_to_ids(VISION_TOKENS + ["<tool_call>", "</tool_call>"]))
     model.generation_config = _generation_config(ids, suppress)
@@ -99,15 +106,37 @@ def _build_vlm(tok: Any, d: Path) -> None:
     (d / "processor_config.json").write_text(json.dumps({"processor_class": "Qwen2_5_VLProcessor"}) + "\n")
 
 
-def _script_chain(tok: Any) -> list[int]:
+def _script_chain(tok: Any, reply: str = SCRIPTED_REPLY) -> list[int]:
     """Token ids ``[last prompt token, reply..., eos]``; every id but the last must be distinct."""
     chain = [tok.convert_tokens_to_ids(tok.tokenize("\n"))[0]]
-    chain += tok.encode(SCRIPTED_REPLY, add_special_tokens=False) + [_ids(tok)["eos"]]
+    chain += tok.encode(reply, add_special_tokens=False) + [_ids(tok)["eos"]]
     sources = chain[:-1]
     nn = tok.encode("\n\n", add_special_tokens=False)
-    if len(set(sources)) != len(sources) or len(nn) != 1 or nn[0] not in sources:
+    thinking = "\n\n" in reply  # enable_thinking=False resumes the script after the template's "\n\n"
+    if len(set(sources)) != len(sources) or (thinking and (len(nn) != 1 or nn[0] not in sources)):
         raise RuntimeError(f"tiny LLM script is not a chain of distinct tokens: {chain} (\\n\\n -> {nn})")
     return chain
+
+
+def _script(emb: Any, head: Any, layers: Any, chain: list[int], strength: float = 4.0) -> None:
+    """Make a decoder's next token depend on the current token only, following ``chain``.
+
+    Layers write nothing into the residual stream; chain token k embeds as the unit vector k, whose normed
+    hidden state (8 in dim k) gives the next chain token a logit of ``8 * strength`` and every other token 0.
+    """
+    import torch
+
+    n = len(chain) - 1
+    with torch.no_grad():
+        for layer in layers:
+            layer.self_attn.o_proj.weight.zero_()
+            layer.mlp.down_proj.weight.zero_()
+        emb[:, :n] = 0.0  # other tokens live in dims n.. and never trigger the script
+        head[:, :n] = 0.0
+        for k, (src, dst) in enumerate(zip(chain[:-1], chain[1:], strict=True)):
+            emb[src] = 0.0
+            emb[src, k] = 1.0
+            head[dst, k] = strength
 
 
 def _build_llm(tok: Any, d: Path) -> None:
@@ -122,19 +151,7 @@ def _build_llm(tok: Any, d: Path) -> None:
                       rope_parameters={"rope_type": "default", "rope_theta": 1e6}, tie_word_embeddings=False,
                       bos_token_id=ids["pad"], eos_token_id=ids["eos"], pad_token_id=ids["pad"])
     model = Qwen3ForCausalLM(cfg)
-    chain = _script_chain(tok)
-    n = len(chain) - 1
-    with torch.no_grad():
-        for layer in model.model.layers:
-            layer.self_attn.o_proj.weight.zero_()
-            layer.mlp.down_proj.weight.zero_()
-        emb, head = model.model.embed_tokens.weight, model.lm_head.weight
-        emb[:, :n] = 0.0  # other tokens live in dims n.. and never trigger the script
-        head[:, :n] = 0.0
-        for k, (src, dst) in enumerate(zip(chain[:-1], chain[1:], strict=True)):
-            emb[src] = 0.0
-            emb[src, k] = 1.0
-            head[dst, k] = 4.0
+    _script(model.model.embed_tokens.weight, model.lm_head.weight, model.model.layers, _script_chain(tok))
     model.generation_config = _generation_config(ids)
     model.save_pretrained(d)
     _save_tokenizer(tok, d, LLM_CHAT_TEMPLATE)
