@@ -1,21 +1,19 @@
-"""Small answer-extraction steps shared by the MathVerse, WeMath, DynaMath, LogicVista and RealWorldQA scorers.
+"""Option-letter reading of the MathVerse, WeMath, DynaMath, LogicVista and RealWorldQA scorers.
 
-Each function is one pure step (find the last boxed content, read a letter set, clean LaTeX wrappers), so a
-scorer's pipeline reads as a list of named steps and its ``decided_by`` names the step that fired.
-
-Note for de-duplication: ``rapid_eval.scoring.extract`` (written in parallel) covers the boxed/think steps for
-the other scorers; these private versions can be folded into it once both exist.
+These rules read a *set* of letters ("B, D", "C\\nD", "BD", lower-case labels "a, c"), a leading letter ("(B) 8/11",
+"Option B") or an "… is C." statement, against an ``allowed`` string of letters. They are not
+:func:`rapid_eval.scoring.extract.letters_in` / ``extract_choice`` (sorted lists within the first ``n_options``
+letters, for the MathVista/MMMU/generic rules): the published scores of each scorer depend on its own rule, so
+both stay. The generic steps (last ``\\boxed{}``, LaTeX unwrapping, compact text) come from ``extract``.
 """
 
 from __future__ import annotations
 
 import re
 
-_BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{")
-_TEXT_WRAPPERS = re.compile(r"\\(?:text|textbf|mathrm|mathbf|operatorname|mbox)\s*\{([^{}]*)\}")
-_DROP = (("\\left", ""), ("\\right", ""), ("\\,", " "), ("\\;", " "), ("\\!", ""), ("\\ ", " "), ("~", " "), ("$", ""))
+from rapid_eval.scoring.extract import LIST_SPLIT, compact_text, unwrap_latex
+
 _LETTER_TOKEN = re.compile(r"^\(?\[?\s*([A-Za-z])\s*\]?\)?[.:]?$")
-_SPLIT = re.compile(r"\s*(?:,|;|/|&|\band\b|\bor\b|\s)\s*", re.IGNORECASE)
 _IS_LETTER = re.compile(r"\b(?:is|are|be)\s+(?:option\s+)?\(?([A-Z])\)?(?=[.,;!]|\s*$)")
 _LEADING_LIST = re.compile(r"^\s*\(?([A-Z])\)?((?:\s*(?:,|and|&)\s*\(?[A-Z]\)?)+)(?=[\s.:]|$)")
 _LEADING = re.compile(r"^\s*(?:option\s+|choice\s+)?[\(\[]?\s*([A-Z])\s*[\)\]]?(?:[.:)\]]|\s|$)")
@@ -27,35 +25,12 @@ _PHRASE = re.compile(
 )
 
 
-def last_boxed(text: str) -> str | None:
-    """Content of the last ``\\boxed{...}`` (or ``\\fbox{...}``) with balanced braces; None when there is none."""
-    starts = [m.end() for m in _BOXED.finditer(text or "")]
-    for start in reversed(starts):
-        depth, i = 1, start
-        while i < len(text) and depth:
-            depth += {"{": 1, "}": -1}.get(text[i], 0)
-            i += 1
-        if depth == 0:
-            return text[start : i - 1].strip()
-    return None
-
-
-def unwrap_latex(s: str) -> str:
-    """Drop ``$``, ``\\text{}``-style wrappers, ``\\left``/``\\right`` and thin spaces; keep the content."""
-    prev = None
-    while prev != s:
-        prev, s = s, _TEXT_WRAPPERS.sub(r"\1", s)
-    for tok, rep in _DROP:
-        s = s.replace(tok, rep)
-    return s.strip()
-
-
 def letter_set(s: str, allowed: str, lower_ok: bool = False) -> frozenset[str] | None:
     """Read ``s`` as a list of option letters ("B", "(B)", "B, D", "B and D", "C\\nD", "BD"); None if it is not one."""
     s = unwrap_latex(s).strip().rstrip(".")
     if not s:
         return None
-    matches = [_LETTER_TOKEN.match(t) for t in _SPLIT.split(s) if t]
+    matches = [_LETTER_TOKEN.match(t) for t in LIST_SPLIT.split(s) if t]
     if matches and all(m and (lower_ok or m.group(1).isupper()) for m in matches):
         out = [m.group(1).upper() for m in matches if m]
         return frozenset(out) if all(c in allowed for c in out) else None
@@ -104,11 +79,6 @@ def is_letter(text: str, allowed: str) -> str | None:
 
 def option_letter(s: str, options: tuple[str, ...] | list[str]) -> str | None:
     """The letter of the option whose text equals ``s`` (normalised: case, spaces, LaTeX wrappers); None if none."""
-    key = norm_text(s)
-    hits = [chr(ord("A") + i) for i, opt in enumerate(options) if key and norm_text(opt) == key]
+    key = compact_text(s)
+    hits = [chr(ord("A") + i) for i, opt in enumerate(options) if key and compact_text(opt) == key]
     return hits[0] if len(hits) == 1 else None
-
-
-def norm_text(s: str) -> str:
-    """Lower-case, LaTeX wrappers dropped, whitespace removed, trailing period dropped (for string comparisons)."""
-    return re.sub(r"\s+", "", unwrap_latex(s).lower()).rstrip(".")

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from rapid_eval.scoring import _judge_prompts as P
-from rapid_eval.scoring._mathvista_norm import is_correct
 from rapid_eval.scoring._meta import meta
+from rapid_eval.scoring.mathvista import MathVistaScorer, item_types, official_shortcut
 from rapid_eval.types import Sample
 
 State = dict[str, Any]
@@ -34,41 +34,18 @@ class JudgeSpec:
 
 
 # -- MathVista -------------------------------------------------------------------------------------------------
-def _mathvista_shortcut(sample: Sample, output: str) -> str | None:
-    """Official extraction shortcuts: empty → "", a choice verbatim, an int/float response as is."""
-    if output == "":
-        return ""
-    if sample.options and output in sample.options:
-        return output
-    atype = str(meta(sample, "answer_type", default=sample.answer_type))
-    for kind, conv in (("integer", int), ("float", float)):
-        if atype == kind:
-            try:
-                return str(conv(output))
-            except ValueError:
-                pass
-    return None
-
-
 def _mathvista_prompt(sample: Sample, output: str, state: State) -> str | None:
-    short = _mathvista_shortcut(sample, output)
+    short = official_shortcut(output, sample.options, *item_types(sample), quick=False)
     if short is not None:
-        state["extract"] = short
+        state["extract"] = short[0]
         return None
     return P.mathvista_prompt(str(meta(sample, "query", default=sample.question)), output)
 
 
 def _mathvista_decide(sample: Sample, state: State) -> tuple[bool, str | None]:
-    """The extraction goes through MathVista's official normalisation: the registered MathVista scorer when there
-    is one, else ``_mathvista_norm``."""
-    from rapid_eval.scoring.base import get_scorer
-
+    """The extraction goes through MathVista's official normalisation and exact match (``score_extraction``)."""
     extraction = state.get("extract") or ""
-    try:
-        scorer = get_scorer("mathvista")
-    except (KeyError, ImportError):
-        return is_correct(extraction, sample), extraction
-    return bool(scorer.score_one(sample, extraction).correct), extraction
+    return bool(MathVistaScorer().score_extraction(sample, extraction).correct), extraction
 
 
 # -- MathVerse -------------------------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
-"""Reading benchmark fields off a ``Sample`` and grouped accuracies for the metric breakdowns."""
+"""What the benchmark scorers share besides extraction and counting: reading fields off a ``Sample``, and the
+verdicts given before any extraction (empty gold, truncated output). Counting for the metrics is in ``tally``."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from rapid_eval.scoring.base import Verdict
 from rapid_eval.types import Sample
+
+CUT = "output cut inside its reasoning trace"
 
 
 def meta(sample: Sample, *keys: str, default: Any = None) -> Any:
@@ -32,27 +34,13 @@ def as_list(value: Any) -> list[str]:
     return [text]
 
 
-def pct(correct: int, n: int) -> float | None:
-    return round(100.0 * correct / n, 2) if n else None
+def truncated_verdict(explain: bool = False, **details: Any) -> Verdict:
+    """Score 0 with the flag ``truncated``: the output was cut inside its reasoning trace, so there is no answer."""
+    return Verdict(False, None, "rule:truncated", CUT if explain else "", ("truncated",), details)
 
 
-def grouped_accuracy(
-    samples: Sequence[Sample], verdicts: Sequence[Verdict], keys: Callable[[Sample], Iterable[str]]
-) -> dict[str, dict[str, Any]]:
-    """``{group: {"score": pct, "correct": k, "n": n}}`` over scored items; an item may fall in several groups."""
-    acc: dict[str, list[int]] = {}
-    for s, v in zip(samples, verdicts, strict=True):
-        if v.correct is None:
-            continue
-        for k in keys(s):
-            c = acc.setdefault(str(k), [0, 0])
-            c[0] += bool(v.correct)
-            c[1] += 1
-    return {k: {"score": pct(c, n), "correct": c, "n": n} for k, (c, n) in sorted(acc.items())}
-
-
-def overall(verdicts: Sequence[Verdict]) -> dict[str, Any]:
-    scored = [v for v in verdicts if v.correct is not None]
-    correct = sum(bool(v.correct) for v in scored)
-    return {"score": pct(correct, len(scored)), "correct": correct, "n": len(scored),
-            "unscored": len(verdicts) - len(scored)}
+def precheck(gold: str, truncated: bool) -> Verdict | None:
+    """The verdict before any extraction: unscored for an empty gold, else 0 for a truncated output; None to go on."""
+    if not gold:
+        return Verdict.unscored("empty gold answer")
+    return truncated_verdict() if truncated else None

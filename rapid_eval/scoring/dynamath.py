@@ -24,10 +24,12 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rapid_eval.scoring._answers import last_boxed, leading_letter, norm_text, unwrap_latex
-from rapid_eval.scoring._meta import meta, pct
-from rapid_eval.scoring._mv import mv_number
+from rapid_eval.scoring import mathverify_safe as mv
+from rapid_eval.scoring import tally
+from rapid_eval.scoring._answers import leading_letter
+from rapid_eval.scoring._meta import meta, precheck
 from rapid_eval.scoring.base import Scorer, Verdict, register_scorer
+from rapid_eval.scoring.extract import compact_text, last_boxed, unwrap_latex
 from rapid_eval.types import Sample
 
 TOLERANCE = 1e-3
@@ -72,13 +74,13 @@ def parse_float(ans: str, latex: bool = False) -> float | None:
             return float(cand.replace(",", "")) if cand else None
         except ValueError:
             continue
-    return mv_number(text) if latex and text else None
+    return mv.number(text) if latex and text else None
 
 
 def option_texts(question: str) -> dict[str, str]:
     """``choice: (A) even (B) odd`` → ``{"even": "A", "odd": "B"}`` (normalised option text → letter)."""
     parts = re.findall(r"\(([A-E])\)\s*(.*?)(?=\s*\([A-E]\)|$)", question or "", flags=re.S)
-    return {norm_text(text): letter for letter, text in parts if norm_text(text)}
+    return {compact_text(text): letter for letter, text in parts if compact_text(text)}
 
 
 def parse_mc(ans: str, options: dict[str, str] | None = None) -> str | None:
@@ -89,8 +91,8 @@ def parse_mc(ans: str, options: dict[str, str] | None = None) -> str | None:
     lead = leading_letter(text, MC_LETTERS)
     if lead:
         return lead
-    if options and norm_text(text) in options:
-        return options[norm_text(text)]
+    if options and compact_text(text) in options:
+        return options[compact_text(text)]
     present = [c for c in MC_LETTERS if c in text.upper()]
     return present[0] if len(present) == 1 else None
 
@@ -98,7 +100,7 @@ def parse_mc(ans: str, options: dict[str, str] | None = None) -> str | None:
 def text_match(pred: str, gold: str) -> tuple[bool, bool]:
     """(guarded verdict, official verdict) of the substring rule."""
     official = pred.lower() in gold.lower()
-    p, g = norm_text(pred), norm_text(gold)
+    p, g = compact_text(pred), compact_text(gold)
     if not p:
         return False, official
     if p == g:
@@ -125,10 +127,8 @@ class DynaMathScorer(Scorer):
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
         gold = str(sample.answer).strip()
-        if not gold:
-            return Verdict.unscored("empty gold answer")
-        if truncated:
-            return Verdict(False, None, "rule:truncated", flags=("truncated",))
+        if (early := precheck(gold, truncated)) is not None:
+            return early
         k, output = kind(sample), output or ""
         if k == "float":
             return self._float(gold, output)
@@ -176,13 +176,11 @@ def _worst(items: list[tuple[Sample, Verdict]]) -> dict[str, Any]:
         if v.correct is not None:
             seeds.setdefault(_seed(s), []).append(bool(v.correct))
     ok = sum(all(c) for c in seeds.values())
-    return {"score": pct(ok, len(seeds)), "correct": ok, "n": len(seeds)}
+    return {"score": tally.pct(ok, len(seeds)), "correct": ok, "n": len(seeds)}
 
 
 def _average(items: list[tuple[Sample, Verdict]]) -> dict[str, Any]:
-    scored = [v for _, v in items if v.correct is not None]
-    ok = sum(bool(v.correct) for v in scored)
-    return {"score": pct(ok, len(scored)), "correct": ok, "n": len(scored)}
+    return tally.score(v for _, v in items)
 
 
 def _by(items: list[tuple[Sample, Verdict]], *keys: str) -> dict[str, dict[str, Any]]:
@@ -204,5 +202,4 @@ def dynamath_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> 
         "seeds": len(variants), "complete_seeds": sum(n == 10 for n in variants.values()),
         "subject": _by(items, "subject", "Topic"), "level": _by(items, "level", "knowledge_level", "Difficulty Level"),
     }
-    return {"metric": "worst-case accuracy", "score": worst["score"], "n": worst["n"], "correct": worst["correct"],
-            "unscored": sum(v.correct is None for v in verdicts), "breakdown": breakdown}
+    return tally.summary("worst-case accuracy", worst, verdicts, breakdown)

@@ -13,8 +13,10 @@ THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
 
 _BOXED = re.compile(r"\\(?:boxed|fbox)\s*\{")
 _WRAPPERS = re.compile(r"\\(?:text|textbf|textit|textrm|mathrm|mathbf|mathit|mbox|operatorname)\s*\{([^{}]*)\}")
-_MARKUP = (("$", ""), ("**", ""), ("\\left", ""), ("\\right", ""), ("\\,", " "), ("\\;", " "), ("\\!", ""),
-           ("\\ ", " "), ("~", " "))
+_LATEX_WRAPPERS = re.compile(r"\\(?:text|textbf|mathrm|mathbf|operatorname|mbox)\s*\{([^{}]*)\}")
+_SPACING = (("\\left", ""), ("\\right", ""), ("\\,", " "), ("\\;", " "), ("\\!", ""), ("\\ ", " "), ("~", " "))
+_MARKUP = (("$", ""), ("**", ""), *_SPACING)
+_LATEX_MARKUP = (*_SPACING, ("$", ""))
 _ANSWER_PHRASE = re.compile(
     r"(?:(?:final\s+answer|correct\s+(?:answer|option|choice)s?|answer)\s*(?:is|are|would\s+be|"
     r"should\s+be|will\s+be)?|答案\s*(?:是|为|應為|应为)?)\s*[:：]?\s*(?:option\s+|choice\s+)?",
@@ -23,7 +25,7 @@ _ANSWER_PHRASE = re.compile(
 _ONE_LETTER = re.compile(r"^[(\[]?\s*([A-Za-z])\s*[)\]]?$")
 _LETTER_THEN_TEXT = re.compile(r"^(?:\(([A-Za-z])\)|([A-Z])(?:\s*[.:)]|\s+(?=\()))\s*\S")
 _PAREN_LETTER = re.compile(r"\(([A-Z])\)")
-_LIST_SPLIT = re.compile(r"\s*(?:,|;|/|&|\band\b|\bor\b|\s)\s*", re.IGNORECASE)
+LIST_SPLIT = re.compile(r"\s*(?:,|;|/|&|\band\b|\bor\b|\s)\s*", re.IGNORECASE)
 _NUMBER = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|-?\.\d+")
 _WORD = re.compile(r"^[a-z][a-z '\-]*[a-z]$")
 _SENTENCE_END = re.compile(r"\.(?:\s|$)|\n|。")
@@ -53,10 +55,21 @@ def last_boxed(text: str) -> str | None:
 
 def unwrap(s: str) -> str:
     """Drop ``\\text{}``-style wrappers (keeping their content), ``$``, ``**`` and LaTeX spacing."""
+    return _strip_markup(s, _WRAPPERS, _MARKUP)
+
+
+def unwrap_latex(s: str) -> str:
+    """The narrower :func:`unwrap` of the MathVerse, WeMath, DynaMath, LogicVista and RealWorldQA rules: ``$``,
+    ``\\text``/``\\textbf``/``\\mathrm``/``\\mathbf``/``\\operatorname``/``\\mbox`` and LaTeX spacing go; ``**``,
+    ``\\textit``, ``\\textrm`` and ``\\mathit`` stay."""
+    return _strip_markup(s, _LATEX_WRAPPERS, _LATEX_MARKUP)
+
+
+def _strip_markup(s: str, wrappers: re.Pattern[str], markup: tuple[tuple[str, str], ...]) -> str:
     prev = None
     while prev != s:
-        prev, s = s, _WRAPPERS.sub(r"\1", s)
-    for tok, rep in _MARKUP:
+        prev, s = s, wrappers.sub(r"\1", s)
+    for tok, rep in markup:
         s = s.replace(tok, rep)
     return s.strip()
 
@@ -100,7 +113,7 @@ def _single_or_list(s: str, allow_concat: bool) -> list[str]:
     m = _LETTER_THEN_TEXT.match(s)
     if m:
         return [(m.group(1) or m.group(2)).upper()]
-    parts = [p for p in _LIST_SPLIT.split(s) if p]
+    parts = [p for p in LIST_SPLIT.split(s) if p]
     singles = [_ONE_LETTER.match(p) for p in parts]
     if len(parts) > 1 and all(singles):
         return [x.group(1).upper() for x in singles if x]
@@ -176,6 +189,11 @@ def normalize_text(s: str) -> str:
     s = unwrap(str(s)).lower()
     s = re.sub(r"\s+", " ", s)
     return s.strip().strip(".,;:!?\"'`").strip()
+
+
+def compact_text(s: str) -> str:
+    """Lower-case, :func:`unwrap_latex`, every space removed, a trailing period dropped ("Volume = 12" -> "volume=12")."""
+    return re.sub(r"\s+", "", unwrap_latex(s).lower()).rstrip(".")
 
 
 def is_word_answer(gold: str) -> bool:

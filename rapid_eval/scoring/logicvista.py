@@ -17,16 +17,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rapid_eval.scoring._answers import (
-    is_letter,
-    last_boxed,
-    leading_letter,
-    leading_letters,
-    letter_set,
-    phrase_letters,
-)
-from rapid_eval.scoring._meta import as_list, grouped_accuracy, meta, overall
+from rapid_eval.scoring import tally
+from rapid_eval.scoring._answers import is_letter, leading_letter, leading_letters, letter_set, phrase_letters
+from rapid_eval.scoring._meta import as_list, meta, truncated_verdict
 from rapid_eval.scoring.base import Scorer, Verdict, register_scorer
+from rapid_eval.scoring.extract import last_boxed
 from rapid_eval.types import Sample
 
 SKILLS = ("inductive", "deductive", "numerical", "spatial", "mechanical")
@@ -92,12 +87,13 @@ def _lead(text: str, allowed: str) -> frozenset[str] | None:
 
 @register_scorer("logicvista")
 class LogicVistaScorer(Scorer):
+    bounded = True  # string and regex work only: scored in the calling process (see Scorer.bounded)
     headline = "accuracy"
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
         gold = gold_set(sample.answer)
         if truncated:
-            return Verdict(False, None, "rule:truncated", flags=("truncated",))
+            return truncated_verdict()
         got, step = extract_labels(output or "", allowed_letters(sample))
         if got is None:
             return Verdict(False, None, f"rule:{step}", flags=("no_answer",))
@@ -121,15 +117,12 @@ def capability_groups(s: Sample) -> list[str]:
 
 
 def logicvista_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
-    total = overall(verdicts)
-    rules: dict[str, int] = {}
-    for v in verdicts:
-        rules[v.decided_by] = rules.get(v.decided_by, 0) + 1
     breakdown = {
-        "skill": grouped_accuracy(samples, verdicts, lambda s: [k for k in SKILLS if any(k in x for x in _skills(s))]),
-        "capability": grouped_accuracy(samples, verdicts, capability_groups),
-        "broad_capability": grouped_accuracy(samples, verdicts, lambda s: as_list(meta(s, "broad_capability"))),
-        "decided_by": dict(sorted(rules.items())),
+        "skill": tally.grouped_accuracy(samples, verdicts,
+                                        lambda s: [k for k in SKILLS if any(k in x for x in _skills(s))]),
+        "capability": tally.grouped_accuracy(samples, verdicts, capability_groups),
+        "broad_capability": tally.grouped_accuracy(samples, verdicts,
+                                                   lambda s: as_list(meta(s, "broad_capability"))),
+        "decided_by": tally.value_counts(v.decided_by for v in verdicts),
     }
-    return {"metric": "accuracy", "score": total["score"], "n": total["n"], "correct": total["correct"],
-            "unscored": total["unscored"], "breakdown": breakdown}
+    return tally.summary("accuracy", tally.score(verdicts), verdicts, breakdown)

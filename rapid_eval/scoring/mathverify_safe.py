@@ -10,6 +10,8 @@
 - Only the LaTeX extraction config is used: the expression config goes through sympy's ``parse_expr``, which
   evaluates Python code.
 
+For an answer already extracted by a rule: :func:`equal` (True/False), :func:`compare` (None when a side does not
+parse, so the rule can fall back to string equality: MathVerse) and :func:`number` (its value: DynaMath, MathVerse).
 math-verify and sympy are imported on first use, so importing this module is cheap.
 """
 
@@ -65,3 +67,25 @@ def verify(gold: Any, pred: Any) -> bool:
 def equal(gold: str, answer: str) -> bool:
     """Does the extracted ``answer`` equal ``gold`` for math-verify (both boxed, gold first)?"""
     return verify(parse_gold(gold), parse_answer(answer))
+
+
+def compare(gold: str, answer: str) -> bool | None:
+    """:func:`equal`, but None when either side does not parse (so the caller can fall back to another rule)."""
+    g, p = parse_gold(gold), parse_answer(answer)
+    return verify(g, p) if g and p else None
+
+
+def number(answer: str) -> float | None:
+    """The real value of an extracted LaTeX answer (``2\\sqrt{2}``, ``\\frac{3}{4}``, ``4\\pi``) via sympy's
+    ``evalf``, never ``eval``; None when it parses to no number."""
+    for obj in parse_answer(answer):
+        if isinstance(obj, str):
+            continue
+        try:
+            if getattr(obj, "is_number", False):
+                val = complex(obj.evalf())
+                if abs(val.imag) < 1e-12:
+                    return float(val.real)
+        except Exception:  # noqa: BLE001 - sympy raises many types on odd expressions; "no number" is the answer
+            continue
+    return None

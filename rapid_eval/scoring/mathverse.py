@@ -21,18 +21,12 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rapid_eval.scoring._answers import (
-    last_boxed,
-    leading_letter,
-    letter_set,
-    norm_text,
-    option_letter,
-    phrase_letters,
-    unwrap_latex,
-)
-from rapid_eval.scoring._meta import grouped_accuracy, meta, overall
-from rapid_eval.scoring._mv import mv_equal, mv_number
+from rapid_eval.scoring import mathverify_safe as mv
+from rapid_eval.scoring import tally
+from rapid_eval.scoring._answers import leading_letter, letter_set, option_letter, phrase_letters
+from rapid_eval.scoring._meta import meta, truncated_verdict
 from rapid_eval.scoring.base import Scorer, Verdict, register_scorer
+from rapid_eval.scoring.extract import compact_text, last_boxed, unwrap_latex
 from rapid_eval.types import Sample
 
 VISION_VERSIONS = ("Text Dominant", "Text Lite", "Vision Intensive", "Vision Dominant", "Vision Only")
@@ -97,9 +91,9 @@ def extract_letters(text: str, allowed: str = _ALL_LETTERS,
 def compare_free_form(gold: str, pred: str) -> tuple[bool, str]:
     """(correct, how): math-verify on the cleaned values, else normalised string equality."""
     g, p = clean_value(gold), clean_value(pred)
-    if norm_text(g) == norm_text(p):
+    if compact_text(g) == compact_text(p):
         return True, "string"
-    res = mv_equal(g, p)
+    res = mv.compare(g, p)
     if not res and _rounds_to(g, p):
         return True, "rounded"
     if res is None:
@@ -110,7 +104,7 @@ def compare_free_form(gold: str, pred: str) -> tuple[bool, str]:
 def _rounds_to(gold: str, pred: str) -> bool:
     """A decimal gold with k places ("25.13") matches a prediction that rounds to it ("8\\pi", "25.1327")."""
     m = re.fullmatch(r"[-+]?\d+\.(\d+)", gold.strip())
-    value = mv_number(pred)
+    value = mv.number(pred)
     return bool(m) and value is not None and round(value, len(m.group(1))) == float(gold)
 
 
@@ -121,7 +115,7 @@ class MathVerseScorer(Scorer):
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
         gold = str(sample.answer)
         if truncated:
-            return Verdict(False, None, "rule:truncated", flags=("truncated",), details={"quick_match": False})
+            return truncated_verdict(quick_match=False)
         if not gold.strip():
             return Verdict.unscored("empty gold answer")
         if is_multi_choice(sample):
@@ -147,20 +141,21 @@ def _version(s: Sample) -> str:
 
 def mathverse_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
     """Accuracy per version, "All" over the five vision versions, per subject/subfield, and quick-match scores."""
-    by_version = grouped_accuracy(samples, verdicts, lambda s: [_version(s)])
+    by_version = tally.grouped_accuracy(samples, verdicts, lambda s: [_version(s)])
     present = set(by_version)
     vision_rows = [(s, v) for s, v in zip(samples, verdicts, strict=True) if _version(s) in VISION_VERSIONS]
     missing = [v for v in VISION_VERSIONS if v not in present]
-    all_score = overall([v for _, v in vision_rows]) if not missing else None
+    all_score = tally.overall([v for _, v in vision_rows]) if not missing else None
     quick = [Verdict(bool(v.details.get("quick_match")) if v.correct is not None else None) for v in verdicts]
     breakdown: dict[str, Any] = {
         "version": by_version,
         "All": all_score,
         "All_missing_versions": missing,
-        "subject": grouped_accuracy(samples, verdicts, lambda s: [str(meta(s, "subject", default="?"))]),
-        "subfield": grouped_accuracy(samples, verdicts, lambda s: [str(meta(s, "subfield", default="?"))]),
-        "quick_match": {"overall": overall(quick), "version": grouped_accuracy(samples, quick, lambda s: [_version(s)])},
-        "decided_by": _count(v.decided_by for v in verdicts),
+        "subject": tally.grouped_accuracy(samples, verdicts, lambda s: [str(meta(s, "subject", default="?"))]),
+        "subfield": tally.grouped_accuracy(samples, verdicts, lambda s: [str(meta(s, "subfield", default="?"))]),
+        "quick_match": {"overall": tally.overall(quick),
+                        "version": tally.grouped_accuracy(samples, quick, lambda s: [_version(s)])},
+        "decided_by": tally.value_counts(v.decided_by for v in verdicts),
     }
     if present & set(VISION_VERSIONS) == {"Vision Only"}:
         metric, head = "accuracy (Vision Only)", by_version["Vision Only"]
@@ -168,13 +163,6 @@ def mathverse_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) ->
         metric, head = "All (five vision versions)", all_score
     else:
         names = ", ".join(sorted(present))
-        metric, head = f"accuracy over the versions present ({names}); All needs {', '.join(missing)}", overall(verdicts)
-    return {"metric": metric, "score": head["score"], "n": head["n"], "correct": head["correct"],
-            "unscored": sum(v.correct is None for v in verdicts), "breakdown": breakdown}
-
-
-def _count(items: Any) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for it in items:
-        out[it] = out.get(it, 0) + 1
-    return dict(sorted(out.items()))
+        metric = f"accuracy over the versions present ({names}); All needs {', '.join(missing)}"
+        head = tally.overall(verdicts)
+    return tally.summary(metric, head, verdicts, breakdown)

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rapid_eval.scoring import tally
+from rapid_eval.scoring._meta import truncated_verdict
 from rapid_eval.scoring.base import Scorer, Verdict, register_scorer
 from rapid_eval.scoring.mathvision_equal import is_equal
 from rapid_eval.types import Sample
@@ -168,25 +169,17 @@ class MathVisionScorer(Scorer):
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
         if truncated:
-            return Verdict(False, None, "rule:truncated", "output cut inside its reasoning trace", ("truncated",))
+            return truncated_verdict(explain=True)
         verdict = score_model_answer(sample, model_answer(output or ""))
         return verdict if verdict.extracted else Verdict(False, "", verdict.decided_by, flags=("no_answer",))
 
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
-        total = tally.counts(verdicts)
         level = tally.grouped(samples, verdicts, lambda s: [_level(s)])
         subject = tally.grouped(samples, verdicts, lambda s: [s.metadata.get("subject")])
         subject_level = tally.grouped(samples, verdicts, lambda s: [f"{s.metadata.get('subject')}_level{_level(s)}"])
-        return {
-            "metric": self.headline,
-            "score": total["accuracy"],
-            "n": len(verdicts),
-            "correct": total["correct"],
-            "unscored": sum(v.correct is None for v in verdicts),
-            "flags": tally.flag_counts(verdicts),
-            "breakdown": {"level": level, "subject": subject, "subject_level": subject_level,
-                          "official": official_keys(samples, verdicts)},
-        }
+        breakdown = {"level": level, "subject": subject, "subject_level": subject_level,
+                     "official": official_keys(samples, verdicts)}
+        return tally.official_summary(self.headline, verdicts, breakdown)
 
 
 def _level(sample: Sample) -> Any:

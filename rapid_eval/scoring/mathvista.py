@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rapid_eval.scoring import tally
+from rapid_eval.scoring._meta import truncated_verdict
 from rapid_eval.scoring.base import Scorer, Verdict, register_scorer
 from rapid_eval.scoring.extract import answer_tail, extract_choice, last_boxed, last_number, unwrap
 from rapid_eval.types import Sample
@@ -83,8 +84,11 @@ def item_types(sample: Sample) -> tuple[str, str]:
     return str(qtype), str(atype)
 
 
-def official_shortcut(response: str, choices: Sequence[str], qtype: str, atype: str) -> tuple[str, str] | None:
-    """The rule shortcuts of the official ``extract_answer`` (no LLM); None when none applies."""
+def official_shortcut(
+    response: str, choices: Sequence[str], qtype: str, atype: str, quick: bool = True
+) -> tuple[str, str] | None:
+    """The rule shortcuts of the official ``extract_answer`` (no LLM); None when none applies. ``quick`` adds its
+    optional ``quick_extract`` step (``The answer is "…".``), off by default there and so in the LLM judge."""
     if response == "":
         return "", "empty"
     if qtype == "multi_choice" and response in choices:
@@ -99,7 +103,7 @@ def official_shortcut(response: str, choices: Sequence[str], qtype: str, atype: 
             return str(float(response)), "float"
         except ValueError:
             pass
-    m = _QUOTED.search(response)
+    m = _QUOTED.search(response) if quick else None
     return (m.group(1), "quote") if m else None
 
 
@@ -145,12 +149,13 @@ def _as_number(text: str) -> str | None:
 @register_scorer("mathvista")
 class MathVistaScorer(Scorer):
     """Official MathVista normalisation on a judge-free extraction (see the module docstring)."""
+    bounded = True  # string and regex work only: scored in the calling process (see Scorer.bounded)
 
     headline = "accuracy"
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
         if truncated:
-            return Verdict(False, None, "rule:truncated", "output cut inside its reasoning trace", ("truncated",))
+            return truncated_verdict(explain=True)
         qtype, atype = item_types(sample)
         found = official_shortcut(output, sample.options, qtype, atype)
         extraction, step = found if found else fallback_extraction(output, sample.options, qtype, atype)
@@ -167,13 +172,5 @@ class MathVistaScorer(Scorer):
                        "official:normalize", f"prediction={prediction!r}", details={"prediction": prediction})
 
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
-        total = tally.counts(verdicts)
-        return {
-            "metric": self.headline,
-            "score": total["accuracy"],
-            "n": len(verdicts),
-            "correct": total["correct"],
-            "unscored": sum(v.correct is None for v in verdicts),
-            "flags": tally.flag_counts(verdicts),
-            "breakdown": {key: tally.grouped(samples, verdicts, tally.by_field(key)) for key in BREAKDOWNS},
-        }
+        breakdown = {key: tally.grouped(samples, verdicts, tally.by_field(key)) for key in BREAKDOWNS}
+        return tally.official_summary(self.headline, verdicts, breakdown)

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rapid_eval.scoring import tally
+from rapid_eval.scoring._meta import truncated_verdict
 from rapid_eval.scoring.base import Scorer, Verdict, register_scorer
 from rapid_eval.types import Sample
 
@@ -149,6 +150,7 @@ def subject_of(sample: Sample) -> str:
 @register_scorer("mmmu")
 class MMMUScorer(Scorer):
     """Official MMMU parsing and evaluation (see the module docstring)."""
+    bounded = True  # string and regex work only: scored in the calling process (see Scorer.bounded)
 
     headline = "accuracy"
     sequential = True
@@ -162,7 +164,7 @@ class MMMUScorer(Scorer):
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
         if truncated:
-            return Verdict(False, None, "rule:truncated", "output cut inside its reasoning trace", ("truncated",))
+            return truncated_verdict(explain=True)
         if not is_multiple_choice(sample):
             preds = parse_open(output or "")
             return Verdict(eval_open(sample.answer, preds), str(preds), "rule:mmmu:open")
@@ -182,18 +184,9 @@ class MMMUScorer(Scorer):
         return Verdict(eval_open(sample.answer, preds), str(parsed), "official:eval-only")
 
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
-        total = tally.counts(verdicts)
         subject = tally.grouped(samples, verdicts, lambda s: [subject_of(s)])
         discipline = tally.grouped(samples, verdicts, lambda s: [SUBJECT_TO_DISCIPLINE.get(subject_of(s))])
-        return {
-            "metric": self.headline,
-            "score": total["accuracy"],
-            "n": len(verdicts),
-            "correct": total["correct"],
-            "unscored": sum(v.correct is None for v in verdicts),
-            "flags": tally.flag_counts(verdicts),
-            "breakdown": {"discipline": discipline, "subject": subject},
-        }
+        return tally.official_summary(self.headline, verdicts, {"discipline": discipline, "subject": subject})
 
 
 def _mc_correct(gold: str | list[str], letter: Any) -> bool:

@@ -13,9 +13,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rapid_eval.scoring._answers import last_boxed, leading_letter, unwrap_latex
-from rapid_eval.scoring._meta import overall
+from rapid_eval.scoring import tally
+from rapid_eval.scoring._answers import leading_letter
+from rapid_eval.scoring._meta import precheck
 from rapid_eval.scoring.base import Scorer, Verdict, register_scorer
+from rapid_eval.scoring.extract import last_boxed, unwrap_latex
 from rapid_eval.types import Sample
 
 NUMBER_WORDS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -48,14 +50,13 @@ def normalise(answer: str, options: dict[str, str]) -> str:
 
 @register_scorer("realworldqa")
 class RealWorldQAScorer(Scorer):
+    bounded = True  # string and regex work only: scored in the calling process (see Scorer.bounded)
     headline = "accuracy"
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
         gold = _strip_punct(str(sample.answer)).lower()
-        if not gold:
-            return Verdict.unscored("empty gold answer")
-        if truncated:
-            return Verdict(False, None, "rule:truncated", flags=("truncated",))
+        if (early := precheck(gold, truncated)) is not None:
+            return early
         options = options_of(sample)
         boxed = last_boxed(output or "")
         step, answer = ("boxed", unwrap_latex(boxed)) if boxed is not None else ("flexible", output or "")
@@ -67,6 +68,4 @@ class RealWorldQAScorer(Scorer):
         return Verdict(pred == gold, pred or None, f"rule:{step}", flags=flags)
 
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
-        total = overall(verdicts)
-        return {"metric": "accuracy", "score": total["score"], "n": total["n"], "correct": total["correct"],
-                "unscored": total["unscored"], "breakdown": {}}
+        return tally.summary("accuracy", tally.score(verdicts), verdicts, {})

@@ -21,9 +21,11 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from rapid_eval.scoring._answers import last_boxed, leading_letter, option_letter
-from rapid_eval.scoring._meta import grouped_accuracy, meta, pct
+from rapid_eval.scoring import tally
+from rapid_eval.scoring._answers import leading_letter, option_letter
+from rapid_eval.scoring._meta import meta, precheck
 from rapid_eval.scoring.base import Scorer, Verdict, register_scorer
+from rapid_eval.scoring.extract import last_boxed
 from rapid_eval.types import Sample
 
 LETTERS = "ABCDEFGH"
@@ -80,6 +82,7 @@ def extract(response: str, extractor: str = "default",
 
 @register_scorer("wemath")
 class WeMathScorer(Scorer):
+    bounded = True  # string and regex work only: scored in the calling process (see Scorer.bounded)
     headline = "Score (Strict)"
 
     def __init__(self, extractor: str = "default"):
@@ -89,10 +92,8 @@ class WeMathScorer(Scorer):
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
         gold = str(sample.answer).strip()
-        if not gold:
-            return Verdict.unscored("empty gold answer")
-        if truncated:
-            return Verdict(False, None, "rule:truncated", flags=("truncated",))
+        if (early := precheck(gold, truncated)) is not None:
+            return early
         letter, rule, found = extract(output or "", self.extractor, sample.options)
         flags = () if letter else ("no_answer",)
         return Verdict(letter == gold, letter, f"rule:{rule}", flags=flags, details={"extracted_by": found})
@@ -155,8 +156,8 @@ def four_dimensional(groups: dict[str, dict[str, bool]]) -> dict[str, Any]:
         assert score is None or abs(score - check) < 1e-9, "four-dimensional categories do not partition the groups"
         out[mode] = {
             "score": round(100 * score, 2) if score is not None else None,
-            "IK": pct(counts["IK"], n), "IG": pct(counts["IG"], n), "CM": pct(cm, n),
-            "RM": pct(rm, cm + rm),
+            "IK": tally.pct(counts["IK"], n), "IG": tally.pct(counts["IG"], n), "CM": tally.pct(cm, n),
+            "RM": tally.pct(rm, cm + rm),
         }
     return out
 
@@ -168,27 +169,24 @@ def step_accuracies(samples: Sequence[Sample], verdicts: Sequence[Verdict], ids:
     s2 = [v for s, v in rows if _key(s) == "2steps_multi"]
     s3 = [v for s, v in rows if _key(s) == "3steps_multi"]
     return {
-        "S1": pct(sum(bool(v.correct) for _, v in subs), len(subs)),
-        "S2": pct(sum(bool(v.correct) for v in s2), len(s2)),
-        "S3": pct(sum(bool(v.correct) for v in s3), len(s3)),
-        "knowledge_concept": grouped_accuracy([s for s, _ in subs], [v for _, v in subs],
-                                              lambda s: [str(meta(s, "knowledge concept", "knowledge_concept", default="?"))]),
+        "S1": tally.pct(sum(bool(v.correct) for _, v in subs), len(subs)),
+        "S2": tally.pct(sum(bool(v.correct) for v in s2), len(s2)),
+        "S3": tally.pct(sum(bool(v.correct) for v in s3), len(s3)),
+        "knowledge_concept": tally.grouped_accuracy(
+            [s for s, _ in subs], [v for _, v in subs],
+            lambda s: [str(meta(s, "knowledge concept", "knowledge_concept", default="?"))]),
     }
 
 
 def wemath_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
     groups, partial = complete_groups(samples, verdicts)
     four = four_dimensional(groups)
-    rules: dict[str, int] = {}
-    for v in verdicts:
-        rules[v.decided_by] = rules.get(v.decided_by, 0) + 1
     breakdown = {
         "Score (Strict)": four["strict"]["score"], "Score (Loose)": four["loose"]["score"],
         "strict": four["strict"], "loose": four["loose"], "counts": four["counts"], "N": four["N"],
         "partial_groups": partial, "rows_in_partial_groups": len(samples) - sum(len(g) for g in groups.values()),
         **step_accuracies(samples, verdicts, set(groups)),
-        "decided_by": dict(sorted(rules.items())),
+        "decided_by": tally.value_counts(v.decided_by for v in verdicts),
     }
-    return {"metric": "Score (Strict)", "score": four["strict"]["score"], "n": four["N"],
-            "correct": sum(v.correct is True for v in verdicts), "unscored": sum(v.correct is None for v in verdicts),
-            "breakdown": breakdown}
+    head = {"score": four["strict"]["score"], "n": four["N"], "correct": sum(v.correct is True for v in verdicts)}
+    return tally.summary("Score (Strict)", head, verdicts, breakdown)
