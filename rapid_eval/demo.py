@@ -11,7 +11,7 @@ from rapid_eval.log import info, warn
 from rapid_eval.paths import cache_dir, fixtures_dir
 
 DEMO_TOKENS = 48
-"""Tiny models emit noise; a short budget keeps the demo well under three minutes on two CPU cores."""
+"""A short budget keeps the demo well under three minutes on two CPU cores, whatever the models emit."""
 
 
 def run_demo(out: Path, models: Path | None = None) -> dict:
@@ -52,8 +52,9 @@ def run_demo(out: Path, models: Path | None = None) -> dict:
         f"\ndemo finished in {time.time() - started:.0f}s: {n_p} perception records "
         f"({st_p.generated} generated, {st_p.reused} reused), {n_r} reasoning records "
         f"({st_r.generated} generated, {st_r.reused} reused) in {run.root}\n"
-        "The tiny models have random weights: they emit noise and score near zero. That is expected; the demo\n"
-        "shows the pipeline, records and scoring end to end. With real models (GPU):\n"
+        "The tiny models have random weights and scripted decoders: every caption is the same short sentence and\n"
+        "the reasoner always answers \\boxed{5}, so the scores are near zero and mean nothing. The demo shows the\n"
+        "pipeline, its records, reuse and scoring end to end. With real models (GPU):\n"
         "  rapid-eval perceive --model Qwen/Qwen2.5-VL-7B-Instruct --backend vllm --tasks mathvista,mathvision \\\n"
         "      --variants qcap+sol --out runs/qwen7b\n"
         "  rapid-eval reason --reasoner Qwen/Qwen3-8B --backend vllm --run runs/qwen7b"
