@@ -1,8 +1,8 @@
 """MATH-V's ``is_equal`` (``mathllm/MATH-V:evaluation/utils.py``), with the same results and no ``eval``.
 
 Official rule: lower-case both; empty -> False; equal strings -> True; ``(a,b)`` / ``[a,b]`` strings are
-evaluated element-wise (``str(round(eval(str(latex2sympy(x))), 2))``, except ``infty``/``a``/``-a`` elements) and
-compared as strings; else ``round(eval(str(latex2sympy(gold))), 2) == round(eval(str(latex2sympy(pred))), 2)``;
+evaluated element-wise (``str(round(eval of str(latex2sympy(x)), 2))``, except ``infty``/``a``/``-a`` elements) and
+compared as strings; else the 2-decimal rounding of Python eval on str(latex2sympy(...)) of gold and prediction;
 any error -> False.
 
 Differences in mechanics, not in results:
@@ -78,7 +78,7 @@ def old_latex2sympy_str(latex: str, _prefix: bool = True) -> str:
 
 @lru_cache(maxsize=65536)
 def latex_value(latex: str) -> tuple[bool, Any]:
-    """``(True, eval(str(latex2sympy(latex))))`` done safely, or ``(False, reason)`` where the official code raises."""
+    """``(True, value)`` where the official code takes Python eval of str(latex2sympy(latex)), done safely, or ``(False, reason)`` where the official code raises."""
     if _LEADING_SYMBOL.match(latex):
         # Shortcut, same outcome: a lower-case letter reached before anything that could end the expression
         # becomes a sympy symbol (``e`` becomes ``E``), whose name ``eval`` does not know. Parsing long words

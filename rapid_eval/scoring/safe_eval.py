@@ -1,6 +1,6 @@
 """Evaluate the printed form of a sympy expression as Python's ``eval`` would, without ``eval``.
 
-The MathVision scorer (``mathllm/MATH-V:evaluation/utils.py``) computes ``eval(str(latex2sympy(x)))`` with
+The MathVision scorer (``mathllm/MATH-V:evaluation/utils.py``) computes Python eval of ``str(latex2sympy(x))`` with
 ``from math import *`` in scope. That string comes from model output, so it must never reach ``eval``. Here it is
 parsed with ``ast.parse(mode="eval")`` and walked by a whitelisting interpreter that knows only:
 
@@ -97,7 +97,7 @@ def _walk(node: ast.AST) -> Any:
 
 
 def safe_eval(expr: str) -> Any:
-    """The value Python's ``eval(expr)`` would give with ``from math import *``, for arithmetic only.
+    """The value Python eval of ``expr`` would give with ``from math import *``, for arithmetic only.
 
     Raises ``SyntaxError``, ``NameError``, ``UnsafeExpression`` or an arithmetic error where ``eval`` would raise
     (or where the expression is not plain arithmetic).
