@@ -23,6 +23,7 @@ import re
 from collections.abc import Sequence
 
 from rapid_eval.scoring import mathverify_safe as mv
+from rapid_eval.scoring._meta import truncated_verdict
 from rapid_eval.scoring.base import Scorer, Verdict, register_scorer
 from rapid_eval.scoring.extract import (
     answer_tail,
@@ -52,6 +53,16 @@ class GenericScorer(Scorer):
         return quick_judge(output, sample.answer, sample.answer_type, sample.options, truncated)
 
 
+def _precheck(output: str, truncated: bool) -> tuple[str, Verdict | None]:
+    """The final text, and the verdict when there is nothing to extract (cut inside the trace, or empty)."""
+    text, cut = final_text(output)
+    if truncated or cut:
+        return text, truncated_verdict(explain=True)
+    if not text:
+        return text, Verdict(False, None, "rule:empty", "empty output", ("no_answer",))
+    return text, None
+
+
 def judge(
     output: str,
     gold: str | list[str],
@@ -60,11 +71,9 @@ def judge(
     truncated: bool = False,
 ) -> Verdict:
     """The generic verdict for one output (the text after ``</think>`` is used if a trace is present)."""
-    text, cut = final_text(output)
-    if truncated or cut:
-        return Verdict(False, None, "rule:truncated", "output cut inside its reasoning trace", ("truncated",))
-    if not text:
-        return Verdict(False, None, "rule:empty", "empty output", ("no_answer",))
+    text, early = _precheck(output, truncated)
+    if early is not None:
+        return early
     if answer_type in ("choice", "multi_choice"):
         return judge_choice(text, gold, options, multi=answer_type == "multi_choice")
     return judge_value(text, gold)
@@ -85,9 +94,11 @@ def quick_judge(
     Plain decimal numbers compare as math-verify compares them (rounded to 6 decimals); None means "ask
     :func:`judge` in a killable worker".
     """
-    text, cut = final_text(output)
-    if truncated or cut or not text or answer_type in ("choice", "multi_choice"):
-        return judge(output, gold, answer_type, options, truncated)
+    text, early = _precheck(output, truncated)
+    if early is not None:
+        return early
+    if answer_type in ("choice", "multi_choice"):  # letters never need symbolic math
+        return judge_choice(text, gold, options, multi=answer_type == "multi_choice")
     cand, where = _candidate(text)
     golds = [str(g) for g in (gold if isinstance(gold, list) else [gold])]
     if cand is None:
