@@ -169,30 +169,37 @@ def score(
     judge_arg: Annotated[list[str] | None, typer.Option("--judge-arg", help="Judge engine option K=V")] = None,
 ) -> None:
     """Recompute every metric of a run from its records (model calls only for an optional judge, cached)."""
+    from rapid_eval.cache import CallStats
     from rapid_eval.rundir import Run
 
-    _score_and_show(Run(run_dir, create=False), scorer, workers, judge, judge_base_url, judge_mode, judge_arg)
+    started = time.time()
+    run = Run(run_dir, create=False)
+    summary = _score_and_show(run, scorer, workers, judge, judge_base_url, judge_mode, judge_arg)
+    reports = (summary.get("judge_reports") or {}).values()
+    calls = CallStats(generated=sum(r["calls"] for r in reports), reused=sum(r["cache_hits"] for r in reports),
+                      failed=sum(r["failed"] for r in reports))
+    run.log_stats("score", summary["answers"], calls, started, scorer=scorer, judge=judge)
 
 
 def _score_and_show(run, mode: str, workers: int, judge: str | None = None, judge_base_url: str | None = None,
-                    judge_mode: str = "fallback", judge_args: list[str] | None = None) -> None:
+                    judge_mode: str = "fallback", judge_args: list[str] | None = None) -> dict:
+    """Score the run (with an optional LLM judge, its engine closed afterwards), print the tables."""
+    from contextlib import nullcontext
+
+    from rapid_eval.reports.tables import show_summary
     from rapid_eval.scoring.score_run import score_run
 
-    judge_obj = None
-    if judge:
-        from rapid_eval.scoring.judge import LLMJudge
+    engine = (_engine("openai" if judge_base_url or "/" not in judge else None, judge, judge_base_url, judge_args)
+              if judge else None)
+    with engine if engine is not None else nullcontext():
+        judge_obj = None
+        if engine is not None:
+            from rapid_eval.scoring.judge import LLMJudge
 
-        engine = _engine("openai" if judge_base_url or "/" not in judge else None, judge, judge_base_url, judge_args)
-        judge_obj = LLMJudge(engine, run.root / "judge.jsonl", mode=judge_mode)
-    summary = score_run(run, mode=mode, workers=workers, judge=judge_obj)
-    for task, rep in (summary.get("judge_reports") or {}).items():
-        info(f"judge on {task}: {rep['judged']} judged, {rep['decided']} decided by the judge, "
-             f"{rep['calls']} calls ({rep['cache_hits']} cached), rule/judge agreement {rep['agreement']}%")
-    from rapid_eval.reports.tables import summary_tables
-
-    for table in summary_tables(summary["rows"], title_suffix=f"{mode} scoring"):
-        console.print(table)
-    info(f"summary: {run.root / 'summary.json'}   verdicts: {run.root / 'verdicts.jsonl'}")
+            judge_obj = LLMJudge(engine, run.root / "judge.jsonl", mode=judge_mode)
+        summary = score_run(run, mode=mode, workers=workers, judge=judge_obj)
+    show_summary(summary, run.root, mode)
+    return summary
 
 
 @app.command()

@@ -17,13 +17,14 @@ DEMO_TOKENS = 48
 def run_demo(out: Path, models: Path | None = None) -> dict:
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # 6x faster for tiny models on CPU
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from rapid_eval.cli import _score_and_show
     from rapid_eval.dev.tiny_models import build_tiny_models
     from rapid_eval.engines.registry import load_engine
     from rapid_eval.perception import VARIANTS, perceive
     from rapid_eval.prompts import PromptSet
     from rapid_eval.reasoning import reason
+    from rapid_eval.reports.tables import show_summary
     from rapid_eval.rundir import Run
+    from rapid_eval.scoring.score_run import score_run
     from rapid_eval.tasks import load_task, task_names
     from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS
 
@@ -47,7 +48,7 @@ def run_demo(out: Path, models: Path | None = None) -> dict:
     with load_engine("hf", str(paths["llm"])) as llm:
         n_r, st_r, _ = reason(run, llm, prompts, replace(REASONER_DEFAULTS, max_new_tokens=DEMO_TOKENS))
     run.log_stats("demo:reason", n_r, st_r, started)
-    _score_and_show(run, "official", workers=1)
+    show_summary(score_run(run, mode="official", workers=1), run.root, "official")
     info(
         f"\ndemo finished in {time.time() - started:.0f}s: {n_p} perception records "
         f"({st_p.generated} generated, {st_p.reused} reused), {n_r} reasoning records "

@@ -8,6 +8,8 @@ from typing import Any
 
 from rich.table import Table
 
+from rapid_eval.log import console, info
+
 VARIANT_ORDER = ("direct", "none", "cap", "qcap", "sol", "cap+sol", "qcap+sol")
 
 
@@ -43,12 +45,28 @@ def summary_tables(rows: Iterable[dict[str, Any]], title_suffix: str = "") -> li
         for task in tasks:
             first = next(cells[(task, v)] for v in variants if (task, v) in cells)
             table.add_row(task, str(first["metric"]), str(first["n"]),
-                          *[f"{cells[(task, v)]['score']:.1f}" if (task, v) in cells else "" for v in variants])
+                          *[_fmt(cells[(task, v)]["score"]) if (task, v) in cells else "" for v in variants])
         if len(tasks) > 1:
             avg = []
-            for v in variants:
+            for v in variants:  # the plain mean of the tasks' headline metrics, as the papers' AVG column
                 scores = [cells[(t, v)]["score"] for t in tasks if (t, v) in cells]
-                avg.append(f"{sum(scores) / len(scores):.1f}" if len(scores) == len(tasks) else "")
+                complete = len(scores) == len(tasks) and None not in scores
+                avg.append(_fmt(sum(scores) / len(scores)) if complete else "")
             table.add_row("AVG", "mean of tasks", "", *avg, style="bold")
         tables.append(table)
     return tables
+
+
+def _fmt(score: float | None) -> str:
+    """A percentage cell; ``-`` where nothing could be scored."""
+    return "-" if score is None else f"{score:.1f}"
+
+
+def show_summary(summary: dict[str, Any], root: Any, mode: str) -> None:
+    """Print the judge reports and the summary tables of a scored run, then where its files are."""
+    for task, rep in (summary.get("judge_reports") or {}).items():
+        info(f"judge on {task}: {rep['judged']} judged, {rep['decided']} decided by the judge, "
+             f"{rep['calls']} calls ({rep['cache_hits']} cached), rule/judge agreement {rep['agreement']}%")
+    for table in summary_tables(summary["rows"], title_suffix=f"{mode} scoring"):
+        console.print(table)
+    info(f"summary: {root}/summary.json   verdicts: {root}/verdicts.jsonl")

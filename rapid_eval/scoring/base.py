@@ -1,7 +1,8 @@
 """The scorer seam: per-item verdicts (pure, picklable, bulk-callable) and per-benchmark metrics.
 
 Three layers, as in Inspect AI: ``score_one`` judges one item; ``score_all`` runs it in bulk (in killable worker
-processes, see ``pool.py``); ``metrics`` reduces verdicts to the benchmark's official numbers.
+processes, see ``pool.py``); ``metrics`` reduces verdicts to the benchmark's official numbers (counting helpers
+in ``tally.py``).
 A scorer never swallows errors into a silent 0: an item it cannot judge is ``unscored`` with a reason.
 """
 
@@ -72,40 +73,12 @@ class Scorer:
         """Restore any order-dependent state (MMMU's seeded random fallback) before a pass over items."""
 
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
-        """Return ``{"metric": name, "score": percent, "n": int, "breakdown": {...}}``."""
-        return accuracy_metrics(self.headline, samples, verdicts)
+        """Return ``{"metric": name, "score": percent (None if nothing was scored), "n": int, "breakdown": {...}}``.
 
+        The default: accuracy over scored items, with flag counts and no breakdown (see ``tally``)."""
+        from rapid_eval.scoring import tally  # tally imports this module
 
-def accuracy(verdicts: Sequence[Verdict]) -> float:
-    """Percent correct over scored items (unscored items are excluded and reported separately)."""
-    scored = [v for v in verdicts if v.correct is not None]
-    return 100.0 * sum(bool(v.correct) for v in scored) / len(scored) if scored else 0.0
-
-
-def accuracy_metrics(
-    metric: str,
-    samples: Sequence[Sample],
-    verdicts: Sequence[Verdict],
-    by: Sequence[str] = (),
-) -> dict[str, Any]:
-    """Plain accuracy plus breakdowns by metadata keys (list-valued keys count the item under each value)."""
-    breakdown: dict[str, dict[str, float]] = {}
-    for key in by:
-        groups: dict[str, list[Verdict]] = {}
-        for s, v in zip(samples, verdicts, strict=True):
-            val = s.metadata.get(key, s.group.get(key))
-            for item in val if isinstance(val, list) else [val]:
-                if item is not None:
-                    groups.setdefault(str(item), []).append(v)
-        breakdown[key] = {g: round(accuracy(vs), 2) for g, vs in sorted(groups.items())}
-    return {
-        "metric": metric,
-        "score": round(accuracy(verdicts), 2),
-        "n": len(verdicts),
-        "correct": sum(v.correct is True for v in verdicts),
-        "unscored": sum(v.correct is None for v in verdicts),
-        "breakdown": breakdown,
-    }
+        return tally.summary(self.headline, tally.score(verdicts), verdicts, {}, flags=True)
 
 
 _SCORERS: dict[str, Callable[..., Scorer]] = {}

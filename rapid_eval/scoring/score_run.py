@@ -11,6 +11,7 @@ from collections import defaultdict
 from typing import Any
 
 from rapid_eval.rundir import Run
+from rapid_eval.scoring import tally
 from rapid_eval.scoring.base import Scorer, Verdict, get_scorer, scorer_names
 from rapid_eval.types import Sample
 
@@ -85,10 +86,10 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
         full.append({**ident, **m})
         summary_rows.append({**ident, "metric": m.get("metric"), "score": m.get("score"), "n": m.get("n"),
                              "correct": m.get("correct"), "unscored": m.get("unscored", 0),
-                             "flags": _flag_counts(p[1] for p in pairs)})
+                             "flags": tally.flag_counts([p[1] for p in pairs])})
     run.write_jsonl("verdicts.jsonl", verdict_rows)
     run.write_json("scores.json", full)
-    summary = {"scorer_mode": mode, "judge": getattr(judge, "name", None), "judge_reports": judge_reports,
+    summary = {"scorer_mode": mode, "answers": len(verdict_rows), "judge": getattr(judge, "name", None), "judge_reports": judge_reports,
                "rows": summary_rows}
     run.write_json("summary.json", summary)
     return summary
@@ -98,11 +99,3 @@ def _judged() -> tuple[str, ...]:
     from rapid_eval.scoring.judge import JUDGED_BENCHMARKS
 
     return JUDGED_BENCHMARKS
-
-
-def _flag_counts(verdicts) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for v in verdicts:
-        for f in v.flags:
-            counts[f] += 1
-    return dict(counts)

@@ -67,6 +67,9 @@ def test_hf_backend_end_to_end_and_rerun(tmp_path, tiny_models):
     assert [s["generated"] for s in stats] == [0, 0]
     assert [s["reused"] for s in stats] == [first["perceive"]["generated"], first["reason"]["generated"]]
     _invoke("score", "--run", str(run))  # recomputes from records alone
+    scored = _lines(run / "stats.jsonl")[-1]
+    assert scored["command"] == "score" and scored["generated"] == 0
+    assert scored["records"] == len(_lines(run / "verdicts.jsonl"))
 
 
 def test_openai_backend_against_transformers_serve(tmp_path, tiny_models, tiny_server, monkeypatch):
