@@ -36,10 +36,17 @@ class Run:
             if not create:
                 raise FileNotFoundError(f"{self.root}: no such run directory")
             self.root.mkdir(parents=True)
-        self.generations = GenerationCache(self.root / "generations.jsonl")
+        self._generations: GenerationCache | None = None
         self.perception = RecordStore(self.root / "perception.jsonl")
         self.reasoning = RecordStore(self.root / "reasoning.jsonl")
         self._samples = RecordStore(self.root / "samples.jsonl")
+
+    @property
+    def generations(self) -> GenerationCache:
+        """Every model call of the run; loaded on first use (``score`` never needs it, and it is the big file)."""
+        if self._generations is None:
+            self._generations = GenerationCache(self.root / "generations.jsonl")
+        return self._generations
 
     # -- samples -------------------------------------------------------------------------------------------------
     def add_samples(self, samples: list[Sample]) -> None:
@@ -55,7 +62,10 @@ class Run:
 
     def sync(self) -> None:
         """fsync every record store of the run (group commit; each record already reached the OS)."""
-        for store in (self.generations.store, self.perception, self.reasoning, self._samples):
+        stores = [self.perception, self.reasoning, self._samples]
+        if self._generations is not None:
+            stores.append(self._generations.store)
+        for store in stores:
             store.sync()
 
     # -- bookkeeping ---------------------------------------------------------------------------------------------
