@@ -6,8 +6,13 @@ request's ``model`` field on demand. With MODEL_DIR the server is pinned and req
 exactly as given on the command line.
 
 Plain ``transformers serve`` cannot load Qwen2.5-VL processors without torchvision (the video processor needs
-it). The launcher wraps the server's processor loading so that this case falls back to the image-only
-processor. That wraps a private API of transformers 5.x (``ModelManager._load_processor``).
+it). Where torchvision is absent, the launcher hooks the public ``AutoProcessor.from_pretrained`` so that this
+case falls back to the image-only processor, and it relies on no private signature: the one implementation
+detail it depends on (the server loads processors through ``AutoProcessor.from_pretrained``) is checked at
+start-up by ``check_serving_seam``, and a pinned MODEL_DIR's processor is loaded once before serving, so a
+transformers release that breaks either stops the launch with one line naming its version instead of
+answering HTTP 500 to every request. The server itself is started through the public ``transformers``
+console script. With torchvision installed, the launcher changes nothing.
 
 ``serve_local(...)`` starts the launcher as a subprocess for tests and demos and yields its base URL.
 """
@@ -25,36 +30,118 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 
-def patch_processor_loading() -> None:
-    """Make the server fall back to the torchvision-free VL processor when ``AutoProcessor`` cannot load."""
-    from transformers.cli.serving.model_manager import ModelManager
+class ServeSeamChanged(RuntimeError):
+    """The installed transformers no longer loads processors the way this launcher relies on."""
 
-    from rapid_eval.engines._hf_processor import load_vl_processor
 
-    original = ModelManager._load_processor
-    if getattr(original, "_rapid_eval_patched", False):
+def _torchvision_available() -> bool:
+    from transformers.utils import is_torchvision_available
+
+    return bool(is_torchvision_available())
+
+
+def check_serving_seam() -> None:
+    """Refuse to start when ``transformers serve`` no longer loads processors through ``AutoProcessor``.
+
+    The fallback below hooks the public ``AutoProcessor.from_pretrained``. That only helps while the server
+    calls it, which is an implementation detail of ``transformers.cli.serving``; this check reads that module's
+    source once at start-up, so a release that changes it fails here with one line naming the version instead
+    of as an HTTP 500 on every VLM request.
+    """
+    import inspect
+
+    import transformers
+
+    where = "transformers.cli.serving.model_manager"
+    try:
+        import transformers.cli.serving.model_manager as manager
+
+        source = inspect.getsource(manager)
+    except (ImportError, OSError) as exc:  # the module moved, or ships without sources
+        raise ServeSeamChanged(f"transformers {transformers.__version__}: cannot read {where} ({exc}); "
+                               "the torchvision-free processor fallback cannot be applied") from exc
+    if "AutoProcessor.from_pretrained(" not in source:
+        raise ServeSeamChanged(f"transformers {transformers.__version__}: {where} no longer loads processors "
+                               "through AutoProcessor.from_pretrained; the torchvision-free processor fallback "
+                               "cannot be applied (install torchvision, or a transformers version README lists)")
+
+
+def install_processor_fallback() -> None:
+    """Make ``AutoProcessor.from_pretrained`` fall back to the image-only VL processor without torchvision.
+
+    Hooks the public classmethod (not a private method of the server), so it holds whatever arguments the
+    server passes. Idempotent. With torchvision installed nothing is changed.
+    """
+    from transformers import AutoProcessor
+
+    from rapid_eval.engines._hf_processor import image_only_processor
+
+    original = AutoProcessor.__dict__["from_pretrained"].__func__
+    if getattr(original, "_rapid_eval_fallback", False):
         return
 
-    def _load_processor(self, model_id_and_revision, gguf_file=None):
+    def from_pretrained(cls, pretrained_model_name_or_path, *args, **kwargs):
         try:
-            return original(self, model_id_and_revision, gguf_file=gguf_file)
+            return original(cls, pretrained_model_name_or_path, *args, **kwargs)
         except ImportError:
-            model_id, revision = model_id_and_revision.split("@", 1)
-            return load_vl_processor(model_id, revision=revision, trust_remote_code=self.trust_remote_code)
+            if _torchvision_available():
+                raise
+            return image_only_processor(pretrained_model_name_or_path, *args, **kwargs)
 
-    _load_processor._rapid_eval_patched = True  # type: ignore[attr-defined]
-    ModelManager._load_processor = _load_processor
+    from_pretrained._rapid_eval_fallback = True  # type: ignore[attr-defined]
+    AutoProcessor.from_pretrained = classmethod(from_pretrained)  # type: ignore[method-assign,assignment]
+
+
+def _preflight(model_dir: str) -> None:
+    """Load a pinned local model's processor once at start-up, so a failure stops the launch, not a request."""
+    import transformers
+    from transformers import AutoProcessor
+
+    if not Path(model_dir).is_dir():
+        return  # a hub id: transformers serve resolves it itself
+    try:
+        AutoProcessor.from_pretrained(model_dir)
+    except Exception as exc:  # noqa: BLE001 - any failure here would repeat on every request
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ServeSeamChanged(f"transformers {transformers.__version__} cannot load the processor of "
+                               f"{model_dir}: {type(exc).__name__}: {first}") from exc
+
+
+def _model_dir(args: Sequence[str]) -> str | None:
+    """The positional MODEL_DIR argument, if any (the first argument that is not an option)."""
+    return args[0] if args and not args[0].startswith("-") else None
+
+
+def _transformers_cli() -> Any:
+    """The ``transformers`` console script's callable, found through its public entry point."""
+    from importlib.metadata import entry_points
+
+    (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "transformers"] or [None]
+    if script is None:
+        import transformers
+
+        raise ServeSeamChanged(f"transformers {transformers.__version__} installs no `transformers` command")
+    return script.load()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: patch processor loading, then hand the arguments to ``transformers serve``."""
+    """Entry point: check the seam, install the processor fallback, then run ``transformers serve``."""
     args = list(sys.argv[1:] if argv is None else argv)
-    patch_processor_loading()
-    from transformers.cli.transformers import app
-
-    app(["serve", *args], prog_name="transformers")
+    try:
+        if not _torchvision_available():
+            check_serving_seam()
+            install_processor_fallback()
+            model_dir = _model_dir(args)
+            if model_dir:
+                _preflight(model_dir)
+        cli = _transformers_cli()
+    except ServeSeamChanged as exc:
+        sys.exit(f"rapid_eval.dev.serve: {exc}")
+    sys.argv = ["transformers", "serve", *args]
+    cli()
 
 
 def free_port(host: str = "127.0.0.1") -> int:

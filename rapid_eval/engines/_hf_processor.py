@@ -28,6 +28,11 @@ def _image_only_class() -> type:
     return Qwen2_5_VLImageOnlyProcessor
 
 
+def image_only_processor(path: str, *args: Any, **kwargs: Any) -> Any:
+    """Qwen2.5-VL's processor without its (torchvision-only) video slot."""
+    return _image_only_class().from_pretrained(path, *args, **kwargs)
+
+
 def load_vl_processor(path: str, **kwargs: Any) -> Any:
     """The model's ``AutoProcessor``; for Qwen2.5-VL-style processors without torchvision, the image-only one."""
     from transformers import AutoProcessor
@@ -38,7 +43,7 @@ def load_vl_processor(path: str, **kwargs: Any) -> Any:
     except ImportError:
         if is_torchvision_available():
             raise
-        return _image_only_class().from_pretrained(path, **kwargs)
+        return image_only_processor(path, **kwargs)
 
 
 def is_vlm_config(config: Any) -> bool:
