@@ -10,11 +10,13 @@ from typing import Annotated, Any
 import typer
 
 from rapid_eval.log import console, error, info, warn
+from rapid_eval.reports.cli import register as register_reports
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Evaluate decoupled perception (MLLM) + reasoning (text LLM) pipelines, RAPID-style.")
 dev_app = typer.Typer(no_args_is_help=True, help="Developer tools (tiny offline models).")
 app.add_typer(dev_app, name="dev")
+register_reports(app)  # table, report, run
 
 Backend = Annotated[str | None, typer.Option("--backend", help="hf | vllm | openai | scripted (default: openai "
                                              "when --base-url is given, else hf)")]

@@ -1,0 +1,169 @@
+"""Table cells: one configuration's headline metric on one benchmark, with its CI, repeat spread and paired delta.
+
+A configuration is a :class:`Selector` (run, perceptor, reasoner, O_p variant). The headline number is the
+benchmark's own ``Scorer.metrics`` score on the run's verdicts (the number ``summary.json`` shows), averaged over
+repeats. Intervals resample clusters of items (see ``stats``); for metrics that are not plain accuracy the
+scorer's ``metrics`` is rerun on each resample, with a cluster drawn twice relabelled so that it counts twice
+(a WeMath problem or a DynaMath seed is two problems, not one merged group).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rapid_eval.reports import stats
+from rapid_eval.reports.load import DIRECT, Answer, RunData, model_matches, open_run
+from rapid_eval.scoring.base import Verdict
+from rapid_eval.types import Sample
+
+_NOT_CLUSTER = ("variant", "key", "version")
+"""Group fields that tell items of a cluster apart rather than name the cluster."""
+
+
+@dataclass(frozen=True)
+class Selector:
+    """One configuration: which answers of which run form a table cell."""
+
+    run: Path
+    variant: str
+    perceptor: str | None = None
+    reasoner: str | None = None
+    """None: any; ``-`` (or any value for the ``direct`` variant): the MLLM's own answer."""
+
+    def answers(self, task: str | None = None) -> list[Answer]:
+        reasoner = DIRECT if self.variant == "direct" else self.reasoner
+        return [a for a in open_run(self.run).answers if a.variant == self.variant
+                and (task is None or a.task == task) and model_matches(a.perceptor, self.perceptor)
+                and (reasoner is None or model_matches(a.reasoner, reasoner))]
+
+
+@dataclass
+class Cell:
+    """A table cell. ``delta``/``p``: the paired difference to the row's baseline configuration."""
+
+    value: float | None = None
+    lo: float | None = None
+    hi: float | None = None
+    spread: float | None = None
+    repeats: int = 0
+    n: int = 0
+    paper: float | None = None
+    delta: float | None = None
+    p: float | None = None
+
+    @property
+    def vs_paper(self) -> float | None:
+        return None if self.value is None or self.paper is None else self.value - self.paper
+
+    @property
+    def significant(self) -> bool | None:
+        return None if self.p is None else self.p < stats.ALPHA
+
+    def to_dict(self) -> dict:
+        return {**dataclasses.asdict(self), "vs_paper": self.vs_paper, "significant": self.significant}
+
+
+class TaskSeries:
+    """One configuration's answers on one benchmark, arranged for metrics over resampled clusters."""
+
+    def __init__(self, run: RunData, answers: list[Answer], task: str):
+        from rapid_eval.scoring.score_run import pick_scorer
+
+        self.task = task
+        self.scorer = pick_scorer(task, run.scorer_mode)
+        samples = run.samples
+        by_repeat: dict[int, dict[str, Answer]] = {}
+        for a in answers:
+            if a.uid in samples:
+                by_repeat.setdefault(a.repeat, {})[a.uid] = a
+        self.repeats = sorted(by_repeat)
+        uids = sorted({u for rep in by_repeat.values() for u in rep})
+        clusters: dict[str, list[str]] = {}
+        for u in uids:
+            clusters.setdefault(_cluster_key(samples[u]), []).append(u)
+        self.cluster_uids = list(clusters.values())
+        self.samples = samples
+        self.by_repeat = by_repeat
+        self.n = len(uids)
+
+    def restrict(self, uids: set[str]) -> TaskSeries:
+        """The same series on the given items only (for pairing two configurations)."""
+        other = object.__new__(TaskSeries)
+        other.__dict__.update(self.__dict__)
+        other.cluster_uids = [kept for c in self.cluster_uids if (kept := [u for u in c if u in uids])]
+        other.n = sum(len(c) for c in other.cluster_uids)
+        return other
+
+    def uids(self) -> set[str]:
+        return {u for c in self.cluster_uids for u in c}
+
+    def score(self, repeat: int, idx: np.ndarray | None = None) -> float | None:
+        """The headline metric of one repeat on the clusters ``idx`` (all when None)."""
+        idx = np.arange(len(self.cluster_uids)) if idx is None else idx
+        answers = self.by_repeat[repeat]
+        samples: list[Sample] = []
+        verdicts: list[Verdict] = []
+        copies: dict[int, int] = {}
+        for i in idx.tolist():
+            copy = copies[i] = copies.get(i, -1) + 1
+            for u in self.cluster_uids[i]:
+                if u in answers:
+                    a = answers[u]
+                    samples.append(_relabel(self.samples[u], copy))
+                    verdicts.append(Verdict(a.correct, a.extracted, a.decided_by, "", a.flags))
+        if not samples:
+            return None
+        return self.scorer.metrics(samples, verdicts).get("score")
+
+    def metric(self) -> stats.MetricFn:
+        """Mean over repeats of the headline metric on a resample of clusters (fast path for plain accuracy)."""
+        fast = self._accuracy_metric()
+        if fast is not None:
+            return fast
+
+        def metric(idx: np.ndarray) -> float | None:
+            vals = [self.score(r, idx) for r in self.repeats]
+            return None if any(v is None for v in vals) else float(np.mean(vals))
+
+        return metric
+
+    def _accuracy_metric(self) -> stats.MetricFn | None:
+        """The vectorised metric, used only where the scorer's number *is* the plain accuracy on this data."""
+        order = [u for c in self.cluster_uids for u in c]
+        pos = {u: i for i, u in enumerate(order)}
+        arr = np.full((len(self.repeats), len(order)), np.nan)
+        for r_i, r in enumerate(self.repeats):
+            for u, a in self.by_repeat[r].items():
+                if u in pos and a.correct is not None:
+                    arr[r_i, pos[u]] = float(bool(a.correct))
+        clusters = [[pos[u] for u in c] for c in self.cluster_uids]
+        fast = stats.accuracy_metric(arr, clusters)
+        full = np.arange(len(clusters))
+        for r_i, r in enumerate(self.repeats):
+            one = stats.accuracy_metric(arr[r_i:r_i + 1], clusters)(full)
+            official = self.score(r)
+            if one is None or official is None or abs(one - official) > 0.006:
+                return None
+        return fast
+
+
+def _cluster_key(sample: Sample) -> str:
+    names = [f"{k}={v}" for k, v in sorted(sample.group.items()) if k not in _NOT_CLUSTER and v not in (None, "")]
+    return f"{sample.task}|{'|'.join(names)}" if names else f"{sample.task}/{sample.id}"
+
+
+def _relabel(sample: Sample, copy: int) -> Sample:
+    """The ``copy``-th draw of a cluster: its id and cluster-naming values suffixed, so it counts on its own."""
+    if copy == 0:
+        return sample
+    names = {str(v) for k, v in sample.group.items() if k not in _NOT_CLUSTER}
+
+    def tag(d: dict) -> dict:
+        return {k: (f"{v}#{copy}" if str(v) in names and k not in _NOT_CLUSTER else v) for k, v in d.items()}
+
+    return dataclasses.replace(sample, id=f"{sample.id}#{copy}", group=tag(sample.group),
+                               metadata=tag(sample.metadata))

@@ -1,0 +1,119 @@
+"""``rapid-eval table ...``, ``rapid-eval report ...`` and ``rapid-eval run CONFIG.yaml``: thin wiring.
+
+Registered in ``rapid_eval.cli`` with :func:`register`; every import of the reporters stays lazy.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rapid_eval.log import console, error, info
+
+table_app = typer.Typer(no_args_is_help=True, help="The papers' tables from one or more runs (ablation, main, "
+                        "variants, scaling), beside the paper's numbers, with CIs and paired tests.")
+
+Runs = Annotated[list[Path] | None, typer.Option("--run", help="Run directory (repeatable)")]
+Fmt = Annotated[str, typer.Option("--format", help="rich | md | csv | latex | json | html")]
+Out = Annotated[Path | None, typer.Option("--out", help="Write to FILE instead of the terminal")]
+Boot = Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples for CIs and paired tests (0: none)")]
+Seed = Annotated[int, typer.Option("--seed", help="Bootstrap seed")]
+Variant = Annotated[str, typer.Option("--variant", help="O_p variant of the reasoned rows")]
+Params = Annotated[list[str] | None, typer.Option("--params", help="MODEL=BILLIONS for models not on disk")]
+
+
+def _emit(table, fmt: str, out: Path | None) -> None:
+    from rapid_eval.reports.render import render
+
+    try:
+        result = render(table, fmt)
+    except ValueError as e:
+        error(str(e))
+        raise typer.Exit(2) from None
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "rich":
+            from rich.console import Console
+
+            with open(out, "w", encoding="utf-8") as f:
+                Console(file=f, width=80).print(result)
+        else:
+            out.write_text(result, encoding="utf-8")
+        info(f"{table.kind} table -> {out}")
+    elif fmt == "rich":
+        console.print(result)
+    else:
+        sys.stdout.write(result)
+
+
+def _need(runs: list[Path] | None) -> list[Path]:
+    if not runs:
+        error("give at least one --run RUN")
+        raise typer.Exit(2)
+    return runs
+
+
+@table_app.command("ablation")
+def ablation(spec: Annotated[Path, typer.Option("--spec", help="YAML: rows A-I -> run, perceptor, reasoner, variant")],
+             fmt: Fmt = "rich", out: Out = None, bootstrap: Boot = 1000, seed: Seed = 0) -> None:
+    """RAPID's ablation rows A-I, each mapped to runs by a YAML spec, beside the paper's AVG."""
+    from rapid_eval.reports.build import BootOptions
+    from rapid_eval.reports.kinds import ablation as build
+
+    try:
+        table = build(spec, BootOptions(bootstrap, seed))
+    except (ValueError, FileNotFoundError) as e:
+        error(str(e))
+        raise typer.Exit(2) from None
+    _emit(table, fmt, out)
+
+
+@table_app.command("main")
+def main(run: Runs = None, fmt: Fmt = "rich", out: Out = None, variant: Variant = "qcap+sol",
+         params: Params = None, bootstrap: Boot = 1000, seed: Seed = 0) -> None:
+    """Perceptor x reasoner rows with parameters, per-benchmark metrics, AVG and gain over the MLLM alone."""
+    from rapid_eval.reports.build import BootOptions
+    from rapid_eval.reports.kinds import main as build
+    from rapid_eval.reports.params import parse_given
+
+    _emit(build(_need(run), BootOptions(bootstrap, seed), variant, parse_given(params)), fmt, out)
+
+
+@table_app.command("variants")
+def variants(run: Runs = None, fmt: Fmt = "rich", out: Out = None,
+             perceptor: Annotated[str | None, typer.Option(help="Only this perceptor")] = None,
+             bootstrap: Boot = 1000, seed: Seed = 0) -> None:
+    """O_p variants (none, cap, qcap, sol, cap+sol, qcap+sol, direct) x reasoner, per benchmark and AVG."""
+    from rapid_eval.reports.build import BootOptions
+    from rapid_eval.reports.kinds import variants as build
+
+    _emit(build(_need(run), BootOptions(bootstrap, seed), perceptor), fmt, out)
+
+
+@table_app.command("scaling")
+def scaling(run: Runs = None, fmt: Fmt = "rich", out: Out = None, variant: Variant = "qcap+sol",
+            params: Params = None, plot: Annotated[Path | None, typer.Option(help="PNG of AVG against "
+                                                                              "parameters")] = None,
+            bootstrap: Boot = 1000, seed: Seed = 0) -> None:
+    """AVG against total parameters (perceptor + reasoner) across reasoners, with a PNG plot."""
+    from rapid_eval.reports.build import BootOptions
+    from rapid_eval.reports.kinds import scaling as build
+    from rapid_eval.reports.params import parse_given
+    from rapid_eval.reports.plots import scaling_plot
+
+    table = build(_need(run), BootOptions(bootstrap, seed), variant, parse_given(params))
+    _emit(table, fmt, out)
+    target = plot or (out.with_suffix(".png") if out else Path("scaling.png"))
+    written = scaling_plot(table, target)
+    if written:
+        info(f"scaling plot -> {written}")
+    else:
+        error("no row has both a parameter count and an AVG: give --params MODEL=BILLIONS")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``table``, ``report`` and ``run`` to the main CLI."""
+    app.add_typer(table_app, name="table")
