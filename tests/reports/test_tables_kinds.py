@@ -1,0 +1,105 @@
+"""The paper tables from a real (scripted-engine) run: values match a count by hand, AVG is the plain mean,
+deltas are paired, every format renders, the rich table fits 80 columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+
+import pytest
+from rich.console import Console
+
+from rapid_eval.reports.build import BootOptions
+from rapid_eval.reports.kinds import ablation, variants
+from rapid_eval.reports.render import FORMATS, render
+
+BOOT = BootOptions(n_boot=200, seed=0)
+
+
+def _by_hand(run, task, variant, reasoner):
+    """Accuracy over scored verdicts, counted directly from verdicts.jsonl."""
+    rows = [json.loads(line) for line in (run / "verdicts.jsonl").read_text().splitlines()]
+    picked = [r for r in rows if r["task"] == task and r["variant"] == variant and r["reasoner"] == reasoner
+              and r["correct"] is not None]
+    return 100.0 * sum(r["correct"] for r in picked) / len(picked)
+
+
+def _worst_case_by_hand(run, variant, reasoner):
+    samples = {json.loads(x)["key"]: json.loads(x) for x in (run / "samples.jsonl").read_text().splitlines()}
+    seeds = defaultdict(list)
+    for line in (run / "verdicts.jsonl").read_text().splitlines():
+        r = json.loads(line)
+        if r["task"] == "dynamath" and r["variant"] == variant and r["reasoner"] == reasoner:
+            seeds[samples[f"dynamath/{r['sample_id']}"]["group"]["seed"]].append(bool(r["correct"]))
+    return 100.0 * sum(all(v) for v in seeds.values()) / len(seeds)
+
+
+def test_variants_table_matches_hand_counts_and_avg_is_the_plain_mean(scripted_run):
+    table = variants([scripted_run], BOOT)
+    assert table.columns == ["mathvista", "mmmu", "dynamath", "avg"]
+    rows = {(r.info["variant"], r.info["reasoner"]): r for r in table.rows}
+    assert set(rows) == {("direct", "-"), ("none", "llmA"), ("qcap+sol", "llmA"), ("none", "llmB"),
+                         ("qcap+sol", "llmB")}
+    for (variant, reasoner), row in rows.items():
+        for task in ("mathvista", "mmmu"):
+            assert row.cells[task].value == pytest.approx(_by_hand(scripted_run, task, variant, reasoner), abs=0.01)
+        assert row.cells["dynamath"].value == pytest.approx(_worst_case_by_hand(scripted_run, variant, reasoner))
+        vals = [row.cells[t].value for t in ("mathvista", "mmmu", "dynamath")]
+        assert row.cells["avg"].value == pytest.approx(sum(vals) / 3)
+        c = row.cells["mathvista"]
+        assert c.lo <= c.value <= c.hi
+    a, b = rows[("none", "llmA")], rows[("none", "llmB")]
+    assert a.cells["mathvista"].value != b.cells["mathvista"].value  # the two reasoners really differ
+    direct = rows[("direct", "-")]
+    assert a.baseline == "direct" and direct.baseline is None
+    # every item is answered by both, so the paired delta is the plain difference of the two accuracies
+    assert a.cells["mathvista"].delta == pytest.approx(a.cells["mathvista"].value - direct.cells["mathvista"].value)
+    assert 0.0 <= a.cells["mathvista"].p <= 1.0
+
+
+def test_ablation_spec_rows_paper_values_and_deltas(scripted_run, tmp_path):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"""
+baseline: A
+rows:
+  A: {{run: {scripted_run}, perceptor: vlm, variant: direct}}
+  B: {{run: {scripted_run}, perceptor: vlm, reasoner: llmA, variant: none}}
+  E: {{run: {scripted_run}, perceptor: vlm, reasoner: llmB, variant: qcap+sol, config: mine}}
+""")
+    table = ablation(spec, BOOT)
+    rows = {r.label: r for r in table.rows}
+    assert list(rows) == ["A", "B", "E"]
+    assert rows["B"].cells["avg"].paper == 47.5 and rows["E"].cells["avg"].paper == 53.2
+    assert rows["E"].info["config"] == "mine" and rows["B"].info["config"] == "decoupling only"
+    avg = rows["B"].cells["avg"]
+    assert avg.vs_paper == pytest.approx(avg.value - 47.5)
+    assert avg.delta == pytest.approx(avg.value - rows["A"].cells["avg"].value)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("rows:\n  - {label: B, run: x, variant: none}\n")
+    with pytest.raises(ValueError, match="bad.yaml: row B .*needs a reasoner"):
+        ablation(bad, BOOT)
+
+
+def test_every_format_renders_and_rich_fits_80_columns(scripted_run):
+    table = variants([scripted_run], BOOT)
+    for fmt in FORMATS:
+        assert render(table, fmt)
+    console = Console(width=80, record=True)
+    console.print(render(table, "rich"))
+    text = console.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "…" not in text and "MVista" in text and "DynaM" in text
+    rows = list(csv.DictReader(io.StringIO(render(table, "csv"))))
+    assert len(rows) == len(table.rows) * len(table.columns)
+    direct_avg = next(r for r in rows if r["row"] == "direct" and r["column"] == "avg")
+    assert float(direct_avg["value"]) == pytest.approx(table.rows[0].cells["avg"].value, abs=0.01)
+    data = json.loads(render(table, "json"))
+    assert data["kind"] == "variants" and data["rows"][0]["cells"]["avg"]["value"] is not None
+    md = render(table, "md")
+    assert md.count("\n| ") == len(table.rows) + 1
+    latex = render(table, "latex")
+    assert latex.count(r"\\") >= len(table.rows) + 1 and r"\begin{tabular}" in latex
+    with pytest.raises(ValueError, match="unknown format"):
+        render(table, "xls")
