@@ -114,6 +114,50 @@ def scaling(run: Runs = None, fmt: Fmt = "rich", out: Out = None, variant: Varia
         error("no row has both a parameter count and an AVG: give --params MODEL=BILLIONS")
 
 
+@table_app.command("diagnostics")
+def diagnostics(run: Runs = None, fmt: Fmt = "rich", out: Out = None,
+                price: Annotated[list[str] | None, typer.Option("--price", help="MODEL=USD_IN/USD_OUT per "
+                                                                "million tokens (repeatable)")] = None,
+                hascap_model: Annotated[str | None, typer.Option(help="Judge every caption with the hasCap "
+                                                                 "prompt through this model (cached)")] = None,
+                backend: Annotated[str | None, typer.Option(help="Backend of the hasCap judge")] = None,
+                base_url: Annotated[str | None, typer.Option(help="Endpoint of the hasCap judge")] = None,
+                engine_arg: Annotated[list[str] | None, typer.Option("--engine-arg", help="K=V")] = None) -> None:
+    """Trace length, cost per stage (tokens, seconds, money) and the valid-caption ratio per configuration."""
+    from rapid_eval.reports.diagnostics import caption_ratio, diagnostics_table, parse_prices
+
+    runs = _need(run)
+    if hascap_model:
+        from rapid_eval.engines.registry import load_engine
+
+        opts = dict(kv.split("=", 1) for kv in engine_arg or [])
+        if base_url:
+            opts["base_url"] = base_url
+        with load_engine(backend or ("openai" if base_url else "hf"), hascap_model, **opts) as engine:
+            for r in runs:
+                caption_ratio(r, engine)
+    _emit(diagnostics_table(runs, parse_prices(price)), fmt, out)
+
+
+def report(runs: Annotated[list[Path], typer.Argument(help="Run directories")],
+           out: Annotated[Path, typer.Option("--out", help="Folder of the static site")] = Path("report"),
+           params: Params = None, bootstrap: Boot = 1000, seed: Seed = 0) -> None:
+    """A static HTML explorer of every answer (filters, traces, verdicts) and a summary page; no server."""
+    from rapid_eval.reports.build import BootOptions
+    from rapid_eval.reports.explorer import build_explorer
+    from rapid_eval.reports.params import parse_given
+    from rapid_eval.reports.summary import summary_html
+
+    for r in runs:
+        if not (r / "verdicts.jsonl").exists():
+            error(f"{r}: no verdicts.jsonl (run `rapid-eval score --run {r}` first)")
+            raise typer.Exit(2)
+    summary = summary_html(runs, out, BootOptions(bootstrap, seed), parse_given(params))
+    index = build_explorer(runs, out, summary)
+    info(f"report -> {index} (open it in a browser; summary: {out / 'summary.html'})")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``table``, ``report`` and ``run`` to the main CLI."""
     app.add_typer(table_app, name="table")
+    app.command("report")(report)

@@ -15,7 +15,9 @@ PAPER_BENCHMARKS = ("mathvista", "mathvision", "mathverse", "mmmu", "wemath", "d
 """The seven benchmarks of RACRO/RAPID, in the papers' column order; AVG is their plain mean."""
 
 SHORT = {"mathvista": "MVista", "mathvision": "MVision", "mathverse": "MVerse", "mmmu": "MMMU", "wemath": "WeMath",
-         "dynamath": "DynaM", "logicvista": "LogicV", "realworldqa": "RWQA", "avg": "AVG"}
+         "dynamath": "DynaM", "logicvista": "LogicV", "realworldqa": "RWQA", "avg": "AVG",
+         "answers": "n", "trace_tok": "trace", "trace_vs_none_pct": "trace%", "perc_tok": "p.tok", "perc_s": "p.sec",
+         "reas_tok": "r.tok", "reas_s": "r.sec", "usd": "USD", "valid_cap_pct": "cap ok%"}
 """Column headers short enough for an 80-column terminal (the legend names them in full)."""
 
 
