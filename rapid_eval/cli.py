@@ -137,6 +137,7 @@ def reason(
     scorer: Annotated[str, typer.Option(help="official (per-benchmark rules) | generic (boxed + math-verify)")] = "official",
     prompts: Annotated[Path | None, typer.Option(help="Folder of .jinja files overriding the built-in prompts")] = None,
     workers: Annotated[int, typer.Option(help="Scoring worker processes")] = 1,
+    repeats: Annotated[int, typer.Option(help="Sample each answer K times with seeds seed..seed+K-1")] = 1,
     engine_arg: EngineArgs = None,
 ) -> None:
     """Run the text reasoner on every perception record, score the answers, write RUN/summary.json."""
@@ -151,7 +152,7 @@ def reason(
     chosen = parse_variants(variants) if variants else None
     sampling = _sampling(REASONER_DEFAULTS, max_new_tokens, temperature, top_p, seed, thinking)
     with _engine(backend, reasoner, base_url, engine_arg) as engine:
-        n, stats, skipped = run_reason(run, engine, PromptSet(prompts), sampling, chosen, perceptor)
+        n, stats, skipped = run_reason(run, engine, PromptSet(prompts), sampling, chosen, perceptor, repeats)
     for s in skipped[:10]:
         warn(s)
     run.log_stats("reason", n, stats, started, reasoner=reasoner, skipped=len(skipped))

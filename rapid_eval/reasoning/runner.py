@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from rapid_eval.cache import CallStats
@@ -45,8 +46,14 @@ def reason(
     sampling: SamplingParams,
     variants: list[str] | None = None,
     perceptor: str | None = None,
+    repeats: int = 1,
 ) -> tuple[int, CallStats, list[str]]:
-    """Write one reasoning record per usable perception record; return (records, call stats, skipped notes)."""
+    """Write one reasoning record per usable perception record and repeat; return (records, call stats, skipped).
+
+    Repeat ``k`` samples with seed ``sampling.seed + k`` (the seed is in the cache key, so each repeat is a cached
+    call of its own) and its record carries ``repeat: k``; repeat 0 is the plain run, its keys unchanged."""
+    if repeats < 1:
+        raise ValueError(f"repeats must be >= 1, got {repeats}")
     samples = run.samples()
     todo: list[tuple[dict[str, Any], Sample]] = []
     skipped: list[str] = []
@@ -64,12 +71,15 @@ def reason(
             continue
         todo.append((rec, samples[uid]))
 
-    requests = [reasoner_request(s, r["variant"], r.get("caption"), r.get("solution"), prompts, sampling) for r, s in todo]
-    labels = [f"{r['task']}/{r['sample_id']} [{r['variant']}]" for r, _ in todo]
+    seeds = [sampling if k == 0 else replace(sampling, seed=(sampling.seed or 0) + k) for k in range(repeats)]
+    jobs = [(r, s, k) for k in range(repeats) for r, s in todo]
+    requests = [reasoner_request(s, r["variant"], r.get("caption"), r.get("solution"), prompts, seeds[k])
+                for r, s, k in jobs]
+    labels = [f"{r['task']}/{r['sample_id']} [{r['variant']}]" + (f" repeat {k}" if k else "") for r, _, k in jobs]
     results, stats = run.generations.run(engine, requests, stage="reason", labels=labels)
 
     reasoner = engine.identity()
-    for (prec, _), gen in zip(todo, results, strict=True):
+    for (prec, _, k), gen in zip(jobs, results, strict=True):
         rec = {
             "key": content_hash({"perception": prec["key"], "generation": gen["key"]}),
             "task": prec["task"],
@@ -87,8 +97,10 @@ def reason(
             "truncated_thinking": bool(gen.get("truncated_thinking")),
             "seconds": gen.get("seconds"),
         }
+        if k:
+            rec["repeat"] = k
         if gen.get("error"):
             rec["error"] = gen["error"]
         if run.reasoning.get(rec["key"]) != rec:
             run.reasoning.append(rec)
-    return len(todo), stats, skipped
+    return len(jobs), stats, skipped

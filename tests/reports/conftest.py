@@ -9,7 +9,7 @@ from testlib import FIXTURES
 
 
 def make_run(root: Path, tasks=("mathvista", "mmmu", "dynamath"), replies=(("llmA", "A"), ("llmB", "B")),
-             variants=("direct", "none", "qcap+sol")) -> Path:
+             variants=("direct", "none", "qcap+sol"), repeats: int = 1) -> Path:
     from rapid_eval.engines.registry import load_engine
     from rapid_eval.perception import perceive
     from rapid_eval.prompts import PromptSet
@@ -24,8 +24,8 @@ def make_run(root: Path, tasks=("mathvista", "mmmu", "dynamath"), replies=(("llm
     with load_engine("scripted", "vlm", reply="A caption. The answer is \\boxed{A}.") as vlm:
         perceive(run, vlm, samples, list(variants), prompts, PERCEPTOR_DEFAULTS)
     for name, letter in replies:
-        with load_engine("scripted", name, reply=f"<think>Let me see.</think>So \\boxed{{{letter}}}.") as llm:
-            reason(run, llm, prompts, REASONER_DEFAULTS)
+        with load_engine("scripted", name, reply="<think>Let me see.</think>So \\boxed{" + letter + "}.") as llm:
+            reason(run, llm, prompts, REASONER_DEFAULTS, repeats=repeats)
     score_run(run)
     return root
 

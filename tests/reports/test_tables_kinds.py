@@ -103,3 +103,30 @@ def test_every_format_renders_and_rich_fits_80_columns(scripted_run):
     assert latex.count(r"\\") >= len(table.rows) + 1 and r"\begin{tabular}" in latex
     with pytest.raises(ValueError, match="unknown format"):
         render(table, "xls")
+
+
+def test_repeats_are_cached_calls_of_their_own_and_tables_average_them(tmp_path):
+    from conftest import make_run
+
+    from rapid_eval.engines.scripted import ScriptedEngine
+
+    run = make_run(tmp_path / "rep", tasks=("mathvision",), replies=(("llm", "{seed_letter}"),),
+                   variants=("direct", "none"), repeats=3)
+    recs = [json.loads(x) for x in (run / "reasoning.jsonl").read_text().splitlines()]
+    assert sorted(r.get("repeat", 0) for r in recs) == [0] * 3 + [1] * 3 + [2] * 3
+    assert len({r["generation_key"] for r in recs}) == 9
+    before = ScriptedEngine.calls
+    make_run(run, tasks=("mathvision",), replies=(("llm", "{seed_letter}"),), variants=("direct", "none"), repeats=3)
+    assert ScriptedEngine.calls == before  # every repeat reused from the cache
+    verdicts = {v["key"]: v for v in map(json.loads, (run / "verdicts.jsonl").read_text().splitlines())}
+    per_repeat = defaultdict(list)
+    for r in recs:
+        per_repeat[r.get("repeat", 0)].append(bool(verdicts[r["key"]]["correct"]))
+    accs = [100.0 * sum(v) / len(v) for _, v in sorted(per_repeat.items())]
+    assert len(set(accs)) > 1  # the seeds really answer differently (A, B, C)
+    row = next(r for r in variants([run], BOOT).rows if r.info["variant"] == "none")
+    cell = row.cells["mathvision"]
+    mean = sum(accs) / 3
+    assert cell.value == pytest.approx(mean, abs=0.01) and cell.repeats == 3  # scorers round to 2 decimals
+    assert cell.spread == pytest.approx((sum((a - mean) ** 2 for a in accs) / 2) ** 0.5, abs=0.01)
+    assert "sd" in render(variants([run], BOOT), "md")
