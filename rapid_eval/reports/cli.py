@@ -53,6 +53,10 @@ def _need(runs: list[Path] | None) -> list[Path]:
     if not runs:
         error("give at least one --run RUN")
         raise typer.Exit(2)
+    for r in runs:
+        if not (r / "verdicts.jsonl").exists():
+            error(f"{r}: no verdicts.jsonl here; is it a run directory? (score it: rapid-eval score --run {r})")
+            raise typer.Exit(2)
     return runs
 
 
@@ -148,16 +152,37 @@ def report(runs: Annotated[list[Path], typer.Argument(help="Run directories")],
     from rapid_eval.reports.params import parse_given
     from rapid_eval.reports.summary import summary_html
 
-    for r in runs:
-        if not (r / "verdicts.jsonl").exists():
-            error(f"{r}: no verdicts.jsonl (run `rapid-eval score --run {r}` first)")
-            raise typer.Exit(2)
+    _need(runs)
     summary = summary_html(runs, out, BootOptions(bootstrap, seed), parse_given(params))
     index = build_explorer(runs, out, summary)
     info(f"report -> {index} (open it in a browser; summary: {out / 'summary.html'})")
+
+
+def run(config: Annotated[Path, typer.Argument(help="YAML: tasks, perceptors, reasoners, variants, repeats, "
+                                                "tables (see results/configs/)")],
+        out: Annotated[Path | None, typer.Option("--out", help="Run directory (overrides the config's 'out')")] = None,
+        ) -> None:
+    """Reproduce a table from one config: run every missing stage (reusing every record), then write the
+    tables (OUT/tables) and the report (OUT/report). A second run makes no model call."""
+    from rapid_eval.reports.config_run import ConfigError, run_config
+
+    try:
+        done = run_config(config, out)
+    except ConfigError as e:
+        error(str(e))
+        raise typer.Exit(2) from None
+    for s in done["stages"]:
+        for e in s["errors"]:
+            error(f"{s['stage']} {s['model']}: {e}")
+    for path in done["tables"]:
+        info(f"table -> {path}")
+    if done["failed"]:
+        error(f"{done['failed']} call(s) failed; everything else is saved. Rerun the same command to retry them.")
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
     """Add ``table``, ``report`` and ``run`` to the main CLI."""
     app.add_typer(table_app, name="table")
     app.command("report")(report)
+    app.command("run")(run)

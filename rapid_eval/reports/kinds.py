@@ -24,18 +24,25 @@ RAPID_VARIANT = "qcap+sol"
 """RAPID's O_p (query-conditioned caption + tentative solution), the default of ``main`` and ``scaling``."""
 
 
-def load_spec(path: Path) -> dict:
-    """Read an ablation spec; clear errors name the file and the row."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as e:
-        raise ValueError(f"{path}: cannot read the spec ({e})") from None
+def load_spec(path: Path, inline: dict | None = None, default_run: Path | None = None) -> dict:
+    """Read an ablation spec (a file, or ``inline`` from a run config at ``path``); errors name file and row.
+
+    A row without ``run`` uses ``default_run`` (the config's own run)."""
+    if inline is not None:
+        raw = inline
+    else:
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as e:
+            raise ValueError(f"{path}: cannot read the spec ({e})") from None
     rows = raw.get("rows")
     if isinstance(rows, dict):
         rows = [{"label": k, **(v or {})} for k, v in rows.items()]
     if not isinstance(rows, list) or not rows:
         raise ValueError(f"{path}: the spec needs 'rows': a list (or mapping by label) of run/perceptor/variant")
     for i, r in enumerate(rows):
+        if not r.get("run") and default_run is not None:
+            r["run"] = default_run
         missing = [k for k in ("label", "run", "variant") if not r.get(k)]
         if missing:
             raise ValueError(f"{path}: row {i + 1} ({r.get('label', '?')}) lacks {', '.join(missing)}")
@@ -46,8 +53,9 @@ def load_spec(path: Path) -> dict:
     return {**raw, "rows": rows}
 
 
-def ablation(spec_path: Path, boot: BootOptions) -> ReportTable:
-    spec = load_spec(spec_path)
+def ablation(spec_path: Path, boot: BootOptions, inline: dict | None = None,
+             default_run: Path | None = None) -> ReportTable:
+    spec = load_spec(spec_path, inline, default_run)
     refs = reference.rapid_ablation()
     sels = {r["label"]: Selector(Path(r["run"]), r["variant"], r.get("perceptor"), r.get("reasoner"))
             for r in spec["rows"]}
