@@ -20,6 +20,7 @@ from typing import Any
 
 from rapid_eval.cache import CallStats, GenerationCache
 from rapid_eval.records import RecordStore, read_jsonl
+from rapid_eval.redact import redact_argv
 from rapid_eval.types import Sample
 
 
@@ -119,25 +120,6 @@ class Run:
         return pd.DataFrame(read_jsonl(self.root / f"{name}.jsonl"))
 
 
-_SECRET_FLAGS = ("key", "token", "secret", "password")
-
-
 def _safe_argv() -> list[str]:
-    """The command line with the value of any secret-looking option masked."""
-    out: list[str] = []
-    mask_next = False
-    for a in sys.argv[1:]:
-        if mask_next:
-            out.append("***")
-            mask_next = False
-            continue
-        low = a.lower()
-        if a.startswith("-") and any(s in low for s in _SECRET_FLAGS) and "env" not in low:
-            if "=" in a:
-                out.append(a.split("=", 1)[0] + "=***")
-            else:
-                out.append(a)
-                mask_next = True
-            continue
-        out.append(a)
-    return out
+    """The command line with every secret masked (see ``rapid_eval.redact``)."""
+    return redact_argv(sys.argv[1:])
