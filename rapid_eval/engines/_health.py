@@ -44,6 +44,12 @@ class Health:
         if not first and cause:
             self.retries[cause] += 1
 
+    def resent(self, n: int) -> None:
+        """Count requests the transport sent again after a kept-alive connection closed without answering."""
+        if n > 0:
+            self.attempts += n
+            self.retries["connection_closed"] += n
+
     def success(self) -> None:
         self.last_event = time.monotonic()
         self._signature, self._streak = "", 0

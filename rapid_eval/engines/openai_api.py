@@ -246,8 +246,12 @@ class OpenAIEngine(Engine):
             health.check()
             health.attempt(first=attempt == 0, cause=cause_of(error))
             delay: float | None = None
+            resent = slot.resent
             try:
-                resp = await http.request(slot, "POST", "/chat/completions", payload)
+                try:
+                    resp = await http.request(slot, "POST", "/chat/completions", payload)
+                finally:
+                    health.resent(slot.resent - resent)
             except TimeoutError:
                 error = f"timed out after {self.timeout:g}s"
             except ConnectionError as e:
