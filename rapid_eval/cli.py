@@ -186,15 +186,15 @@ def _score_and_show(run, mode: str, workers: int, judge: str | None = None, judg
     """Score the run (with an optional LLM judge, its engine closed afterwards), print the tables."""
     from contextlib import nullcontext
 
+    from rapid_eval.evaluation.runner import score_run
     from rapid_eval.reports.tables import show_summary
-    from rapid_eval.scoring.score_run import score_run
 
     engine = (_engine("openai" if judge_base_url or "/" not in judge else None, judge, judge_base_url, judge_args)
               if judge else None)
     with engine if engine is not None else nullcontext():
         judge_obj = None
         if engine is not None:
-            from rapid_eval.scoring.judge import LLMJudge
+            from rapid_eval.evaluation.judge import LLMJudge
 
             judge_obj = LLMJudge(engine, run.root / "judge.jsonl", mode=judge_mode)
         summary = score_run(run, mode=mode, workers=workers, judge=judge_obj)
@@ -214,7 +214,7 @@ def rescore(
     """Score predictions made elsewhere with the benchmark's official rules."""
     import json
 
-    from rapid_eval.scoring.rescore import rescore as do_rescore
+    from rapid_eval.rescore import rescore as do_rescore
 
     try:
         result = do_rescore(benchmark, list(files), data_dir=str(data_dir) if data_dir else None, workers=workers)

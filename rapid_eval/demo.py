@@ -19,12 +19,12 @@ def run_demo(out: Path, models: Path | None = None) -> dict:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from rapid_eval.dev.tiny_models import build_tiny_models
     from rapid_eval.engines.registry import load_engine
+    from rapid_eval.evaluation.runner import score_run
     from rapid_eval.perception import VARIANTS, perceive
     from rapid_eval.prompts import PromptSet
     from rapid_eval.reasoning import reason
     from rapid_eval.reports.tables import show_summary
     from rapid_eval.rundir import Run
-    from rapid_eval.scoring.score_run import score_run
     from rapid_eval.tasks import load_task, task_names
     from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from rapid_eval.cache import CallStats, GenerationCache
-from rapid_eval.records import RecordStore, read_jsonl
+from rapid_eval.store import RecordStore, read_jsonl
 from rapid_eval.types import Sample
 
 
