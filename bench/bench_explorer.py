@@ -16,27 +16,21 @@ from pathlib import Path
 
 
 def make_run(root: Path, n_answers: int) -> Path:
-    from rapid_eval.engines.registry import load_engine
+    import rapid_eval as rapid
     from rapid_eval.paths import fixtures_dir
-    from rapid_eval.perception import VARIANTS, perceive
-    from rapid_eval.prompts import PromptSet
-    from rapid_eval.reasoning import reason
-    from rapid_eval.rundir import Run
-    from rapid_eval.scoring.score_run import score_run
-    from rapid_eval.tasks import load_task, task_names
-    from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS
+    from rapid_eval.perception import VARIANTS
+    from rapid_eval.tasks import task_names
 
-    base = [s for t in task_names() if (fixtures_dir() / t / "samples.jsonl").exists()
-            for s in load_task(t, data_dir=str(fixtures_dir())).samples]
+    base = rapid.load_tasks([t for t in task_names() if (fixtures_dir() / t / "samples.jsonl").exists()],
+                            data_dir=fixtures_dir())
     copies = max(1, n_answers // (len(VARIANTS) * len(base)))
     samples = [dataclasses.replace(s, id=f"{s.id}~{k}", group={kk: f"{v}~{k}" for kk, v in s.group.items()})
                for k in range(copies) for s in base]
-    run, prompts = Run(root), PromptSet()
-    with load_engine("scripted", "vlm", reply="A red figure. So \\boxed{A}.") as vlm:
-        perceive(run, vlm, samples, list(VARIANTS), prompts, PERCEPTOR_DEFAULTS)
-    with load_engine("scripted", "llm", reply="<think>Reasoning about {last_word}.</think>\\boxed{A}") as llm:
-        reason(run, llm, prompts, REASONER_DEFAULTS)
-    score_run(run, mode="official", workers=2)
+    with rapid.load_engine("scripted", "vlm", reply="A red figure. So \\boxed{A}.") as vlm:
+        rapid.perceive(samples, vlm, list(VARIANTS), root)
+    with rapid.load_engine("scripted", "llm", reply="<think>Reasoning about {last_word}.</think>\\boxed{A}") as llm:
+        rapid.reason(root, llm)
+    rapid.score(root, workers=2)
     return root
 
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from rapid_eval.cache import CallStats
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash
 from rapid_eval.prompts import PromptSet
+from rapid_eval.records import PerceptionRecord, ReasoningRecord
 from rapid_eval.rundir import Run
 from rapid_eval.types import ChatRequest, Message, Sample, SamplingParams
 
@@ -51,56 +51,52 @@ def reason(
     """Write one reasoning record per usable perception record and repeat; return (records, call stats, skipped).
 
     Repeat ``k`` samples with seed ``sampling.seed + k`` (the seed is in the cache key, so each repeat is a cached
-    call of its own) and its record carries ``repeat: k``; repeat 0 is the plain run, its keys unchanged."""
+    call of its own) and its record carries ``repeat=k``; repeat 0 is the plain run, its keys unchanged."""
     if repeats < 1:
         raise ValueError(f"repeats must be >= 1, got {repeats}")
     samples = run.samples()
-    todo: list[tuple[dict[str, Any], Sample]] = []
+    todo: list[tuple[PerceptionRecord, Sample]] = []
     skipped: list[str] = []
-    for rec in run.perception:
-        if rec["variant"] == "direct" or (variants and rec["variant"] not in variants):
+    for rec in run.perception_records():
+        if rec.variant == "direct" or (variants and rec.variant not in variants):
             continue
-        if perceptor and rec["perceptor"].get("model") != perceptor:
+        if perceptor and rec.perceptor.get("model") != perceptor:
             continue
-        uid = f"{rec['task']}/{rec['sample_id']}"
-        if rec.get("error"):
-            skipped.append(f"{uid} [{rec['variant']}]: perception failed ({rec['error']}); rerun perceive")
+        if rec.error:
+            skipped.append(f"{rec.uid} [{rec.variant}]: perception failed ({rec.error}); rerun perceive")
             continue
-        if uid not in samples:
-            skipped.append(f"{uid}: sample missing from samples.jsonl")
+        if rec.uid not in samples:
+            skipped.append(f"{rec.uid}: sample missing from samples.jsonl")
             continue
-        todo.append((rec, samples[uid]))
+        todo.append((rec, samples[rec.uid]))
 
     seeds = [sampling if k == 0 else replace(sampling, seed=(sampling.seed or 0) + k) for k in range(repeats)]
     jobs = [(r, s, k) for k in range(repeats) for r, s in todo]
-    requests = [reasoner_request(s, r["variant"], r.get("caption"), r.get("solution"), prompts, seeds[k])
-                for r, s, k in jobs]
-    labels = [f"{r['task']}/{r['sample_id']} [{r['variant']}]" + (f" repeat {k}" if k else "") for r, _, k in jobs]
+    requests = [reasoner_request(s, r.variant, r.caption, r.solution, prompts, seeds[k]) for r, s, k in jobs]
+    labels = [f"{r.uid} [{r.variant}]" + (f" repeat {k}" if k else "") for r, _, k in jobs]
     results, stats = run.generations.run(engine, requests, stage="reason", labels=labels)
 
     reasoner = engine.identity()
     for (prec, _, k), gen in zip(jobs, results, strict=True):
-        rec = {
-            "key": content_hash({"perception": prec["key"], "generation": gen["key"]}),
-            "task": prec["task"],
-            "sample_id": prec["sample_id"],
-            "variant": prec["variant"],
-            "perceptor": prec["perceptor"],
-            "reasoner": reasoner,
-            "perception_key": prec["key"],
-            "generation_key": gen["key"],
-            "text": gen.get("text", ""),
-            "reasoning": gen.get("reasoning"),
-            "prompt_tokens": gen.get("prompt_tokens"),
-            "completion_tokens": gen.get("completion_tokens"),
-            "finish_reason": gen.get("finish_reason"),
-            "truncated_thinking": bool(gen.get("truncated_thinking")),
-            "seconds": gen.get("seconds"),
-        }
-        if k:
-            rec["repeat"] = k
-        if gen.get("error"):
-            rec["error"] = gen["error"]
+        rec = ReasoningRecord(
+            key=content_hash({"perception": prec.key, "generation": gen["key"]}),
+            task=prec.task,
+            sample_id=prec.sample_id,
+            variant=prec.variant,
+            perceptor=prec.perceptor,
+            reasoner=reasoner,
+            perception_key=prec.key,
+            generation_key=gen["key"],
+            text=gen.get("text", ""),
+            reasoning=gen.get("reasoning"),
+            prompt_tokens=gen.get("prompt_tokens"),
+            completion_tokens=gen.get("completion_tokens"),
+            finish_reason=gen.get("finish_reason"),
+            truncated_thinking=bool(gen.get("truncated_thinking")),
+            seconds=gen.get("seconds"),
+            error=gen.get("error") or None,
+            repeat=k or None,
+        ).to_dict()
         if run.reasoning.get(rec["key"]) != rec:
             run.reasoning.append(rec)
     return len(jobs), stats, skipped

@@ -7,14 +7,19 @@ the mean the papers report.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
-from rapid_eval.reports import stats
+from rapid_eval.reports import load, stats
 from rapid_eval.reports.cells import Cell, Selector, TaskSeries
 from rapid_eval.reports.load import open_run
 
+_MEMO: dict[tuple, dict[str, Cell]] = {}
+"""Cells already computed in this process (the summary page and a config build main and scaling from the same
+configurations); keyed by everything that determines them, including the loader's generation."""
 
-@dataclass
+
+@dataclass(frozen=True)
 class BootOptions:
     n_boot: int = 1000
     seed: int = 0
@@ -30,7 +35,15 @@ def series(sel: Selector, task: str) -> TaskSeries | None:
 
 def fill_cells(sel: Selector, tasks: list[str], boot: BootOptions, baseline: Selector | None = None,
                paper: dict[str, float] | None = None) -> dict[str, Cell]:
-    """The cells of one configuration over ``tasks`` plus ``avg``."""
+    """The cells of one configuration over ``tasks`` plus ``avg`` (memoised per process)."""
+    key = (load.GENERATION[0], sel, tuple(tasks), boot, baseline, tuple(sorted((paper or {}).items())))
+    if key not in _MEMO:
+        _MEMO[key] = _fill_cells(sel, tasks, boot, baseline, paper)
+    return copy.deepcopy(_MEMO[key])
+
+
+def _fill_cells(sel: Selector, tasks: list[str], boot: BootOptions, baseline: Selector | None,
+                paper: dict[str, float] | None) -> dict[str, Cell]:
     paper = paper or {}
     cells: dict[str, Cell] = {}
     per_task: dict[str, TaskSeries] = {}

@@ -17,7 +17,7 @@ import numpy as np
 
 from rapid_eval.reports import stats
 from rapid_eval.reports.load import DIRECT, Answer, RunData, model_matches, open_run
-from rapid_eval.scoring.base import Verdict
+from rapid_eval.scoring.verdict import Verdict
 from rapid_eval.types import Sample
 
 _NOT_CLUSTER = ("variant", "key", "version")
@@ -71,7 +71,7 @@ class TaskSeries:
     """One configuration's answers on one benchmark, arranged for metrics over resampled clusters."""
 
     def __init__(self, run: RunData, answers: list[Answer], task: str):
-        from rapid_eval.scoring.score_run import pick_scorer
+        from rapid_eval.evaluation.runner import pick_scorer
 
         self.task = task
         self.scorer = pick_scorer(task, run.scorer_mode)

@@ -132,12 +132,10 @@ def diagnostics(run: Runs = None, fmt: Fmt = "rich", out: Out = None,
 
     runs = _need(run)
     if hascap_model:
-        from rapid_eval.engines.registry import load_engine
+        from rapid_eval.api import load_engine
 
         opts = dict(kv.split("=", 1) for kv in engine_arg or [])
-        if base_url:
-            opts["base_url"] = base_url
-        with load_engine(backend or ("openai" if base_url else "hf"), hascap_model, **opts) as engine:
+        with load_engine(backend, hascap_model, base_url=base_url, **opts) as engine:
             for r in runs:
                 caption_ratio(r, engine)
     _emit(diagnostics_table(runs, parse_prices(price)), fmt, out)

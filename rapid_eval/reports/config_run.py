@@ -23,7 +23,6 @@ relative to the config file. Schema (see ``results/configs/*.yaml``)::
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -111,61 +110,45 @@ def _tasks(path: Path, cfg: dict) -> list[dict[str, Any]]:
 
 
 def _engine(m: dict):
-    from rapid_eval.engines.registry import load_engine
+    from rapid_eval.api import load_engine
 
     opts = {str(k): v for k, v in (m.get("engine_args") or {}).items()}
-    if m.get("base_url"):
-        opts["base_url"] = m["base_url"]
-    return load_engine(m.get("backend") or ("openai" if m.get("base_url") else "hf"), m["model"], **opts)
+    return load_engine(m.get("backend"), m["model"], base_url=m.get("base_url"), **opts)
 
 
-def _sampling(defaults, m: dict):
-    changes = {k: m[k] for k in ("max_new_tokens", "temperature", "top_p", "seed") if k in m}
-    if "thinking" in m:
-        changes["enable_thinking"] = m["thinking"]
-    return replace(defaults, **changes)
+def _sampling(m: dict) -> dict[str, Any]:
+    """The config's sampling settings of one model, as keyword options of the API's stages."""
+    return {k: m[k] for k in ("max_new_tokens", "temperature", "top_p", "seed", "thinking") if k in m}
 
 
 def run_config(path: Path, out: Path | None = None) -> dict[str, Any]:
     """Run every missing stage of the config, then write its tables and report; return what was done."""
-    import time
-
-    from rapid_eval.perception import perceive
-    from rapid_eval.prompts import PromptSet
-    from rapid_eval.reasoning import reason
+    from rapid_eval import api
     from rapid_eval.reports.load import forget_runs
-    from rapid_eval.rundir import Run
-    from rapid_eval.scoring.score_run import score_run
-    from rapid_eval.tasks import load_task
-    from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS
 
     cfg = load_config(path, out)
-    started = time.time()
     samples = []
     for t in cfg["tasks"]:
-        res = load_task(t["name"], data_dir=t["data_dir"], limit=t["limit"], options=t["options"])
-        for e in res.errors:
-            warn(e)
-        samples += res.samples
-    run, prompts = Run(cfg["out"]), PromptSet()
-    done = {"generated": 0, "reused": 0, "failed": 0, "stages": []}
+        samples += api.load_tasks([t["name"]], data_dir=t["data_dir"], limit=t["limit"],
+                                  options={t["name"]: t["options"]}, on_loaded=info)
+    done: dict[str, Any] = {"generated": 0, "reused": 0, "failed": 0, "stages": []}
     for m in cfg["perceptors"]:
+        kw = _sampling(m)
+        kw.pop("thinking", None)
         with _engine(m) as engine:
-            n, st = perceive(run, engine, samples, cfg["variants"], prompts, _sampling(PERCEPTOR_DEFAULTS, m))
-        run.log_stats("run:perceive", n, st, started, model=m["model"], config=str(path))
-        _count(done, "perceive", m["model"], st)
+            res = api.perceive(samples, engine, cfg["variants"], cfg["out"], config=str(path), **kw)
+        _count(done, "perceive", m["model"], res.stats)
     reasoned = [v for v in cfg["variants"] if v != "direct"]
     for m in cfg.get("reasoners") or []:
         if not reasoned:
             break
         with _engine(m) as engine:
-            n, st, skipped = reason(run, engine, prompts, _sampling(REASONER_DEFAULTS, m), reasoned, None,
-                                    int(cfg.get("repeats") or 1))
-        for s in skipped[:10]:
+            res = api.reason(cfg["out"], engine, variants=reasoned, repeats=int(cfg.get("repeats") or 1),
+                             config=str(path), **_sampling(m))
+        for s in res.skipped[:10]:
             warn(s)
-        run.log_stats("run:reason", n, st, started, reasoner=m["model"], config=str(path))
-        _count(done, "reason", m["model"], st)
-    score_run(run, mode=cfg.get("scorer", "official"))
+        _count(done, "reason", m["model"], res.stats)
+    api.score(cfg["out"], scorer=cfg.get("scorer", "official"))
     forget_runs()
     done["tables"] = write_tables(cfg, path)
     if cfg.get("report", True):
@@ -173,10 +156,10 @@ def run_config(path: Path, out: Path | None = None) -> dict[str, Any]:
         from rapid_eval.reports.explorer import build_explorer
         from rapid_eval.reports.summary import summary_html
 
-        out = cfg["out"] / "report"
+        site = cfg["out"] / "report"
         boot = BootOptions(int(cfg.get("bootstrap", 1000)))
-        done["report"] = str(build_explorer([cfg["out"]], out, summary_html([cfg["out"]], out, boot,
-                                                                            cfg.get("params") or {})))
+        done["report"] = str(build_explorer([cfg["out"]], site, summary_html([cfg["out"]], site, boot,
+                                                                             cfg.get("params") or {})))
     info(f"run {path}: {done['generated']} calls made, {done['reused']} reused, {done['failed']} failed -> {cfg['out']}")
     return done
 

@@ -3,9 +3,9 @@
 Every other reporter module works on :class:`Answer`, :class:`Perception` and ``Sample`` values from here and never
 opens a run file itself, so a change of the record layout is a change of this module alone.
 
-Sources (a scored run): ``verdicts.jsonl`` (one verdict per answer, written by ``score``), ``reasoning.jsonl``
-(trace, repeat index), ``perception.jsonl`` (the O_p texts), ``samples.jsonl``, ``summary.json`` (which scorer
-mode made the verdicts). Later records win for a repeated key, as in every record store.
+Sources: the run's typed records through :class:`rapid_eval.rundir.Run` (``VerdictRecord`` per answer, written by
+``score``; ``ReasoningRecord`` for the trace and the repeat index; ``PerceptionRecord`` for the O_p texts; the
+samples), latest record per key, and ``summary.json`` for the scorer mode that made the verdicts.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePath
 
-from rapid_eval.records import RecordStore, read_jsonl
+from rapid_eval.rundir import Run
 from rapid_eval.types import Sample
 
 DIRECT = "-"
@@ -84,40 +84,34 @@ class RunData:
         return json.loads(path.read_text(encoding="utf-8")).get("scorer_mode", "official")
 
     @cached_property
-    def samples(self) -> dict[str, Sample]:
-        return {r["key"]: Sample.from_dict(r) for r in RecordStore(self.root / "samples.jsonl")}
+    def run(self) -> Run:
+        return Run(self.root, create=False)
 
     @cached_property
-    def _reasoning(self) -> dict[str, dict]:
-        return {r["key"]: r for r in RecordStore(self.root / "reasoning.jsonl")}
+    def samples(self) -> dict[str, Sample]:
+        return self.run.samples()
 
     @cached_property
     def perceptions(self) -> list[Perception]:
-        out = []
-        for r in RecordStore(self.root / "perception.jsonl"):
-            out.append(Perception(
-                task=r["task"], sample_id=str(r["sample_id"]), variant=r["variant"],
-                perceptor=(r.get("perceptor") or {}).get("model", "?"), caption=r.get("caption"),
-                solution=r.get("solution"), answer=r.get("answer"), prompt_tokens=r.get("prompt_tokens") or 0,
-                completion_tokens=r.get("completion_tokens") or 0, seconds=r.get("seconds") or 0.0,
-                error=r.get("error")))
-        return out
+        return [Perception(
+            task=r.task, sample_id=str(r.sample_id), variant=r.variant, perceptor=r.perceptor.get("model", "?"),
+            caption=r.caption, solution=r.solution, answer=r.answer, prompt_tokens=r.prompt_tokens or 0,
+            completion_tokens=r.completion_tokens or 0, seconds=r.seconds or 0.0, error=r.error)
+            for r in self.run.perception_records()]
 
     @cached_property
     def answers(self) -> list[Answer]:
-        path = self.root / "verdicts.jsonl"
-        if not path.exists():
-            raise FileNotFoundError(f"{path}: the run has no verdicts; run `rapid-eval score --run {self.root}`")
+        if not (self.root / "verdicts.jsonl").exists():
+            raise FileNotFoundError(f"{self.root}: the run has no verdicts; run `rapid-eval score --run {self.root}`")
+        reasoning = {r.key: r for r in self.run.reasoning_records()}
         out = []
-        for v in read_jsonl(path):
-            rec = self._reasoning.get(v["key"], {})
+        for v in self.run.verdict_records():
+            rec = reasoning.get(v.key)
             out.append(Answer(
-                task=v["task"], sample_id=str(v["sample_id"]), variant=v["variant"], perceptor=v["perceptor"],
-                reasoner=v["reasoner"], repeat=int(rec.get("repeat") or 0), correct=v.get("correct"),
-                output=v.get("output") or "", extracted=v.get("extracted"), decided_by=v.get("decided_by", ""),
-                flags=tuple(v.get("flags") or ()), trace=rec.get("reasoning"),
-                prompt_tokens=v.get("prompt_tokens"), completion_tokens=v.get("completion_tokens"),
-                seconds=v.get("seconds"), key=v["key"]))
+                task=v.task, sample_id=str(v.sample_id), variant=v.variant, perceptor=v.perceptor or "?",
+                reasoner=v.reasoner, repeat=(rec.repeat or 0) if rec else 0, correct=v.correct, output=v.output or "",
+                extracted=v.extracted, decided_by=v.decided_by, flags=tuple(v.flags), trace=rec.reasoning if rec else None,
+                prompt_tokens=v.prompt_tokens, completion_tokens=v.completion_tokens, seconds=v.seconds, key=v.key))
         return out
 
     def configs(self) -> list[tuple[str, str, str]]:
@@ -126,6 +120,8 @@ class RunData:
 
 
 _RUNS: dict[Path, RunData] = {}
+GENERATION = [0]
+"""Bumped by :func:`forget_runs`, so caches derived from run data (``build``'s cells) know to recompute."""
 
 
 def open_run(root: str | Path) -> RunData:
@@ -141,6 +137,7 @@ def open_run(root: str | Path) -> RunData:
 def forget_runs() -> None:
     """Drop cached readers (after a stage has written new records to a run)."""
     _RUNS.clear()
+    GENERATION[0] += 1
 
 
 def model_matches(model: str, wanted: str | None) -> bool:

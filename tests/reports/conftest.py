@@ -10,23 +10,15 @@ from testlib import FIXTURES
 
 def make_run(root: Path, tasks=("mathvista", "mmmu", "dynamath"), replies=(("llmA", "A"), ("llmB", "B")),
              variants=("direct", "none", "qcap+sol"), repeats: int = 1) -> Path:
-    from rapid_eval.engines.registry import load_engine
-    from rapid_eval.perception import perceive
-    from rapid_eval.prompts import PromptSet
-    from rapid_eval.reasoning import reason
-    from rapid_eval.rundir import Run
-    from rapid_eval.scoring.score_run import score_run
-    from rapid_eval.tasks import load_task
-    from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS
+    import rapid_eval as rapid
 
-    samples = [s for t in tasks for s in load_task(t, data_dir=str(FIXTURES)).samples]
-    run, prompts = Run(root), PromptSet()
-    with load_engine("scripted", "vlm", reply="A caption. The answer is \\boxed{A}.") as vlm:
-        perceive(run, vlm, samples, list(variants), prompts, PERCEPTOR_DEFAULTS)
+    samples = rapid.load_tasks(list(tasks), data_dir=FIXTURES)
+    with rapid.load_engine("scripted", "vlm", reply="A caption. The answer is \\boxed{A}.") as vlm:
+        rapid.perceive(samples, vlm, list(variants), root)
     for name, letter in replies:
-        with load_engine("scripted", name, reply="<think>Let me see.</think>So \\boxed{" + letter + "}.") as llm:
-            reason(run, llm, prompts, REASONER_DEFAULTS, repeats=repeats)
-    score_run(run)
+        with rapid.load_engine("scripted", name, reply="<think>Let me see.</think>So \\boxed{" + letter + "}.") as llm:
+            rapid.reason(root, llm, repeats=repeats)
+    rapid.score(root)
     return root
 
 

@@ -31,7 +31,7 @@ def tiny_run(tiny_models, tmp_path_factory) -> Path:
 
 def test_second_run_makes_no_call_and_writes_tables_and_report(tiny_run):
     stats = [json.loads(x) for x in (tiny_run / "stats.jsonl").read_text().splitlines()]
-    stages = [s for s in stats if s["command"].startswith("run:")]
+    stages = [s for s in stats if s.get("config") == str(CONFIG)]
     assert len(stages) == 4  # perceive + reason, twice
     first, second = stages[:2], stages[2:]
     assert sum(s["generated"] for s in first) > 0
