@@ -163,7 +163,8 @@ def variants(runs: list[Path], boot: BootOptions, perceptor: str | None = None) 
         label = f"{model_label(p)}: {label}" if several else label
         table.rows.append(Row(label, {"perceptor": model_label(p), "reasoner": model_label(r), "variant": v,
                                       "run": str(run)}, cells, "direct" if base else None))
-    table.notes.append("deltas: paired against the same perceptor's direct answers (the MLLM alone)")
+    table.notes.append("deltas: paired against the same perceptor's direct answers (the MLLM alone); the paper's "
+                       "per-variant numbers are only in its PDF, so no paper column here")
     return table
 
 

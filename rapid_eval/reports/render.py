@@ -1,7 +1,7 @@
 """Render a :class:`ReportTable`: rich (fits 80 columns), Markdown, CSV (one line per cell), LaTeX, JSON, HTML.
 
 Marks, the same in every format: ``±x`` half-width of the 95% bootstrap CI, ``sd x`` spread over repeats,
-``p x`` the paper's value, ``Δ x`` paired difference to the row's baseline; a delta whose paired test is not
+``p x`` the paper's value, ``Δp x`` ours minus the paper, ``Δ x`` paired difference to the row's baseline; a delta whose paired test is not
 significant at 5% carries ``~`` (rich, md, latex, html) or ``significant: false`` (csv, json).
 """
 
@@ -20,7 +20,7 @@ from rapid_eval.reports.model import ReportTable, short
 
 FORMATS = ("rich", "md", "csv", "latex", "json", "html")
 
-LEGEND = ("±: half-width of the 95% bootstrap CI · sd: spread over repeats · p: paper · "
+LEGEND = ("±: half-width of the 95% bootstrap CI · sd: spread over repeats · p: paper · Δp: ours minus paper · "
           "Δ: paired difference to the baseline row (~ = not significant, p ≥ 0.05)")
 
 
@@ -49,6 +49,8 @@ def cell_lines(c: Cell) -> list[str]:
         lines.append(f"sd{c.spread:.1f}")
     if c.paper is not None:
         lines.append(f"p{c.paper:.1f}")
+        if c.vs_paper is not None:
+            lines.append(f"Δp{c.vs_paper:+.1f}")
     if c.delta is not None:
         lines.append(_delta(c))
     return lines
