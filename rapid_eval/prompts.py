@@ -11,6 +11,9 @@ Question variables (:func:`question_vars`), as RAPID's code builds them (``KaiCh
   qcap (``query_cond_3``) uses it unchanged, so the suffix line stays.
 - ``problem``: ``prompt`` with :data:`VQA_SENTENCE` removed by ``str.replace``, as sol (``qa_cot_step``) and the
   reasoner (``joint`` and its no-image path) do: the sentence goes, the newline before it stays.
+
+A caller that passes only ``question`` (the trainer's ViRL39K prompts, which carry no VQA suffix) gets
+``prompt = problem = question``: the suffix-free text, as RAPID's training data builds it.
 """
 
 from __future__ import annotations
@@ -58,6 +61,9 @@ class PromptSet:
         )
 
     def render(self, name: str, **variables: Any) -> str:
+        if "question" in variables:  # suffix-free defaults (module docstring)
+            variables.setdefault("prompt", variables["question"])
+            variables.setdefault("problem", variables["question"])
         try:
             return self.env.get_template(f"{name}.jinja").render(**variables)
         except jinja2.TemplateNotFound as e:

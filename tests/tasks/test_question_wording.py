@@ -40,6 +40,17 @@ def test_question_vars_vqa_keeps_newline_mcq_untouched():
         question_vars(Sample(id="1", task="nope", question="q", answer="a"))
 
 
+def test_render_with_question_only_is_suffix_free():
+    """Callers that pass only `question` (the trainer's training-data prompts) get the text without any suffix."""
+    from rapid_eval.prompts import PromptSet
+
+    prompts = PromptSet()
+    assert prompts.render("qcap", question="How many?") == (
+        "Question: How many?\nPlease describe the image. DO NOT try to answer the question!"
+    )
+    assert prompts.render("sol", question="How many?").startswith("How many? Please think step by step.")
+
+
 def test_mathvista_question_is_official_query_options_kept():
     rows = {r["pid"]: r for r in map(json.loads, (FIXTURES / "mathvista" / "samples.jsonl").read_text().splitlines())}
     by_id = _by_id("mathvista")
