@@ -202,7 +202,10 @@ def tsv_mathvision(row):
     return text
 
 
-WEMATH_OPTIONS = {  # the option columns A..E of VLMEvalKit's WeMath TSV, read off each row's `option` string
+# The option columns A..E of VLMEvalKit's WeMath TSV, read off each row's `option` string by hand. The TSV is not
+# readable here: for 2steps_multi, whose official string carries stray ";C." markers, these columns are a reading
+# (the adapter's), not a verified copy.
+WEMATH_OPTIONS = {
     "2steps_1": ["Northeast", "North-South", "Northwest", "North", "No correct answer"],
     "2steps_2": ["East", "South", "West", "North", "No correct answer"],
     "2steps_multi": ["First head northeast to B, then north to ;C.", "First head northwest to B, then west to ;C.",
