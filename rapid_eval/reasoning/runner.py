@@ -5,7 +5,7 @@ from __future__ import annotations
 from rapid_eval.cache import CallStats, request_key
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash
-from rapid_eval.prompts import PromptSet
+from rapid_eval.prompts import PromptSet, question_vars
 from rapid_eval.records import PerceptionRecord, ReasoningRecord
 from rapid_eval.rundir import Run
 from rapid_eval.types import ChatRequest, Message, Sample, SamplingParams
@@ -30,9 +30,14 @@ def reasoner_request(
     prompts: PromptSet,
     sampling: SamplingParams,
 ) -> ChatRequest:
-    """The reasoner's chat request. Items without an image get the plain prompt, as RAPID's reasoner does."""
+    """The reasoner's chat request. Items without an image get the plain prompt, as RAPID's reasoner does.
+
+    Templates get ``question``, ``prompt``, ``problem`` (:func:`rapid_eval.prompts.question_vars`), ``caption``
+    and ``solution``.
+    """
     template = REASONER_TEMPLATES[variant] if sample.images else "reason_none"
-    user = prompts.render(template, question=sample.question, caption=caption or "", solution=solution or "")
+    qv = question_vars(sample)
+    user = prompts.render(template, **qv, caption=caption or "", solution=solution or "")
     system = prompts.render("reasoner_system")
     return ChatRequest(messages=(Message("system", system), Message("user", user)), sampling=sampling)
 
