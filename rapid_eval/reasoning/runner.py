@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from rapid_eval.cache import CallStats
+from rapid_eval.cache import CallStats, request_key
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash
-from rapid_eval.prompts import PromptSet
+from rapid_eval.prompts import PromptSet, question_vars
 from rapid_eval.records import PerceptionRecord, ReasoningRecord
 from rapid_eval.rundir import Run
 from rapid_eval.types import ChatRequest, Message, Sample, SamplingParams
@@ -32,9 +32,14 @@ def reasoner_request(
     prompts: PromptSet,
     sampling: SamplingParams,
 ) -> ChatRequest:
-    """The reasoner's chat request. Items without an image get the plain prompt, as RAPID's reasoner does."""
+    """The reasoner's chat request. Items without an image get the plain prompt, as RAPID's reasoner does.
+
+    Templates get ``question``, ``prompt``, ``problem`` (:func:`rapid_eval.prompts.question_vars`), ``caption``
+    and ``solution``.
+    """
     template = REASONER_TEMPLATES[variant] if sample.images else "reason_none"
-    user = prompts.render(template, question=sample.question, caption=caption or "", solution=solution or "")
+    qv = question_vars(sample)
+    user = prompts.render(template, **qv, caption=caption or "", solution=solution or "")
     system = prompts.render("reasoner_system")
     return ChatRequest(messages=(Message("system", system), Message("user", user)), sampling=sampling)
 
@@ -46,12 +51,14 @@ def reason(
     sampling: SamplingParams,
     variants: list[str] | None = None,
     perceptor: str | None = None,
+    only_failed: bool = False,
     repeats: int = 1,
 ) -> tuple[int, CallStats, list[str]]:
     """Write one reasoning record per usable perception record and repeat; return (records, call stats, skipped).
 
-    Repeat ``k`` samples with seed ``sampling.seed + k`` (the seed is in the cache key, so each repeat is a cached
-    call of its own) and its record carries ``repeat=k``; repeat 0 is the plain run, its keys unchanged."""
+    ``only_failed``: keep only the calls whose last attempt failed (``reason --retry-failed``).
+    ``repeats``: repeat ``k`` samples with seed ``sampling.seed + k`` (the seed is in the cache key, so each repeat
+    is a cached call of its own) and its record carries ``repeat=k``; repeat 0 is the plain run, keys unchanged."""
     if repeats < 1:
         raise ValueError(f"repeats must be >= 1, got {repeats}")
     samples = run.samples()
@@ -73,6 +80,11 @@ def reason(
     seeds = [sampling if k == 0 else replace(sampling, seed=(sampling.seed or 0) + k) for k in range(repeats)]
     jobs = [(r, s, k) for k in range(repeats) for r, s in todo]
     requests = [reasoner_request(s, r.variant, r.caption, r.solution, prompts, seeds[k]) for r, s, k in jobs]
+    if only_failed:
+        ident = engine.identity()
+        failed = [bool((g := run.generations.get(request_key(ident, q))) and g.get("error")) for q in requests]
+        jobs = [t for t, f in zip(jobs, failed, strict=True) if f]
+        requests = [q for q, f in zip(requests, failed, strict=True) if f]
     labels = [f"{r.uid} [{r.variant}]" + (f" repeat {k}" if k else "") for r, _, k in jobs]
     results, stats = run.generations.run(engine, requests, stage="reason", labels=labels)
 
