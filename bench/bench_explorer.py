@@ -24,8 +24,9 @@ def make_run(root: Path, n_answers: int) -> Path:
     base = rapid.load_tasks([t for t in task_names() if (fixtures_dir() / t / "samples.jsonl").exists()],
                             data_dir=fixtures_dir())
     copies = max(1, n_answers // (len(VARIANTS) * len(base)))
-    samples = [dataclasses.replace(s, id=f"{s.id}~{k}", group={kk: f"{v}~{k}" for kk, v in s.group.items()})
-               for k in range(copies) for s in base]
+    samples = [dataclasses.replace(s, id=f"{s.id}~{k}", group={kk: v if kk in ("key", "variant", "version")
+                                                               else f"{v}~{k}" for kk, v in s.group.items()})
+               for k in range(copies) for s in base]  # each copy its own cluster (DynaMath seed, WeMath problem)
     with rapid.load_engine("scripted", "vlm", reply="A red figure. So \\boxed{A}.") as vlm:
         rapid.perceive(samples, vlm, list(VARIANTS), root)
     with rapid.load_engine("scripted", "llm", reply="<think>Reasoning about {last_word}.</think>\\boxed{A}") as llm:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 
+import numpy as np
+
 from rapid_eval.reports import load, stats
 from rapid_eval.reports.cells import Cell, Selector, TaskSeries
 from rapid_eval.reports.load import open_run
@@ -25,12 +27,18 @@ class BootOptions:
     seed: int = 0
 
 
+_SERIES: dict[tuple, TaskSeries | None] = {}
+
+
 def series(sel: Selector, task: str) -> TaskSeries | None:
-    answers = sel.answers(task)
-    if not answers:
-        return None
-    s = TaskSeries(open_run(sel.run), answers, task)
-    return s if s.n else None
+    """The answers of one configuration on one benchmark (one object per process, so bootstrap values are
+    computed once however many tables use them)."""
+    key = (load.GENERATION[0], sel, task)
+    if key not in _SERIES:
+        answers = sel.answers(task)
+        s = TaskSeries(open_run(sel.run), answers, task) if answers else None
+        _SERIES[key] = s if s is not None and s.n else None
+    return _SERIES[key]
 
 
 def fill_cells(sel: Selector, tasks: list[str], boot: BootOptions, baseline: Selector | None = None,
@@ -38,64 +46,74 @@ def fill_cells(sel: Selector, tasks: list[str], boot: BootOptions, baseline: Sel
     """The cells of one configuration over ``tasks`` plus ``avg`` (memoised per process)."""
     key = (load.GENERATION[0], sel, tuple(tasks), boot, baseline, tuple(sorted((paper or {}).items())))
     if key not in _MEMO:
-        _MEMO[key] = _fill_cells(sel, tasks, boot, baseline, paper)
+        _MEMO[key] = _fill_cells(sel, tasks, boot, baseline, paper or {})
     return copy.deepcopy(_MEMO[key])
 
 
+def _pair(s: TaskSeries, b: TaskSeries, boot: BootOptions) -> tuple[float | None, np.ndarray]:
+    """(delta on the items both answered, bootstrap differences on shared resamples) of ``s`` minus ``b``."""
+    if s.uids() != b.uids():
+        common = s.uids() & b.uids()
+        s, b = s.restrict(common), b.restrict(common)
+    va, vb = s.value()[0], b.value()[0]
+    delta = None if va is None or vb is None else va - vb
+    return delta, s.boot_values(boot.n_boot, boot.seed) - b.boot_values(boot.n_boot, boot.seed)
+
+
 def _fill_cells(sel: Selector, tasks: list[str], boot: BootOptions, baseline: Selector | None,
-                paper: dict[str, float] | None) -> dict[str, Cell]:
-    paper = paper or {}
+                paper: dict[str, float]) -> dict[str, Cell]:
     cells: dict[str, Cell] = {}
-    per_task: dict[str, TaskSeries] = {}
-    base_series: dict[str, TaskSeries] = {}
+    values: dict[str, np.ndarray] = {}
+    pairs: dict[str, tuple[float | None, np.ndarray]] = {}
     repeat_values: dict[str, list[float | None]] = {}
     for task in tasks:
+        cell = cells[task] = Cell(paper=paper.get(task))
         s = series(sel, task)
-        cell = Cell(paper=paper.get(task))
-        cells[task] = cell
         if s is None:
             continue
-        per_task[task] = s
         repeat_values[task] = [s.score(r) for r in s.repeats]
         cell.value, cell.spread = stats.mean_spread(repeat_values[task])
         cell.repeats, cell.n = len(s.repeats), s.n
-        if cell.value is not None:
-            cell.lo, cell.hi = stats.bootstrap_ci(s.metric(), len(s.cluster_uids), boot.n_boot, boot.seed) or (None, None)
+        if cell.value is None:
+            continue
+        if boot.n_boot > 0:
+            values[task] = s.boot_values(boot.n_boot, boot.seed)
+            cell.lo, cell.hi = stats.percentile_ci(values[task]) or (None, None)
         b = series(baseline, task) if baseline is not None else None
-        if b is not None and cell.value is not None:
-            base_series[task] = b
-            common = s.uids() & b.uids()
-            sa, sb = b.restrict(common), s.restrict(common)
-            test = stats.paired_bootstrap(sa.metric(), sb.metric(), len(sa.cluster_uids), boot.n_boot, boot.seed)
-            cell.delta, cell.p = test["delta"], test["p"]
-    cells["avg"] = _avg_cell(tasks, cells, per_task, base_series, repeat_values, boot, paper.get("avg"))
+        if b is not None:
+            pairs[task] = _pair(s, b, boot) if boot.n_boot > 0 else (_pair_delta(s, b), np.array([]))
+            test = stats.paired_summary(*pairs[task][::-1]) if boot.n_boot > 0 else {"delta": pairs[task][0]}
+            cell.delta, cell.p = test["delta"], test.get("p")
+    cells["avg"] = _avg_cell(tasks, cells, values, pairs, repeat_values, paper.get("avg"))
     return cells
 
 
-def _avg_cell(tasks, cells, per_task, base_series, repeat_values, boot: BootOptions, paper: float | None) -> Cell:
+def _pair_delta(s: TaskSeries, b: TaskSeries) -> float | None:
+    common = s.uids() & b.uids()
+    va, vb = s.restrict(common).value()[0], b.restrict(common).value()[0]
+    return None if va is None or vb is None else va - vb
+
+
+def _avg_cell(tasks, cells, values, pairs, repeat_values, paper: float | None) -> Cell:
     avg = Cell(paper=paper)
     avg.value = stats.plain_mean([cells[t].value for t in tasks])
     if avg.value is None:
         return avg
-    series_list = [per_task[t] for t in tasks]
-    avg.n = sum(s.n for s in series_list)
-    reps = {tuple(s.repeats) for s in series_list}
-    avg.repeats = min(len(s.repeats) for s in series_list)
-    if len(reps) == 1 and avg.repeats > 1:  # the same repeats everywhere: the spread of the per-repeat AVG
-        per_repeat = [stats.plain_mean([repeat_values[t][i] for t in tasks]) for i in range(avg.repeats)]
-        avg.spread = stats.mean_spread(per_repeat)[1]
-    sizes = [len(s.cluster_uids) for s in series_list]
-    ci = stats.bootstrap_ci(stats.mean_of([s.metric() for s in series_list]), sizes, boot.n_boot, boot.seed)
-    avg.lo, avg.hi = ci or (None, None)
-    if len(base_series) == len(tasks):
-        pairs = []
-        for t in tasks:
-            common = per_task[t].uids() & base_series[t].uids()
-            pairs.append((base_series[t].restrict(common), per_task[t].restrict(common)))
-        test = stats.paired_bootstrap(stats.mean_of([a.metric() for a, _ in pairs]),
-                                      stats.mean_of([b.metric() for _, b in pairs]),
-                                      [len(a.cluster_uids) for a, _ in pairs], boot.n_boot, boot.seed)
-        avg.delta, avg.p = test["delta"], test["p"]
+    avg.n = sum(cells[t].n for t in tasks)
+    avg.repeats = min(cells[t].repeats for t in tasks)
+    if len({len(repeat_values[t]) for t in tasks}) == 1 and avg.repeats > 1:  # spread of the per-repeat AVG
+        avg.spread = stats.mean_spread([stats.plain_mean([repeat_values[t][i] for t in tasks])
+                                        for i in range(avg.repeats)])[1]
+    if len(values) == len(tasks):
+        avg.lo, avg.hi = stats.percentile_ci(np.mean([values[t] for t in tasks], axis=0)) or (None, None)
+    if len(pairs) == len(tasks):
+        deltas = [pairs[t][0] for t in tasks]
+        delta = None if any(d is None for d in deltas) else float(np.mean(deltas))
+        if len(values) == len(tasks):
+            test = stats.paired_summary(np.mean([pairs[t][1] for t in tasks], axis=0), delta)
+            avg.delta, avg.p = test["delta"], test["p"]
+        else:
+            avg.delta = delta
     return avg
 
 

@@ -68,18 +68,27 @@ class Cell:
 
 
 class TaskSeries:
-    """One configuration's answers on one benchmark, arranged for metrics over resampled clusters."""
+    """One configuration's answers on one benchmark, arranged for metrics over resampled clusters.
 
-    def __init__(self, run: RunData, answers: list[Answer], task: str):
+    Bootstrap values are computed once per series (:meth:`boot_values`) from resamples that depend only on the
+    benchmark, the number of clusters and the seed, so two configurations on the same items see the same
+    resamples and their paired differences are differences of these vectors. Three ways to evaluate a resample,
+    the fastest one that reproduces the scorer's own number on this data: plain accuracy over scored items
+    (vectorised), a mean over clusters of per-cluster values (DynaMath worst case, WeMath strict score; checked on
+    the full data and on a random half), else the scorer's ``metrics`` on every resample."""
+
+    def __init__(self, run: RunData, answers: list[Answer], task: str, only: set[str] | None = None):
         from rapid_eval.evaluation.runner import pick_scorer
 
         self.task = task
         self.scorer = pick_scorer(task, run.scorer_mode)
+        self.run = run
         samples = run.samples
         by_repeat: dict[int, dict[str, Answer]] = {}
         for a in answers:
-            if a.uid in samples:
+            if a.uid in samples and (only is None or a.uid in only):
                 by_repeat.setdefault(a.repeat, {})[a.uid] = a
+        self.answers = answers
         self.repeats = sorted(by_repeat)
         uids = sorted({u for rep in by_repeat.values() for u in rep})
         clusters: dict[str, list[str]] = {}
@@ -89,17 +98,20 @@ class TaskSeries:
         self.samples = samples
         self.by_repeat = by_repeat
         self.n = len(uids)
+        self._boot: dict[tuple[int, int], np.ndarray] = {}
+        self._how: tuple[str, object] | None = None
 
     def restrict(self, uids: set[str]) -> TaskSeries:
-        """The same series on the given items only (for pairing two configurations)."""
-        other = object.__new__(TaskSeries)
-        other.__dict__.update(self.__dict__)
-        other.cluster_uids = [kept for c in self.cluster_uids if (kept := [u for u in c if u in uids])]
-        other.n = sum(len(c) for c in other.cluster_uids)
-        return other
+        """The same configuration on the given items only (clusters rebuilt, so two restrictions to the same
+        items have the same clusters in the same order)."""
+        return TaskSeries(self.run, self.answers, self.task, only=uids)
 
     def uids(self) -> set[str]:
         return {u for c in self.cluster_uids for u in c}
+
+    def value(self) -> tuple[float | None, float | None]:
+        """(mean over repeats, spread over repeats) of the scorer's headline number."""
+        return stats.mean_spread([self.score(r) for r in self.repeats])
 
     def score(self, repeat: int, idx: np.ndarray | None = None) -> float | None:
         """The headline metric of one repeat on the clusters ``idx`` (all when None)."""
@@ -120,10 +132,12 @@ class TaskSeries:
         return self.scorer.metrics(samples, verdicts).get("score")
 
     def metric(self) -> stats.MetricFn:
-        """Mean over repeats of the headline metric on a resample of clusters (fast path for plain accuracy)."""
-        fast = self._accuracy_metric()
-        if fast is not None:
-            return fast
+        """Mean over repeats of the headline metric on one resample of clusters."""
+        how, data = self._method()
+        if how == "accuracy":
+            return stats.accuracy_metric(*data)  # type: ignore[misc]
+        if how == "cluster_mean":
+            return stats.cluster_mean_metric(data)  # type: ignore[arg-type]
 
         def metric(idx: np.ndarray) -> float | None:
             vals = [self.score(r, idx) for r in self.repeats]
@@ -131,24 +145,57 @@ class TaskSeries:
 
         return metric
 
-    def _accuracy_metric(self) -> stats.MetricFn | None:
-        """The vectorised metric, used only where the scorer's number *is* the plain accuracy on this data."""
+    def boot_values(self, n_boot: int, seed: int) -> np.ndarray:
+        """The metric on ``n_boot`` seeded resamples of the clusters (NaN where a resample cannot be scored)."""
+        key = (n_boot, seed)
+        if key not in self._boot:
+            nc = len(self.cluster_uids)
+            rng = np.random.default_rng([seed, nc, *self.task.encode()])
+            draws = rng.integers(0, nc, size=(n_boot, nc)) if nc else np.zeros((0, 0), dtype=int)
+            how, data = self._method()
+            if how == "accuracy":
+                vals = stats.accuracy_values(*data, draws)  # type: ignore[misc]
+            elif how == "cluster_mean":
+                vals = stats.cluster_mean_values(data, draws)  # type: ignore[arg-type]
+            else:
+                metric = self.metric()
+                vals = np.array([np.nan if (v := metric(d)) is None else v for d in draws], dtype=float)
+            self._boot[key] = vals
+        return self._boot[key]
+
+    def _method(self) -> tuple[str, object]:
+        if self._how is None:
+            self._how = self._find_method()
+        return self._how
+
+    def _find_method(self) -> tuple[str, object]:
+        official = [self.score(r) for r in self.repeats]
+        if not self.cluster_uids or any(v is None for v in official):
+            return "generic", None
         order = [u for c in self.cluster_uids for u in c]
         pos = {u: i for i, u in enumerate(order)}
         arr = np.full((len(self.repeats), len(order)), np.nan)
         for r_i, r in enumerate(self.repeats):
             for u, a in self.by_repeat[r].items():
-                if u in pos and a.correct is not None:
+                if a.correct is not None:
                     arr[r_i, pos[u]] = float(bool(a.correct))
         clusters = [[pos[u] for u in c] for c in self.cluster_uids]
-        fast = stats.accuracy_metric(arr, clusters)
         full = np.arange(len(clusters))
-        for r_i, r in enumerate(self.repeats):
-            one = stats.accuracy_metric(arr[r_i:r_i + 1], clusters)(full)
-            official = self.score(r)
-            if one is None or official is None or abs(one - official) > 0.006:
-                return None
-        return fast
+        if all(_close(stats.accuracy_metric(arr[i:i + 1], clusters)(full), official[i]) for i in range(len(official))):
+            return "accuracy", (arr, clusters)
+        per = np.array([[np.nan if (v := self.score(r, np.array([c]))) is None else v for c in range(len(clusters))]
+                        for r in self.repeats])
+        half = np.random.default_rng(0).permutation(len(clusters))[: max(1, len(clusters) // 2)]
+        if not np.isnan(per).any() and all(
+                _close(float(per[i].mean()), official[i]) and _close(float(per[i, half].mean()), self.score(r, half))
+                for i, r in enumerate(self.repeats)):
+            return "cluster_mean", per
+        return "generic", None
+
+
+def _close(a: float | None, b: float | None) -> bool:
+    """Equal up to the scorers' rounding to two decimals."""
+    return a is not None and b is not None and abs(a - b) <= 0.006
 
 
 def _cluster_key(sample: Sample) -> str:

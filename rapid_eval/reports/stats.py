@@ -63,15 +63,8 @@ def bootstrap_ci(metric: MetricFn, n_clusters: Sizes, n_boot: int = 1000, seed: 
     if _empty(n_clusters) or n_boot <= 0:
         return None
     rng = np.random.default_rng(seed)
-    values = []
-    for _ in range(n_boot):
-        v = metric(_draw(rng, n_clusters))
-        if v is not None:
-            values.append(v)
-    if not values:
-        return None
-    lo, hi = np.percentile(values, [100 * alpha / 2, 100 * (1 - alpha / 2)])
-    return float(lo), float(hi)
+    values = [metric(_draw(rng, n_clusters)) for _ in range(n_boot)]
+    return percentile_ci(np.array([np.nan if v is None else v for v in values], dtype=float), alpha)
 
 
 def paired_bootstrap(metric_a: MetricFn, metric_b: MetricFn, n_clusters: Sizes, n_boot: int = 1000,
@@ -93,16 +86,8 @@ def paired_bootstrap(metric_a: MetricFn, metric_b: MetricFn, n_clusters: Sizes, 
     for _ in range(n_boot):
         idx = _draw(rng, n_clusters)
         va, vb = metric_a(idx), metric_b(idx)
-        if va is not None and vb is not None:
-            diffs.append(vb - va)
-    if not diffs:
-        return {"delta": delta, "lo": None, "hi": None, "p": None}
-    d = np.asarray(diffs)
-    lo, hi = np.percentile(d, [100 * ALPHA / 2, 100 * (1 - ALPHA / 2)])
-    # two-sided: how often the resampled difference falls on the other side of 0 (ties count half)
-    below = float(np.mean(d < 0) + 0.5 * np.mean(d == 0))
-    p = min(1.0, 2 * min(below, 1 - below))
-    return {"delta": delta, "lo": float(lo), "hi": float(hi), "p": p}
+        diffs.append(np.nan if va is None or vb is None else vb - va)
+    return paired_summary(np.array(diffs, dtype=float), delta)
 
 
 def mcnemar_exact(a: Sequence[bool], b: Sequence[bool]) -> dict[str, float]:
@@ -141,9 +126,7 @@ def plain_mean(values: Sequence[float | None]) -> float | None:
 def accuracy_metric(correct: np.ndarray, clusters: Sequence[Sequence[int]]) -> MetricFn:
     """A fast metric for plain accuracy: ``correct`` is a (repeats x items) array of 1/0/NaN (NaN = unscored);
     the metric of a resample is the mean over repeats of the accuracy (percent) over its scored items."""
-    # per cluster and repeat: number of scored items and number correct
-    scored = np.stack([[np.sum(~np.isnan(row[list(c)])) for c in clusters] for row in correct])
-    right = np.stack([[np.nansum(row[list(c)]) for c in clusters] for row in correct])
+    right, scored = _cluster_sums(correct, clusters)
 
     def metric(idx: np.ndarray) -> float | None:
         n = scored[:, idx].sum(axis=1)
@@ -152,3 +135,65 @@ def accuracy_metric(correct: np.ndarray, clusters: Sequence[Sequence[int]]) -> M
         return float(np.mean(100.0 * right[:, idx].sum(axis=1) / n))
 
     return metric
+
+
+def _cluster_sums(correct: np.ndarray, clusters: Sequence[Sequence[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(right, scored) per repeat and cluster."""
+    right = np.stack([[np.nansum(row[list(c)]) for c in clusters] for row in correct])
+    scored = np.stack([[np.sum(~np.isnan(row[list(c)])) for c in clusters] for row in correct])
+    return right, scored
+
+
+def accuracy_values(correct: np.ndarray, clusters: Sequence[Sequence[int]], draws: np.ndarray,
+                    chunk: int = 64) -> np.ndarray:
+    """:func:`accuracy_metric` on every row of ``draws`` (resamples x clusters), vectorised; NaN where a resample
+    has no scored item in some repeat."""
+    right, scored = _cluster_sums(correct, clusters)
+    out = np.empty(len(draws))
+    for start in range(0, len(draws), chunk):
+        d = draws[start:start + chunk]
+        n = scored[:, d].sum(axis=2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            acc = np.where(n > 0, 100.0 * right[:, d].sum(axis=2) / np.maximum(n, 1), np.nan)
+        out[start:start + chunk] = acc.mean(axis=0)
+    return out
+
+
+def cluster_mean_metric(per_cluster: np.ndarray) -> MetricFn:
+    """A metric that is the mean over clusters of per-cluster values (``per_cluster``: repeats x clusters), such as
+    DynaMath's worst case (a seed scores 100 or 0) or WeMath's strict score (1, 0.5 or 0 per problem)."""
+
+    def metric(idx: np.ndarray) -> float | None:
+        return float(per_cluster[:, idx].mean(axis=1).mean()) if len(idx) else None
+
+    return metric
+
+
+def cluster_mean_values(per_cluster: np.ndarray, draws: np.ndarray, chunk: int = 64) -> np.ndarray:
+    """:func:`cluster_mean_metric` on every row of ``draws``, vectorised."""
+    out = np.empty(len(draws))
+    for start in range(0, len(draws), chunk):
+        out[start:start + chunk] = per_cluster[:, draws[start:start + chunk]].mean(axis=2).mean(axis=0)
+    return out
+
+
+def percentile_ci(values: np.ndarray, alpha: float = ALPHA) -> tuple[float, float] | None:
+    """The percentile interval of bootstrap values (NaN left out); None when none is left."""
+    v = np.asarray(values, dtype=float)
+    v = v[~np.isnan(v)]
+    if not len(v):
+        return None
+    lo, hi = np.percentile(v, [100 * alpha / 2, 100 * (1 - alpha / 2)])
+    return float(lo), float(hi)
+
+
+def paired_summary(diffs: np.ndarray, delta: float | None) -> dict[str, float | None]:
+    """``{"delta", "lo", "hi", "p"}`` from bootstrap differences on shared resamples (NaN left out); p is two-sided:
+    twice the smaller share of differences on either side of 0 (ties count half)."""
+    d = np.asarray(diffs, dtype=float)
+    d = d[~np.isnan(d)]
+    if delta is None or not len(d):
+        return {"delta": delta, "lo": None, "hi": None, "p": None}
+    lo, hi = np.percentile(d, [100 * ALPHA / 2, 100 * (1 - ALPHA / 2)])
+    below = float(np.mean(d < 0) + 0.5 * np.mean(d == 0))
+    return {"delta": delta, "lo": float(lo), "hi": float(hi), "p": min(1.0, 2 * min(below, 1 - below))}
