@@ -38,19 +38,35 @@ def load_spec(path: Path, inline: dict | None = None, default_run: Path | None =
     rows = raw.get("rows")
     if isinstance(rows, dict):
         rows = [{"label": k, **(v or {})} for k, v in rows.items()]
-    if not isinstance(rows, list) or not rows:
+    if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) for r in rows):
         raise ValueError(f"{path}: the spec needs 'rows': a list (or mapping by label) of run/perceptor/variant")
     for i, r in enumerate(rows):
+        r.setdefault("label", r.get("row") or r.get("name"))
         if not r.get("run") and default_run is not None:
             r["run"] = default_run
         missing = [k for k in ("label", "run", "variant") if not r.get(k)]
         if missing:
             raise ValueError(f"{path}: row {i + 1} ({r.get('label', '?')}) lacks {', '.join(missing)}")
-        if r["variant"] != "direct" and not r.get("reasoner"):
-            raise ValueError(f"{path}: row {r['label']} (variant {r['variant']}) needs a reasoner")
-        run = Path(str(r["run"]))
-        r["run"] = run if run.is_absolute() else (path.parent / run)
+        r["label"] = str(r["label"])
+        run = Path(str(r["run"])).expanduser()
+        if not run.is_absolute():  # relative to the spec; else to the working directory
+            run = path.parent / run if (path.parent / run).is_dir() or not run.is_dir() else run
+        if not run.is_dir():
+            raise ValueError(f"{path}: row {r['label']}: run directory {run} does not exist")
+        r["run"] = run
     return {**raw, "rows": rows}
+
+
+def _check_row(path: Path, label: str, sel: Selector) -> None:
+    """A row must name exactly one (perceptor, reasoner) of its run; the error lists what the run has."""
+    found = sorted({(a.perceptor, a.reasoner) for a in sel.answers()})
+    if len(found) == 1:
+        return
+    have = sorted({(p, r) for p, r, v in open_run(sel.run).configs() if v == sel.variant})
+    listed = "; ".join(f"perceptor {p}, reasoner {r}" for p, r in have) or "none"
+    what = "matches no answers" if not found else "is ambiguous"
+    raise ValueError(f"{path}: row {label} (variant {sel.variant}) {what} in {sel.run}; with this variant the run "
+                     f"has: {listed}. Name the perceptor and reasoner.")
 
 
 def ablation(spec_path: Path, boot: BootOptions, inline: dict | None = None,
@@ -59,6 +75,8 @@ def ablation(spec_path: Path, boot: BootOptions, inline: dict | None = None,
     refs = reference.rapid_ablation()
     sels = {r["label"]: Selector(Path(r["run"]), r["variant"], r.get("perceptor"), r.get("reasoner"))
             for r in spec["rows"]}
+    for label, sel in sels.items():
+        _check_row(spec_path, label, sel)
     base_label = str(spec.get("baseline", "A"))
     baseline = sels.get(base_label)
     tasks = spec.get("tasks") or tasks_of(list(sels.values()))

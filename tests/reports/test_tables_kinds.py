@@ -77,8 +77,11 @@ rows:
     assert avg.vs_paper == pytest.approx(avg.value - 47.5)
     assert avg.delta == pytest.approx(avg.value - rows["A"].cells["avg"].value)
     bad = tmp_path / "bad.yaml"
-    bad.write_text("rows:\n  - {label: B, run: x, variant: none}\n")
-    with pytest.raises(ValueError, match="bad.yaml: row B .*needs a reasoner"):
+    bad.write_text(f"rows:\n  - {{label: B, run: {scripted_run}, variant: none}}\n")
+    with pytest.raises(ValueError, match="bad.yaml: row B .*is ambiguous.*reasoner llmA.*reasoner llmB"):
+        ablation(bad, BOOT)
+    bad.write_text("rows:\n  - {label: B, run: nowhere, variant: none}\n")
+    with pytest.raises(ValueError, match="bad.yaml: row B: run directory .*nowhere does not exist"):
         ablation(bad, BOOT)
 
 
