@@ -3,7 +3,8 @@
 Layout of DIR (open ``index.html`` from disk):
 
     index.html, summary.html, explorer.js, explorer.css
-    data/index.js          one compact row per answer (benchmark, sample, variant, perceptor, reasoner, verdict)
+    data/index.js          one compact row per answer (benchmark, sample, variant, perceptor, reasoner, verdict,
+                           sample position, run, repeat)
     data/a-NNNNN.js        answers in chunks of CHUNK (output, trace, extracted answer, what decided the verdict)
     data/s-NNNNN.js        samples in chunks of CHUNK (question, gold, images, every O_p variant per perceptor)
     img/<hash>.<ext>       each image once, copied by content hash
@@ -97,7 +98,7 @@ def build_explorer(runs: list[Path], out: Path, summary_html: str = "") -> Path:
             verdict = -1 if a.correct is None else int(bool(a.correct))
             index_rows.append([level("benchmark", a.task), a.sample_id, level("variant", a.variant),
                                level("perceptor", a.perceptor), level("reasoner", a.reasoner), verdict,
-                               sample_pos[skey], run_i])
+                               sample_pos[skey], run_i, a.repeat])
             answers.append({"output": a.output, "trace": a.trace, "extracted": a.extracted,
                             "decided_by": a.decided_by, "flags": list(a.flags), "repeat": a.repeat,
                             "tokens": a.completion_tokens})

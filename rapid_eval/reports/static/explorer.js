@@ -37,7 +37,8 @@ var RAPID = (function () {
     tbody.textContent = "";
     rows.slice(page * PAGE, (page + 1) * PAGE).forEach(function (i) {
       var r = idx.rows[i], tr = el("tr", { class: "item", "data-row": String(i) });
-      [L.benchmark[r[0]], r[1], L.variant[r[2]], L.perceptor[r[3]], L.reasoner[r[4]]].forEach(function (v) {
+      var variant = L.variant[r[2]] + (r[8] ? " · repeat " + r[8] : "");
+      [L.benchmark[r[0]], r[1], variant, L.perceptor[r[3]], L.reasoner[r[4]]].forEach(function (v) {
         tr.appendChild(el("td", {}, v));
       });
       tr.appendChild(verdictCell(r[5]));
