@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import write_virl
 from testlib import FIXTURES
+from trainlib import write_virl
 
 from rapid_eval.training.config import build_stages
 from rapid_eval.training.data import load_training_data
