@@ -67,3 +67,26 @@ def test_cli_train_vpo_then_perceive_the_checkpoint(tiny_models, virl_data, tmp_
     assert res.exit_code == 0, res.output
     records = [json.loads(line) for f in run.rglob("*.jsonl") for line in f.read_text().splitlines() if line]
     assert any(r.get("part") == "qcap" or "qcap" in json.dumps(r) for r in records), records[:2]
+
+
+def test_staged_curriculum_each_stage_starts_from_the_previous(tiny_models, tmp_path):
+    from trainlib import write_virl
+
+    rows = [{"qid": f"i{i}", "question": "How many?", "answer": "5", "image": [f"images/{i}.png"]} for i in range(2)]
+    rows += [{"qid": f"t{i}", "question": f"What is {i} + 5?", "answer": str(i + 5), "image": []} for i in range(2)]
+    data, out = write_virl(tmp_path / "data", rows, n_images=2), tmp_path / "ckpt"
+    args = ["train-vpo", "--model", str(tiny_models["vlm"]), "--reasoner", str(tiny_models["llm"]),
+            "--data", str(data), "--out", str(out), "--stages", "perception,visual_reasoning,textual_reasoning",
+            "--max-steps", "1", "--prompts-per-step", "2", "--num-generations", "4", "--micro-batch", "8",
+            "--max-completion-length", "6", "--reasoner-max-new-tokens", "16", "--report-to", "none"]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    dirs = [out / "stage1-perception", out / "stage2-visual_reasoning", out / "stage3-textual_reasoning"]
+    inits = [json.loads((d / "stage_done.json").read_text())["init"] for d in dirs]
+    assert inits == [str(tiny_models["vlm"]), str(dirs[0]), str(dirs[1])]
+    logs = [read_log(d / "train_log.jsonl") for d in dirs]
+    assert "vpo/reasoner_accuracy" in [r for r in logs[0] if r.get("event") == "step"][0]
+    assert "solution/accuracy" in [r for r in logs[2] if r.get("event") == "step"][0]
+    assert (out / "model.safetensors").read_bytes() == (dirs[2] / "model.safetensors").read_bytes()
+    again = CliRunner().invoke(app, args)  # a rerun skips finished stages
+    assert again.exit_code == 0 and again.output.count("already finished") == 3, again.output
