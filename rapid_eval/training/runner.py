@@ -125,6 +125,12 @@ def load_policy(path: str, cfg: StageConfig) -> tuple[Any, Any]:
     return model, processor
 
 
+def pick_server(urls: str, rank: int) -> str:
+    """One of several comma-separated reasoner servers: rank ``r`` sends its slice to server ``r mod n``."""
+    servers = [u.strip() for u in urls.split(",") if u.strip()]
+    return servers[rank % len(servers)]
+
+
 def _reward(cfg: StageConfig, model_path: str, processor: Any, reasoner: Engine | None, judge: Any):
     """The stage's reward function, and the objects the caller must close / bind."""
     from rapid_eval.training.hascap import EngineJudge, PolicyJudge
@@ -141,7 +147,7 @@ def _reward(cfg: StageConfig, model_path: str, processor: Any, reasoner: Engine 
         backend = cfg.reasoner_backend or ("openai" if cfg.reasoner_base_url else "hf")
         opts = dict(cfg.reasoner_args)
         if cfg.reasoner_base_url:
-            opts["base_url"] = cfg.reasoner_base_url
+            opts["base_url"] = pick_server(cfg.reasoner_base_url, int(os.environ.get("RANK", "0")))
         reasoner = load_engine(backend, cfg.reasoner, **opts)
         owned.append(reasoner)
     policy_judge = None

@@ -78,3 +78,19 @@ def test_paper_batch_layout_keeps_clipping_active():
     assert batch_layout(2, 4, 1, 8, 1) == (8, 1, 1)
     with pytest.raises(ValueError, match="cannot be split"):
         batch_layout(3, 1, 2, 8, 1)
+
+
+
+def test_shipped_configs_hold_the_paper_settings():
+    import rapid_eval.training as training
+    from rapid_eval.training.runner import pick_server
+
+    configs = Path(training.__file__).parent / "configs"
+    (vpo,) = build_stages("perception", configs / "vpo_paper.yaml")
+    assert (vpo.prompts_per_step, vpo.updates_per_step, vpo.num_generations) == (256, 2, 4)
+    assert (vpo.learning_rate, vpo.beta, vpo.epsilon, vpo.epsilon_high, vpo.penalty) == (1e-6, 1e-3, 0.2, 0.25, 0.1)
+    stages = build_stages("perception", configs / "curriculum.yaml")
+    assert [s.kind for s in stages] == ["perception", "visual_reasoning", "textual_reasoning"]
+    assert stages[1].num_generations == 8 and stages[1].beta == 0.0 and stages[1].epsilon_high == 0.3
+    assert [pick_server("http://a/v1, http://b/v1", r) for r in range(3)] == ["http://a/v1", "http://b/v1",
+                                                                              "http://a/v1"]
