@@ -137,7 +137,7 @@ def diagnostics(run: Runs = None, fmt: Fmt = "rich", out: Out = None,
         opts = dict(kv.split("=", 1) for kv in engine_arg or [])
         with load_engine(backend, hascap_model, base_url=base_url, **opts) as engine:
             for r in runs:
-                caption_ratio(r, engine)
+                caption_ratio(r, engine)  # cached in the run: a second judgement makes no call
     _emit(diagnostics_table(runs, parse_prices(price)), fmt, out)
 
 

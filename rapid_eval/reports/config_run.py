@@ -19,6 +19,7 @@ relative to the config file. Schema (see ``results/configs/*.yaml``)::
     formats: [md, json]            # each table written as OUT/tables/<kind>.<format>
     report: true                   # the HTML explorer in OUT/report
     bootstrap: 1000
+    hascap: {model, backend, ...}  # judge every caption with the hasCap prompt (valid-caption ratio), cached
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import yaml
 from rapid_eval.log import info, warn
 
 KNOWN = {"out", "data_dir", "limit", "tasks", "perceptors", "reasoners", "variants", "repeats", "scorer", "params",
-         "tables", "formats", "report", "bootstrap", "title", "description"}
+         "tables", "formats", "report", "bootstrap", "title", "description", "hascap"}
 ENGINE_KEYS = {"model", "backend", "base_url", "engine_args"}
 SAMPLING_KEYS = {"max_new_tokens", "temperature", "top_p", "seed", "thinking"}
 
@@ -70,8 +71,12 @@ def load_config(path: Path, out: Path | None = None) -> dict[str, Any]:
     for key in ("out", "tasks", "perceptors"):
         if not cfg.get(key):
             raise ConfigError(f"{path}: '{key}' is required")
-    for kind in ("perceptors", "reasoners"):
-        for i, m in enumerate(cfg.get(kind) or []):
+    if cfg.get("hascap") is not None and not isinstance(cfg["hascap"], dict):
+        raise ConfigError(f"{path}: hascap must be a mapping like a perceptor entry ({{model: ..., backend: ...}})")
+    judges = [cfg["hascap"]] if cfg.get("hascap") else []
+    for kind, models in (("perceptors", cfg.get("perceptors")), ("reasoners", cfg.get("reasoners")),
+                         ("hascap", judges)):
+        for i, m in enumerate(models or []):
             if not isinstance(m, dict) or not m.get("model"):
                 raise ConfigError(f"{path}: {kind}[{i}] needs a 'model'")
             bad = sorted(set(m) - ENGINE_KEYS - SAMPLING_KEYS)
@@ -86,7 +91,7 @@ def load_config(path: Path, out: Path | None = None) -> dict[str, Any]:
     base = path.parent
     cfg["out"] = Path(out).resolve() if out else _rel(base, cfg["out"])
     cfg["tasks"] = _tasks(path, cfg)
-    for m in [*cfg["perceptors"], *(cfg.get("reasoners") or [])]:
+    for m in [*cfg["perceptors"], *(cfg.get("reasoners") or []), *judges]:
         m["model"] = _model(base, str(m["model"]))
     return cfg
 
@@ -150,6 +155,12 @@ def run_config(path: Path, out: Path | None = None) -> dict[str, Any]:
         _count(done, "reason", m["model"], res.stats)
     api.score(cfg["out"], scorer=cfg.get("scorer", "official"))
     forget_runs()
+    if cfg.get("hascap"):
+        from rapid_eval.reports.diagnostics import caption_ratio
+
+        with _engine(cfg["hascap"]) as engine:
+            _, st = caption_ratio(cfg["out"], engine, max_new_tokens=cfg["hascap"].get("max_new_tokens"))
+        _count(done, "hascap", cfg["hascap"]["model"], st)
     done["tables"] = write_tables(cfg, path)
     if cfg.get("report", True):
         from rapid_eval.reports.build import BootOptions

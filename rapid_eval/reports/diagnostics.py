@@ -31,9 +31,13 @@ def _mean(xs: list[float]) -> float | None:
     return sum(xs) / len(xs) if xs else None
 
 
-def caption_ratio(run_dir: Path, engine: Any, prompts: Any = None, perceptor: str | None = None) -> dict[str, dict]:
-    """Judge every caption of the run with hasCap through ``engine`` (cached); per (perceptor, variant):
-    ``{"judged", "valid", "ratio"}``. Also written to ``RUN/caption_ratio.json``."""
+def caption_ratio(run_dir: Path, engine: Any, prompts: Any = None, perceptor: str | None = None,
+                  max_new_tokens: int | None = None) -> tuple[dict[str, dict], Any]:
+    """Judge every caption of the run with hasCap through ``engine`` (cached; greedy, as RAPID's judge); per
+    (perceptor, variant): ``{"judged", "valid", "ratio"}``, plus the call stats. Also written to
+    ``RUN/caption_ratio.json``."""
+    from dataclasses import replace
+
     from rapid_eval.prompts import PromptSet
     from rapid_eval.rundir import Run
     from rapid_eval.types import PERCEPTOR_DEFAULTS, ChatRequest, Message
@@ -44,9 +48,10 @@ def caption_ratio(run_dir: Path, engine: Any, prompts: Any = None, perceptor: st
             and not p.error and (perceptor is None or p.perceptor == perceptor)]
     texts = sorted({p.caption for p in recs})
     system = prompts.render("hascap_system")
-    requests = [ChatRequest((Message("system", system), Message("user", prompts.render("hascap", text=t))),
-                            PERCEPTOR_DEFAULTS) for t in texts]
-    results, _ = run.generations.run(engine, requests, stage="hascap", labels=[f"hascap {i}" for i in range(len(texts))])
+    params = replace(PERCEPTOR_DEFAULTS, max_new_tokens=max_new_tokens or 16)  # "Yes." / "No." needs a few tokens
+    requests = [ChatRequest((Message("system", system), Message("user", prompts.render("hascap", text=t))), params)
+                for t in texts]
+    results, stats = run.generations.run(engine, requests, stage="hascap", labels=[f"hascap {i}" for i in range(len(texts))])
     verdict = {t: (None if r.get("error") else (r.get("text") or "").lstrip().startswith("Yes"))
                for t, r in zip(texts, results, strict=True)}
     out: dict[str, dict] = {}
@@ -60,7 +65,7 @@ def caption_ratio(run_dir: Path, engine: Any, prompts: Any = None, perceptor: st
     for d in out.values():
         d["ratio"] = round(100.0 * d["valid"] / d["judged"], 2) if d["judged"] else None
     run.write_json("caption_ratio.json", {"judge": engine.identity(), "by_config": list(out.values())})
-    return out
+    return out, stats
 
 
 def _saved_ratio(run_dir: Path) -> dict[tuple[str, str], float | None]:

@@ -24,6 +24,7 @@ def tiny_run(tiny_models, tmp_path_factory) -> Path:
         assert first.exit_code == 0, first.output
         second = CliRunner().invoke(app, ["run", str(CONFIG), "--out", str(out)])
         assert second.exit_code == 0, second.output
+        assert ": 0 calls made" in second.output and ": 0 calls made" not in first.output  # hasCap judge included
     finally:
         mp.undo()
     return out
@@ -42,6 +43,10 @@ def test_second_run_makes_no_call_and_writes_tables_and_report(tiny_run):
     assert (tiny_run / "report" / "index.html").exists() and (tiny_run / "report" / "summary.html").exists()
     recs = [json.loads(x) for x in (tiny_run / "reasoning.jsonl").read_text().splitlines()]
     assert {r.get("repeat", 0) for r in recs} == {0, 1}  # repeats: 2
+    ratio = json.loads((tiny_run / "caption_ratio.json").read_text())["by_config"]
+    assert ratio and all(0 <= r["ratio"] <= 100 for r in ratio)
+    diag = json.loads((tiny_run / "tables" / "diagnostics.json").read_text())
+    assert any(r["cells"]["valid_cap_pct"]["value"] is not None for r in diag["rows"])
 
 
 def test_table_commands_as_json_on_the_config_run(tiny_run, tmp_path):

@@ -38,13 +38,15 @@ def test_valid_caption_ratio_is_judged_once_and_cached(scripted_run):
     from rapid_eval.engines.scripted import ScriptedEngine
 
     with rapid.load_engine("scripted", "judge", reply="Yes.") as yes:
-        out = caption_ratio(scripted_run, yes)
+        out, st = caption_ratio(scripted_run, yes)
         calls = ScriptedEngine.calls
-        assert caption_ratio(scripted_run, yes) == out and ScriptedEngine.calls == calls  # cached: no new call
+        again, st2 = caption_ratio(scripted_run, yes)
+        assert again == out and ScriptedEngine.calls == calls and st2.generated == 0  # cached: no new call
+        assert st.generated + st.reused == st2.reused > 0
     (cfg,) = out.values()  # the run has one caption variant: qcap+sol
     assert cfg["variant"] == "qcap+sol" and cfg["judged"] > 0 and cfg["ratio"] == 100.0
     with rapid.load_engine("scripted", "judge", reply="No, it only solves the problem.") as no:
-        (cfg,) = caption_ratio(scripted_run, no).values()
+        (cfg,) = caption_ratio(scripted_run, no)[0].values()
     assert cfg["ratio"] == 0.0
     forget_runs()
     table = diagnostics_table([scripted_run])
