@@ -133,3 +133,23 @@ def test_repeats_are_cached_calls_of_their_own_and_tables_average_them(tmp_path)
     assert cell.value == pytest.approx(mean, abs=0.01) and cell.repeats == 3  # scorers round to 2 decimals
     assert cell.spread == pytest.approx((sum((a - mean) ** 2 for a in accs) / 2) ** 0.5, abs=0.01)
     assert "sd" in render(variants([run], BOOT), "md")
+
+
+def test_main_and_scaling_tables_params_gain_and_plot(scripted_run, tmp_path):
+    from rapid_eval.reports.kinds import main, scaling
+    from rapid_eval.reports.plots import scaling_plot
+
+    params = {"vlm": 7.0, "llmA": 8.0, "llmB": 32.0}
+    table = main([scripted_run], BOOT, "qcap+sol", params)
+    rows = {r.label: r for r in table.rows}
+    assert set(rows) == {"vlm", "vlm + llmA", "vlm + llmB"}
+    assert rows["vlm"].info["params_b"] == 7.0 and rows["vlm + llmB"].info["params_b"] == 39.0
+    base = rows["vlm"].cells["avg"].value
+    for label in ("vlm + llmA", "vlm + llmB"):
+        assert rows[label].extra["gain"] == pytest.approx(rows[label].cells["avg"].value - base)
+        assert rows[label].baseline == "vlm"
+    sc = scaling([scripted_run], BOOT, "qcap+sol", params)
+    assert [r.info["params_b"] for r in sc.rows] == [7.0, 15.0, 39.0]
+    png = scaling_plot(sc, tmp_path / "s.png")
+    assert png.read_bytes()[:4] == b"\x89PNG" and png.stat().st_size > 5000
+    assert scaling_plot(main([scripted_run], BOOT, "qcap+sol", {}), tmp_path / "none.png") is None  # no counts
