@@ -109,7 +109,7 @@ def test_every_format_renders_and_rich_fits_80_columns(scripted_run):
 
 
 def test_repeats_are_cached_calls_of_their_own_and_tables_average_them(tmp_path):
-    from conftest import make_run
+    from report_runs import make_run
 
     from rapid_eval.engines.scripted import ScriptedEngine
 
