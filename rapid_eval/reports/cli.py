@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from rapid_eval.log import console, error, info
+from rapid_eval.log import error, info
 
 table_app = typer.Typer(no_args_is_help=True, help="The papers' tables from one or more runs (ablation, main, "
                         "variants, scaling), beside the paper's numbers, with CIs and paired tests.")
@@ -43,8 +43,10 @@ def _emit(table, fmt: str, out: Path | None) -> None:
         else:
             out.write_text(result, encoding="utf-8")
         info(f"{table.kind} table -> {out}")
-    elif fmt == "rich":
-        console.print(result)
+    elif fmt == "rich":  # the table is the command's output: stdout (messages stay on stderr)
+        from rich.console import Console
+
+        Console(highlight=False).print(result)
     else:
         sys.stdout.write(result)
 
