@@ -100,7 +100,8 @@ def build_explorer(runs: list[Path], out: Path, summary_html: str = "") -> Path:
                                level("perceptor", a.perceptor), level("reasoner", a.reasoner), verdict,
                                sample_pos[skey], run_i, a.repeat])
             answers.append({"output": a.output, "trace": a.trace, "extracted": a.extracted,
-                            "decided_by": a.decided_by, "flags": list(a.flags), "repeat": a.repeat,
+                            "decided_by": a.decided_by, "explanation": a.explanation, "flags": list(a.flags),
+                            "repeat": a.repeat,
                             "tokens": a.completion_tokens})
     for i in range(0, max(len(answers), 1), CHUNK):
         _js(data / f"a-{i // CHUNK:05d}.js", "RAPID.chunk", "a", i // CHUNK, answers[i:i + CHUNK])

@@ -36,6 +36,7 @@ class Answer:
     output: str
     extracted: str | None
     decided_by: str
+    explanation: str
     flags: tuple[str, ...]
     trace: str | None
     prompt_tokens: int | None
@@ -110,7 +111,8 @@ class RunData:
             out.append(Answer(
                 task=v.task, sample_id=str(v.sample_id), variant=v.variant, perceptor=v.perceptor or "?",
                 reasoner=v.reasoner, repeat=(rec.repeat or 0) if rec else 0, correct=v.correct, output=v.output or "",
-                extracted=v.extracted, decided_by=v.decided_by, flags=tuple(v.flags), trace=rec.reasoning if rec else None,
+                extracted=v.extracted, decided_by=v.decided_by, explanation=v.explanation or "", flags=tuple(v.flags),
+                trace=rec.reasoning if rec else None,
                 prompt_tokens=v.prompt_tokens, completion_tokens=v.completion_tokens, seconds=v.seconds, key=v.key))
         return out
 

@@ -86,7 +86,8 @@ var RAPID = (function () {
         section(td, "answer", a.output, true);
         td.appendChild(el("p", {}, "verdict: " + (r[5] === 1 ? "right" : r[5] === 0 ? "wrong" : "unscored") +
           " · extracted: " + (a.extracted === null ? "none" : a.extracted) + " · decided by: " + a.decided_by +
-          (a.flags.length ? " · flags: " + a.flags.join(", ") : "") + (a.repeat ? " · repeat " + a.repeat : "")));
+          (a.flags.length ? " · flags: " + a.flags.join(", ") : "") + (a.repeat ? " · repeat " + a.repeat : "") +
+          (a.explanation ? " · " + a.explanation : "")));
         row.appendChild(td);
         tr.parentNode.insertBefore(row, tr.nextSibling);
       });
