@@ -80,7 +80,8 @@ class HFEngine(Engine):
         cls = AutoModelForImageTextToText if self.vision else AutoModelForCausalLM
         net = cls.from_pretrained(path, **kw)
         if device != "cuda":
-            net = net.to(device)
+            # transformers wraps `to` with functools.wraps(torch.nn.Module.to), so mypy sees the unbound signature
+            net = net.to(device)  # type: ignore[arg-type]
         self.net = net.eval()
 
         if self.vision:

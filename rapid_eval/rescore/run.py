@@ -48,7 +48,8 @@ def rescore(
     truncated = [t for p in preds for t in (p.truncated or [False] * len(p.samples))]
     official = [o for p in preds for o in (p.official or [{}] * len(p.samples))]
     scorer = get_scorer(benchmark)
-    t0, stats = time.monotonic(), {}
+    t0 = time.monotonic()
+    stats: dict[str, Any] = {}
     if not any(outputs) and any(o.get("correct") is not None for o in official):
         return _stored_only(benchmark, paths, preds, scorer, samples, official)
     verdicts = score_all(scorer, samples, outputs, truncated, workers=workers,

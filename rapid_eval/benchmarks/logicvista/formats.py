@@ -92,7 +92,8 @@ def read_results(path: Path, benchmark: str, data_dir: str | None = None) -> Pre
     if not rows:
         raise FormatError(f"{path}: no rows")
     gold = load_gold("logicvista", data_dir) if data_dir else {}
-    samples, outputs, official = [], [], []
+    samples, outputs = [], []
+    official: list[dict[str, Any]] = []
     for row in rows:
         samples.append(_sample_from_result(row, gold))
         outputs.append(entry_of(row.get(f"{model} answer raw") or ""))

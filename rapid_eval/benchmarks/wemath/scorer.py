@@ -153,7 +153,7 @@ def four_dimensional(groups: dict[str, dict[str, bool]]) -> dict[str, Any]:
         cm, rm = counts[f"CM_{mode}"], counts[f"RM_{mode}"]
         score = (n - 0.5 * counts["IG"] - rm - counts["IK"]) / n if n else None
         check = (cm + 0.5 * counts["IG"]) / n if n else None
-        assert score is None or abs(score - check) < 1e-9, "four-dimensional categories do not partition the groups"
+        assert score is None or check is None or abs(score - check) < 1e-9, "four-dimensional categories do not partition the groups"
         out[mode] = {
             "score": round(100 * score, 2) if score is not None else None,
             "IK": tally.pct(counts["IK"], n), "IG": tally.pct(counts["IG"], n), "CM": tally.pct(cm, n),
