@@ -117,7 +117,9 @@ def _claimed(preds: Sequence[Any]) -> dict[str, Any] | None:
     return {"per_file": [{k: v for k, v in c.items() if k != "official"} for c in claims]}
 
 
-def official_verdicts(scorer: Scorer, samples: Sequence[Any], official: Sequence[dict[str, Any]]) -> list[Verdict] | None:
+def official_verdicts(
+    scorer: Scorer, samples: Sequence[Any], official: Sequence[dict[str, Any]]
+) -> list[Verdict] | None:
     """Verdicts of the official pipeline on what the file stores (extraction / parsed answer); None if nothing."""
     if hasattr(scorer, "score_extraction") and any(o.get("has_extraction") for o in official):
         return [scorer.score_extraction(s, o.get("extraction")) for s, o in zip(samples, official, strict=True)]
