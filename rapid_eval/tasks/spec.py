@@ -1,7 +1,8 @@
 """Task specs: the declarative ``tasks/<name>.yaml`` files, read into frozen dataclasses.
 
 The YAML holds data only (hub id, configs, splits, default options, headline metric, license, size); the logic
-that maps a benchmark's rows to :class:`~rapid_eval.types.Sample` lives in ``rapid_eval/tasks/<name>.py``.
+that maps a benchmark's rows to :class:`~rapid_eval.types.Sample` lives in
+``rapid_eval/benchmarks/<name>/adapter.py`` (README: Adding a benchmark).
 YAML files live in the ``tasks`` resource folder (:func:`rapid_eval.paths.resource_dir`: ``$RAPID_EVAL_HOME``,
 the checkout, or the wheel's bundled copy).
 """
