@@ -22,10 +22,13 @@ _register_training(app)  # train-vpo, train-grpo
 
 Backend = Annotated[str | None, typer.Option("--backend", help="hf | vllm | openai | scripted (default: openai "
                                              "when --base-url is given, else hf)")]
-BaseUrl = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")]
+BaseUrl = Annotated[str | None, typer.Option("--base-url",
+                                             help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")]
 EngineArgs = Annotated[list[str] | None, typer.Option("--engine-arg", help="Backend option K=V (repeatable), e.g. "
-                                                      "batch_size=16, device=cuda, concurrency=128, api_key_env=MY_KEY")]
-Variants = Annotated[str | None, typer.Option("--variants", help="Comma list of none,cap,qcap,sol,cap+sol,qcap+sol,direct")]
+                                                      "batch_size=16, device=cuda, concurrency=128, "
+                                                      "api_key_env=MY_KEY")]
+Variants = Annotated[str | None, typer.Option("--variants",
+                                              help="Comma list of none,cap,qcap,sol,cap+sol,qcap+sol,direct")]
 AllowIncomplete = Annotated[bool, typer.Option("--allow-incomplete", help="Exit 0 even when input rows were "
                                                "skipped or records failed (they are still reported)")]
 
@@ -119,7 +122,8 @@ def perceive(
     data_dir: Annotated[Path | None, typer.Option(help="Offline data: DIR/<task>/samples.jsonl (+images), "
                                                  "HF save_to_disk or parquet folders")] = None,
     limit: Annotated[int | None, typer.Option(help="At most N samples per task")] = None,
-    option: Annotated[list[str] | None, typer.Option("--task-option", help="task.key=value, e.g. mathverse.version=all")] = None,
+    option: Annotated[list[str] | None,
+                      typer.Option("--task-option", help="task.key=value, e.g. mathverse.version=all")] = None,
     max_new_tokens: Annotated[int | None, typer.Option(help="Default 4096 (RAPID)")] = None,
     temperature: Annotated[float | None, typer.Option(help="Default 0 = greedy (RAPID)")] = None,
     top_p: Annotated[float | None, typer.Option()] = None,
@@ -166,11 +170,13 @@ def reason(
     seed: Annotated[int | None, typer.Option()] = None,
     thinking: Annotated[bool | None, typer.Option("--thinking/--no-thinking", help="Chat-template enable_thinking "
                                                   "(default: the template's own default)")] = None,
-    scorer: Annotated[str, typer.Option(help="official (per-benchmark rules) | generic (boxed + math-verify)")] = "official",
+    scorer: Annotated[str, typer.Option(
+        help="official (per-benchmark rules) | generic (boxed + math-verify)")] = "official",
     prompts: Annotated[Path | None, typer.Option(help="Folder of .jinja files overriding the built-in prompts")] = None,
     workers: Annotated[int, typer.Option(help="Scoring worker processes")] = 1,
     engine_arg: EngineArgs = None,
-    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Redo only the calls that failed before")] = False,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed",
+                                               help="Redo only the calls that failed before")] = False,
     allow_incomplete: AllowIncomplete = False,
 ) -> None:
     """Run the text reasoner on every perception record, score the answers, write RUN/summary.json."""
@@ -249,7 +255,8 @@ def rescore(
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Run directory of the demo")] = Path("runs/demo"),
-    models: Annotated[Path | None, typer.Option(help="Where the tiny models are built (default: the user cache)")] = None,
+    models: Annotated[Path | None,
+                      typer.Option(help="Where the tiny models are built (default: the user cache)")] = None,
 ) -> None:
     """Offline demo: tiny random models, bundled real items, perceive (all variants) -> reason -> summary."""
     from rapid_eval.demo import run_demo

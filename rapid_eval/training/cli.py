@@ -66,7 +66,8 @@ Steps = Annotated[int | None, Opt("--max-steps", help="Rollout steps per stage")
 def train_vpo(
     model: Model, out: Out, data: Data = None, data_dir: DataDir = None, config: Config = None,
     max_steps: Steps = None,
-    reasoner: Annotated[str | None, Opt("--reasoner", help="Frozen text reasoner (model dir, hub id, served name)")] = None,
+    reasoner: Annotated[str | None, Opt("--reasoner",
+                                        help="Frozen text reasoner (model dir, hub id, served name)")] = None,
     reasoner_backend: Annotated[str | None, Opt("--reasoner-backend", help="hf | openai | vllm")] = None,
     reasoner_base_url: Annotated[str | None, Opt("--reasoner-base-url", help="OpenAI-compatible server URL")] = None,
     reasoner_arg: Annotated[list[str] | None, Opt("--reasoner-arg", help="Reasoner engine option K=V")] = None,
