@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from rapid_eval.cli_options import kv_options
 from rapid_eval.log import console, error, info, warn
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -31,17 +32,6 @@ Variants = Annotated[str | None, typer.Option("--variants",
                                               help="Comma list of none,cap,qcap,sol,cap+sol,qcap+sol,direct")]
 AllowIncomplete = Annotated[bool, typer.Option("--allow-incomplete", help="Exit 0 even when input rows were "
                                                "skipped or records failed (they are still reported)")]
-
-
-def _kv(items: list[str] | None, flag: str) -> dict[str, Any]:
-    """``["k=v", ...]`` -> ``{"k": "v"}``; a malformed item is a usage error naming the flag."""
-    out: dict[str, Any] = {}
-    for kv in items or []:
-        if "=" not in kv:
-            raise typer.BadParameter(f"{flag} expects K=V, got '{kv}'")
-        k, v = kv.split("=", 1)
-        out[k.strip()] = v.strip()
-    return out
 
 
 def _task_options(items: list[str] | None) -> dict[str, dict[str, str]]:
@@ -149,7 +139,7 @@ def perceive(
         error(str(e))
         raise typer.Exit(2) from None
     _writable(out)
-    with api.load_engine(backend, model, base_url=base_url, **_kv(engine_arg, "--engine-arg")) as engine:
+    with api.load_engine(backend, model, base_url=base_url, **kv_options(engine_arg, "--engine-arg")) as engine:
         result = api.perceive(samples, engine, variants, out, prompts=prompts, max_new_tokens=max_new_tokens,
                               temperature=temperature, top_p=top_p, seed=seed, tasks=tasks,
                               skipped_rows=len(skipped), skipped_reasons=skipped[:5])
@@ -185,7 +175,7 @@ def reason(
 
     run = Run(run_dir, create=False)  # a missing run fails before any model loads
     _writable(run_dir)
-    with api.load_engine(backend, reasoner, base_url=base_url, **_kv(engine_arg, "--engine-arg")) as engine:
+    with api.load_engine(backend, reasoner, base_url=base_url, **kv_options(engine_arg, "--engine-arg")) as engine:
         result = api.reason(run, engine, variants=variants, perceptor=perceptor, prompts=prompts,
                             max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, seed=seed,
                             thinking=thinking, retry_failed=retry_failed)
@@ -211,7 +201,7 @@ def score(
     from rapid_eval import api
 
     result = api.score(run_dir, scorer=scorer, workers=workers, judge=judge, judge_base_url=judge_base_url,
-                       judge_mode=judge_mode, judge_options=_kv(judge_arg, "--judge-arg"))
+                       judge_mode=judge_mode, judge_options=kv_options(judge_arg, "--judge-arg"))
     _show(result, scorer)
     if result.incomplete:
         parts = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in result.incomplete.items())
