@@ -90,7 +90,7 @@ def reason(
 
     reasoner = engine.identity()
     for (prec, _, k), gen in zip(jobs, results, strict=True):
-        rec = ReasoningRecord(
+        row = ReasoningRecord(
             key=content_hash({"perception": prec.key, "generation": gen["key"]}),
             task=prec.task,
             sample_id=prec.sample_id,
@@ -109,6 +109,6 @@ def reason(
             error=gen.get("error") or None,
             repeat=k or None,
         ).to_dict()
-        if run.reasoning.get(rec["key"]) != rec:
-            run.reasoning.append(rec)
+        if run.reasoning.get(row["key"]) != row:
+            run.reasoning.append(row)
     return len(jobs), stats, skipped

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 
@@ -135,13 +136,15 @@ class TaskSeries:
         """Mean over repeats of the headline metric on one resample of clusters."""
         how, data = self._method()
         if how == "accuracy":
-            return stats.accuracy_metric(*data)  # type: ignore[misc]
+            arr, clusters = cast(tuple[np.ndarray, list[list[int]]], data)
+            return stats.accuracy_metric(arr, clusters)
         if how == "cluster_mean":
-            return stats.cluster_mean_metric(data)  # type: ignore[arg-type]
+            return stats.cluster_mean_metric(cast(np.ndarray, data))
 
         def metric(idx: np.ndarray) -> float | None:
             vals = [self.score(r, idx) for r in self.repeats]
-            return None if any(v is None for v in vals) else float(np.mean(vals))
+            scored = [v for v in vals if v is not None]
+            return None if len(scored) < len(vals) else float(np.mean(scored))
 
         return metric
 
@@ -154,9 +157,10 @@ class TaskSeries:
             draws = rng.integers(0, nc, size=(n_boot, nc)) if nc else np.zeros((0, 0), dtype=int)
             how, data = self._method()
             if how == "accuracy":
-                vals = stats.accuracy_values(*data, draws)  # type: ignore[misc]
+                arr, clusters = cast(tuple[np.ndarray, list[list[int]]], data)
+                vals = stats.accuracy_values(arr, clusters, draws)
             elif how == "cluster_mean":
-                vals = stats.cluster_mean_values(data, draws)  # type: ignore[arg-type]
+                vals = stats.cluster_mean_values(cast(np.ndarray, data), draws)
             else:
                 metric = self.metric()
                 vals = np.array([np.nan if (v := metric(d)) is None else v for d in draws], dtype=float)

@@ -41,14 +41,14 @@ def _emit(table, fmt: str, out: Path | None) -> None:
             with open(out, "w", encoding="utf-8") as f:
                 Console(file=f, width=80).print(result)
         else:
-            out.write_text(result, encoding="utf-8")
+            out.write_text(str(result), encoding="utf-8")
         info(f"{table.kind} table -> {out}")
     elif fmt == "rich":  # the table is the command's output: stdout (messages stay on stderr)
         from rich.console import Console
 
         Console(highlight=False).print(result)
     else:
-        sys.stdout.write(result)
+        sys.stdout.write(str(result))
 
 
 def _need(runs: list[Path] | None) -> list[Path]:
@@ -172,8 +172,8 @@ def run(config: Annotated[Path, typer.Argument(help="YAML: tasks, perceptors, re
         error(str(e))
         raise typer.Exit(2) from None
     for s in done["stages"]:
-        for e in s["errors"]:
-            error(f"{s['stage']} {s['model']}: {e}")
+        for msg in s["errors"]:
+            error(f"{s['stage']} {s['model']}: {msg}")
     for path in done["tables"]:
         info(f"table -> {path}")
     if done["failed"]:

@@ -171,7 +171,8 @@ def run_config(path: Path, out: Path | None = None) -> dict[str, Any]:
         boot = BootOptions(int(cfg.get("bootstrap", 1000)))
         done["report"] = str(build_explorer([cfg["out"]], site, summary_html([cfg["out"]], site, boot,
                                                                              cfg.get("params") or {})))
-    info(f"run {path}: {done['generated']} calls made, {done['reused']} reused, {done['failed']} failed -> {cfg['out']}")
+    info(f"run {path}: {done['generated']} calls made, {done['reused']} reused, {done['failed']} failed "
+         f"-> {cfg['out']}")
     return done
 
 

@@ -46,17 +46,18 @@ def caption_ratio(run_dir: Path, engine: Any, prompts: Any = None, perceptor: st
     run = Run(run_dir, create=False)
     recs = [p for p in open_run(run_dir).perceptions if p.variant in CAPTION_VARIANTS and p.caption
             and not p.error and (perceptor is None or p.perceptor == perceptor)]
-    texts = sorted({p.caption for p in recs})
+    texts = sorted({str(p.caption) for p in recs})
     system = prompts.render("hascap_system")
     params = replace(PERCEPTOR_DEFAULTS, max_new_tokens=max_new_tokens or 16)  # "Yes." / "No." needs a few tokens
     requests = [ChatRequest((Message("system", system), Message("user", prompts.render("hascap", text=t))), params)
                 for t in texts]
-    results, stats = run.generations.run(engine, requests, stage="hascap", labels=[f"hascap {i}" for i in range(len(texts))])
+    labels = [f"hascap {i}" for i in range(len(texts))]
+    results, stats = run.generations.run(engine, requests, stage="hascap", labels=labels)
     verdict = {t: (None if r.get("error") else (r.get("text") or "").lstrip().startswith("Yes"))
                for t, r in zip(texts, results, strict=True)}
     out: dict[str, dict] = {}
     for p in recs:
-        v = verdict[p.caption]
+        v = verdict[str(p.caption)]
         d = out.setdefault(f"{p.perceptor}|{p.variant}", {"perceptor": p.perceptor, "variant": p.variant,
                                                            "judged": 0, "valid": 0})
         if v is not None:
@@ -79,7 +80,8 @@ def _saved_ratio(run_dir: Path) -> dict[tuple[str, str], float | None]:
 
 
 def diagnostics_table(runs: list[Path], prices: dict[str, tuple[float, float]] | None = None) -> ReportTable:
-    """One row per (perceptor, reasoner, variant) of every run; ``prices``: model -> (USD/M prompt, USD/M completion)."""
+    """One row per (perceptor, reasoner, variant) of every run; ``prices``: model -> (USD per million prompt
+    tokens, USD per million completion tokens)."""
     prices = prices or {}
     table = ReportTable("diagnostics", "Diagnostics: trace length, cost per stage, valid-caption ratio",
                         list(COLUMNS), info_columns=["perceptor", "reasoner", "variant"])

@@ -23,23 +23,28 @@ def _pyplot():
 
 def scaling_plot(table: ReportTable, out: Path) -> Path | None:
     """AVG (with its 95% CI) against total parameters, one series per reasoner; None when no row has both."""
-    points = [(r.info.get("params_b"), r.cells["avg"], r.info.get("reasoner", "-"), r.label) for r in table.rows
-              if r.info.get("params_b") is not None and r.cells.get("avg") and r.cells["avg"].value is not None]
+    # (parameters, AVG, lower error, upper error, reasoner, label) of each row with both numbers
+    points: list[tuple[float, float, float, float, str, str]] = []
+    for r in table.rows:
+        avg, size = r.cells.get("avg"), r.info.get("params_b")
+        if avg is None or avg.value is None or size is None:
+            continue
+        low = avg.value - avg.lo if avg.lo is not None else 0.0
+        high = avg.hi - avg.value if avg.hi is not None else 0.0
+        points.append((float(size), avg.value, low, high, str(r.info.get("reasoner", "-")), r.label))
     if not points:
         return None
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=110)
-    for reasoner in sorted({p[2] for p in points}):
-        pts = sorted((p for p in points if p[2] == reasoner), key=lambda p: p[0])
-        xs = [p[0] for p in pts]
-        ys = [p[1].value for p in pts]
-        err = [[(p[1].value - p[1].lo) if p[1].lo is not None else 0 for p in pts],
-               [(p[1].hi - p[1].value) if p[1].hi is not None else 0 for p in pts]]
+    for reasoner in sorted({p[4] for p in points}):
+        pts = sorted((p for p in points if p[4] == reasoner), key=lambda p: p[0])
         name = "MLLM alone" if reasoner == "-" else f"reasoner {reasoner}"
-        ax.errorbar(xs, ys, yerr=err, marker="o", capsize=3, label=name)
-        for x, y, p in zip(xs, ys, pts, strict=True):
-            ax.annotate(p[3].split(" + ")[0], (x, y), textcoords="offset points", xytext=(4, 4), fontsize=7)
-    if all(p[0] > 0 for p in points) and max(p[0] for p in points) / min(p[0] for p in points) > 20:
+        ax.errorbar([p[0] for p in pts], [p[1] for p in pts], yerr=[[p[2] for p in pts], [p[3] for p in pts]],
+                    marker="o", capsize=3, label=name)
+        for p in pts:
+            ax.annotate(p[5].split(" + ")[0], (p[0], p[1]), textcoords="offset points", xytext=(4, 4), fontsize=7)
+    sizes = [p[0] for p in points]
+    if min(sizes) > 0 and max(sizes) / min(sizes) > 20:
         ax.set_xscale("log")
     ax.set_xlabel("total parameters, perceptor + reasoner (billions)")
     ax.set_ylabel("AVG (%)")

@@ -36,7 +36,8 @@ def _numbers(row: dict[str, str]) -> dict[str, float]:
 
 def racro_table1() -> list[dict]:
     """Every row of RACRO Table 1: ``{"model", "base", <benchmark>: float ..., "source"}`` (missing = absent)."""
-    return [{"model": r["model"], "base": r["base"], **_numbers(r), "source": r["source"]} for r in _read("racro_table1.csv")]
+    return [{"model": r["model"], "base": r["base"], **_numbers(r), "source": r["source"]}
+            for r in _read("racro_table1.csv")]
 
 
 def rapid_main() -> list[dict]:
@@ -46,7 +47,8 @@ def rapid_main() -> list[dict]:
 
 def rapid_ablation() -> dict[str, dict]:
     """``{"A": {"config": ..., "avg": 42.0, "source": ...}, ...}``."""
-    return {r["row"]: {"config": r["config"], **_numbers(r), "source": r["source"]} for r in _read("rapid_ablation.csv")}
+    return {r["row"]: {"config": r["config"], **_numbers(r), "source": r["source"]}
+            for r in _read("rapid_ablation.csv")}
 
 
 def _norm(model: str) -> str:

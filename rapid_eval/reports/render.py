@@ -1,8 +1,9 @@
 """Render a :class:`ReportTable`: rich (fits 80 columns), Markdown, CSV (one line per cell), LaTeX, JSON, HTML.
 
 Marks, the same in every format: ``±x`` half-width of the 95% bootstrap CI, ``sd x`` spread over repeats,
-``p x`` the paper's value, ``Δp x`` ours minus the paper, ``Δ x`` paired difference to the row's baseline; a delta whose paired test is not
-significant at 5% carries ``~`` (rich, md, latex, html) or ``significant: false`` (csv, json).
+``p x`` the paper's value, ``Δp x`` ours minus the paper, ``Δ x`` paired difference to the row's baseline;
+a delta whose paired test is not significant at 5% carries ``~`` (rich, md, latex, html) or
+``significant: false`` (csv, json).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import csv
 import html
 import io
 import json
+from collections.abc import Callable
 
 from rich import box
 from rich.table import Table
@@ -178,5 +180,8 @@ def render(t: ReportTable, fmt: str) -> str | Table:
     """The table in ``fmt``; ``rich`` returns a rich Table to print, the others text."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}'; choose from: {', '.join(FORMATS)}")
-    return {"rich": to_rich, "md": to_markdown, "csv": to_csv, "latex": to_latex, "json": to_json,
-            "html": to_html}[fmt](t)
+    if fmt == "rich":
+        return to_rich(t)
+    text: dict[str, Callable[[ReportTable], str]] = {"md": to_markdown, "csv": to_csv, "latex": to_latex,
+                                                     "json": to_json, "html": to_html}
+    return text[fmt](t)

@@ -52,7 +52,8 @@ def mean_of(metrics: Sequence[MetricFn]) -> MetricFn:
 
     def metric(idx: Sequence[np.ndarray]) -> float | None:
         vals = [m(i) for m, i in zip(metrics, idx, strict=True)]
-        return None if any(v is None for v in vals) else float(np.mean(vals))
+        scored = [v for v in vals if v is not None]
+        return None if len(scored) < len(vals) else float(np.mean(scored))
 
     return metric
 

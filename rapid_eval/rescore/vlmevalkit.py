@@ -57,7 +57,8 @@ def _rows(path: Path) -> list[dict[str, Any]]:
         df = pd.read_excel(path, dtype=object)
     else:
         df = pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",", dtype=object, keep_default_na=False)
-    return [{str(k): (None if cell_text(v) == "" else v) for k, v in rec.items()} for rec in df.to_dict(orient="records")]
+    return [{str(k): (None if cell_text(v) == "" else v) for k, v in rec.items()}
+            for rec in df.to_dict(orient="records")]
 
 
 def _verdict(row: dict[str, Any]) -> bool | None:

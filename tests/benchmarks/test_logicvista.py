@@ -108,7 +108,8 @@ def test_bundled_results_slice():
     assert preds.samples[2].answer == "B, D" and preds.samples[2].metadata["skill"] == ["inductive"]
     stored = logicvista_metrics(preds.samples, stored_verdicts(preds))
     assert stored["correct"] == preds.claimed["correct"] == 2  # v1_8 and v1_15
-    rule = logicvista_metrics(preds.samples, [SCORER.score_one(s, o) for s, o in zip(preds.samples, preds.outputs, strict=True)])
+    rule = logicvista_metrics(preds.samples,
+                              [SCORER.score_one(s, o) for s, o in zip(preds.samples, preds.outputs, strict=True)])
     assert rule["correct"] == stored["correct"]
     assert _agreement(preds) == (20, 20)
 

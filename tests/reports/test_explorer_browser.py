@@ -55,7 +55,8 @@ def test_explorer_in_headless_chromium(scripted_run: Path, tmp_path: Path):
         WebDriverWait(driver, 5).until(lambda d: _visible_rows(d) != before)
         after = _visible_rows(driver)
         assert 0 < after < before
-        assert all(td.text == "direct" for td in driver.find_elements(By.CSS_SELECTOR, "#rows tbody tr.item td:nth-child(3)"))
+        cells = driver.find_elements(By.CSS_SELECTOR, "#rows tbody tr.item td:nth-child(3)")
+        assert cells and all(td.text == "direct" for td in cells)
         Select(driver.find_element(By.ID, "f-variant")).select_by_visible_text("none")
         Select(driver.find_element(By.ID, "f-reasoner")).select_by_visible_text("llmA")
         driver.find_element(By.CSS_SELECTOR, "#rows tbody tr.item").click()

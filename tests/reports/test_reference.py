@@ -32,3 +32,23 @@ def test_rapid_rows_and_matching_by_hub_id():
     assert reference.paper_numbers({"avg": 50, "other": 1}) == {"avg": 50.0}
     with pytest.raises(ValueError, match="unknown paper reference"):
         reference.paper_numbers("ablation:Z")
+
+
+def test_the_wheel_carries_the_reference_numbers(tmp_path):
+    import shutil
+    import zipfile
+
+    from hatchling.builders.wheel import WheelBuilder
+    from testlib import REPO
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md", "hatch_build.py"):
+        shutil.copy2(REPO / name, src / name)
+    for name in ("rapid_eval", "prompts", "tasks", "results"):
+        shutil.copytree(REPO / name, src / name, ignore=shutil.ignore_patterns("__pycache__"))
+    (wheel,) = WheelBuilder(str(src)).build(directory=str(tmp_path / "dist"), versions=["standard"])
+    names = set(zipfile.ZipFile(wheel).namelist())
+    csvs = {f"rapid_eval/_bundled/results/reference/{p.name}" for p in (REPO / "results" / "reference").glob("*.csv")}
+    assert len(csvs) == 3 and csvs <= names
+    assert not [n for n in names if "results/configs" in n]

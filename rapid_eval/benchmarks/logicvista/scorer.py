@@ -5,8 +5,8 @@ judge-free rule reads them, first step that succeeds (``decided_by``):
 ``rule:boxed`` (labels in the last ``\\boxed{}``), ``rule:phrase`` (after the last "answer is" / "correct
 options:"), ``rule:bare`` (the whole output is a label list: "A", "(C)", "B, D", "A and B"), ``rule:leading``
 (the output starts with a label or a label list: "C. 10 cm", "(A) True", "B and C complete …"), ``rule:is_letter``
-(the last "… is C." statement). A bare digit is read only inside ``\boxed{}``. Valid labels are the option letters the question
-offers ("Select from A-I", "(A) … (E)"; A–E when it says nothing) or the sample's options.
+(the last "… is C." statement). A bare digit is read only inside ``\boxed{}``. Valid labels are the option letters
+the question offers ("Select from A-I", "(A) … (E)"; A–E when it says nothing) or the sample's options.
 The official single-character pre-check is kept: one character that is neither a–e nor a digit → no answer.
 Gold: the answer split on ", " and lower-cased (a few golds are digits; one is empty and can never match).
 """

@@ -78,7 +78,8 @@ def old_latex2sympy_str(latex: str, _prefix: bool = True) -> str:
 
 @lru_cache(maxsize=65536)
 def latex_value(latex: str) -> tuple[bool, Any]:
-    """``(True, value)`` where the official code takes Python eval of str(latex2sympy(latex)), done safely, or ``(False, reason)`` where the official code raises."""
+    """``(True, value)`` where the official code takes Python eval of str(latex2sympy(latex)), done safely, or
+    ``(False, reason)`` where the official code raises."""
     if _LEADING_SYMBOL.match(latex):
         # Shortcut, same outcome: a lower-case letter reached before anything that could end the expression
         # becomes a sympy symbol (``e`` becomes ``E``), whose name ``eval`` does not know. Parsing long words

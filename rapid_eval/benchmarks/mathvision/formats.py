@@ -115,7 +115,8 @@ def read(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions
 def from_port_row(row: dict[str, Any], index: str) -> Sample:
     """A mathvision row in a port's own layout (VLMEvalKit TSV columns, lmms-eval ``doc``) that the adapter rejects."""
     options = tuple(cell_text(o) for o in maybe_list(row.get("options"))) or option_columns(row)
-    return plain_sample("mathvision", row, cell_text(row.get("id")) or index, answer_type="choice" if options else "text", options=options)
+    return plain_sample("mathvision", row, cell_text(row.get("id")) or index,
+                        answer_type="choice" if options else "text", options=options)
 
 
 READERS = (

@@ -104,7 +104,8 @@ def from_port_row(row: dict[str, Any], index: str) -> Sample:
     atype = "choice" if qtype == "multi_choice" else (cell_text(row.get("answer_type")) or "text")
     prec = row.get("precision")
     sample = plain_sample("mathvista", row, cell_text(row.get("pid")) or index, answer_type=atype, options=choices,
-                    precision=int(float(prec)) if cell_text(prec) else None, unit=cell_text(row.get("unit")) or None)
+                    precision=int(float(cell_text(prec))) if cell_text(prec) else None,
+                    unit=cell_text(row.get("unit")) or None)
     sample.metadata.update({k: v for k, v in maybe_dict(row.get("metadata")).items() if k not in sample.metadata})
     return sample
 

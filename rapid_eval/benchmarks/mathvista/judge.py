@@ -51,7 +51,7 @@ Question: What fraction of the shape is blue?\nChoices:\n(A) 3/11\n(B) 8/11\n(C)
 Model response: The correct answer is (B) 8/11.
 
 Extracted answer: B
-"""
+"""  # noqa: E501 (the official wording, character for character)
 
 
 def mathvista_prompt(query: str, response: str) -> str:

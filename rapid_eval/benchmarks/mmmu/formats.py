@@ -127,7 +127,8 @@ def from_port_row(row: dict[str, Any], index: str) -> Sample:
     answer = row.get("answer")
     gold: str | list[str] = [str(a) for a in answer] if isinstance(answer, list) else cell_text(answer)
     mc = cell_text(row.get("question_type")) != "open" and bool(options)
-    return plain_sample("mmmu", row, cell_text(row.get("id")) or index, answer=gold, answer_type="choice" if mc else "text", options=options)
+    return plain_sample("mmmu", row, cell_text(row.get("id")) or index, answer=gold,
+                        answer_type="choice" if mc else "text", options=options)
 
 
 READERS = (
