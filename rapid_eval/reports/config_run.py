@@ -43,7 +43,8 @@ class ConfigError(ValueError):
 
 def _model(base: Path, model: str) -> str:
     """``tiny:vlm`` / ``tiny:llm``: the offline tiny models (built on first use, as the demo does); a path
-    starting with ``.``, ``/`` or ``~``: relative to the config; anything else: a hub id or served name."""
+    starting with ``.``, ``/`` or ``~``, or a folder that exists beside the config: relative to the config;
+    anything else: a hub id or served name."""
     if model.startswith("tiny:"):
         import os
 
@@ -55,7 +56,8 @@ def _model(base: Path, model: str) -> str:
         if name not in ("vlm", "llm"):
             raise ConfigError(f"unknown tiny model '{model}' (tiny:vlm, tiny:llm)")
         return str(build_tiny_models(root)[name])
-    return str(_rel(base, Path(model).expanduser())) if model.startswith((".", "/", "~")) else model
+    local = _rel(base, Path(model).expanduser())
+    return str(local) if model.startswith((".", "/", "~")) or local.is_dir() else model
 
 
 def load_config(path: Path, out: Path | None = None) -> dict[str, Any]:

@@ -71,3 +71,22 @@ def test_table_commands_as_json_on_the_config_run(tiny_run, tmp_path):
     assert rows["B"]["cells"]["avg"]["paper"] == 47.5 and rows["B"]["baseline"] == "A"
     res = CliRunner().invoke(app, ["table", "variants", "--run", str(tmp_path / "nope")])
     assert res.exit_code == 2 and "no verdicts.jsonl" in res.output
+
+
+def test_config_errors_name_the_file_and_paths_resolve_beside_it(tmp_path):
+    from rapid_eval.reports.config_run import ConfigError, load_config
+
+    (tmp_path / "models" / "vlm").mkdir(parents=True)
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("out: runs/x\ntasks: [mathvista]\nperceptors: [{model: models/vlm}, {model: Qwen/Qwen2.5-VL-7B}]\n")
+    loaded = load_config(cfg)
+    assert loaded["out"] == tmp_path / "runs" / "x"
+    assert [m["model"] for m in loaded["perceptors"]] == [str(tmp_path / "models" / "vlm"), "Qwen/Qwen2.5-VL-7B"]
+    assert loaded["variants"] == ["none", "cap", "qcap", "sol", "cap+sol", "qcap+sol", "direct"]
+    for text, msg in [("out: x\ntasks: [a]\nperceptors: [{model: m}]\nreapeats: 2\n", "unknown key.*reapeats"),
+                      ("out: x\ntasks: [a]\nperceptors: [{model: m}]\nvariants: [qcap-sol]\n", "unknown variant"),
+                      ("out: x\ntasks: [a]\nperceptors: [{model: m, temprature: 1}]\n", r"perceptors\[0\].*temprature"),
+                      ("tasks: [a]\nperceptors: [{model: m}]\n", "'out' is required")]:
+        cfg.write_text(text)
+        with pytest.raises(ConfigError, match=f"c.yaml: .*{msg}"):
+            load_config(cfg)
