@@ -1,8 +1,8 @@
 """Parameter counts of models, for the main and scaling tables: given by the user, or read from local weights.
 
-A local model directory is counted from its ``*.safetensors`` headers (the JSON header holds every tensor's
-shape, so nothing is loaded): exact, and cheap even for a 72B checkpoint. Hub ids that are not on disk need the
-count given (``--params Qwen/Qwen3-8B=8.2`` in billions); unknown counts show as ``-``.
+A local model directory, or the hub-cache snapshot of a hub id, is counted from its ``*.safetensors`` headers (the
+JSON header holds every tensor's shape, so nothing is loaded): exact, and cheap even for a 72B checkpoint. Models
+not on disk need the count given (``--params Qwen/Qwen3-8B=8.2`` in billions); unknown counts show as ``-``.
 """
 
 from __future__ import annotations
@@ -49,7 +49,10 @@ def billions(model: str | None, given: dict[str, float]) -> float | None:
         return 0.0
     if model in given:
         return given[model]
-    n = safetensors_params(model)
+    from rapid_eval.engines._fingerprint import resolve_model_dir
+
+    local = resolve_model_dir(model)  # a folder, or the hub-cache snapshot of a hub id
+    n = safetensors_params(local) if local is not None else None
     return None if n is None else n / 1e9
 
 
