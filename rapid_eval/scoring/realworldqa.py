@@ -5,6 +5,9 @@ whole output (``rule:flexible``, lmms-eval's "flexible-extract"). Then, as lmms-
 becomes a digit ("three" → "3"); option text found in the answer maps to its letter (options from
 ``sample.options`` or the question's "A. …" lines); punctuation is removed. Correct iff the result equals the gold
 ignoring case and punctuation. A boxed answer that starts with an option letter ("(B) Left") also counts as B.
+Before the option-text step, an answer that starts with a marked option letter (``A. 0``, ``(C) Left``,
+``C: The arrow is pointing left.`` — VLMEvalKit's MCQ answer style) is that letter; a
+bare capital followed by a space ("A car …") is not a marked letter.
 """
 
 from __future__ import annotations
@@ -23,6 +26,14 @@ from rapid_eval.types import Sample
 NUMBER_WORDS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
                 "seven": "7", "eight": "8", "nine": "9", "ten": "10"}
 _OPTION_LINE = re.compile(r"\b([A-Z])\.\s+([^\n]*)")
+_MARKED_LETTER = re.compile(r"^\s*(?:\*\*)?(?:\(([A-H])\)|\[([A-H])\]|([A-H])(?:[.:)]))(?:\*\*)?(?=\s|$)")
+
+
+def marked_letter(answer: str, letters: str) -> str | None:
+    """The option letter an answer starts with when it is marked as one: ``A. 0``, ``(B) Left``, ``C: …``."""
+    m = _MARKED_LETTER.match(answer)
+    letter = next((g for g in m.groups() if g), None) if m else None
+    return letter if letter and letter in letters else None
 
 
 def options_of(sample: Sample) -> dict[str, str]:
@@ -60,6 +71,9 @@ class RealWorldQAScorer(Scorer):
         options = options_of(sample)
         boxed = last_boxed(output or "")
         step, answer = ("boxed", unwrap_latex(boxed)) if boxed is not None else ("flexible", output or "")
+        marked = marked_letter(answer, "".join(options.values())) if options else None
+        if marked:
+            return Verdict(marked.lower() == gold, marked.lower(), f"rule:{step}")
         pred = normalise(answer, options)
         if pred != gold and step == "boxed" and options:
             lead = leading_letter(answer, "".join(options.values()))

@@ -126,12 +126,33 @@ def _mathvision(row: dict[str, Any], index: str) -> Sample:
     return _plain("mathvision", row, cell_text(row.get("id")) or index, answer_type="choice" if options else "text", options=options)
 
 
+_MMMU_ID = re.compile(r"(dev|validation|test)_([A-Za-z_]+?)_(\d+)")
+
+
+def _mmmu_origin(row: dict[str, Any]) -> tuple[str, str, str]:
+    """(split, subject, official id or "") of a VLMEvalKit ``MMMU_DEV_VAL`` row: the official id is in ``id``
+    or in an image file name (``image_path`` ``['validation_Accounting_1_1.png']``); the split also in ``split``,
+    the subject also in ``field`` / ``category`` (``Art Theory`` -> ``Art_Theory``)."""
+    for col in ("id", "image_path", "image"):
+        m = _MMMU_ID.search(cell_text(row.get(col)))
+        if m:
+            return m.group(1), m.group(2), m.group(0)
+    subject = cell_text(row.get("field") or row.get("category")).strip().replace(" ", "_")
+    return cell_text(row.get("split")).strip(), subject, ""
+
+
 def _mmmu(row: dict[str, Any], index: str) -> Sample:
     options = tuple(cell_text(o) for o in _maybe_list(row.get("options"))) or option_columns(row)
     answer = row.get("answer")
     gold: str | list[str] = [str(a) for a in answer] if isinstance(answer, list) else cell_text(answer)
-    mc = cell_text(row.get("question_type")) != "open" and bool(options)
-    return _plain("mmmu", row, cell_text(row.get("id")) or index, answer=gold, answer_type="choice" if mc else "text", options=options)
+    if isinstance(gold, str) and gold.startswith("["):
+        gold = [cell_text(a) for a in _maybe_list(gold)]
+    mc = cell_text(row.get("question_type")) not in ("open", "short-answer") and bool(options)
+    split, subject, official_id = _mmmu_origin(row)
+    sample = _plain("mmmu", row, cell_text(row.get("id")) or official_id or index, answer=gold,
+                    answer_type="choice" if mc else "text", options=options)
+    sample.metadata.update({k: v for k, v in (("split", split), ("subject", subject)) if v})
+    return sample
 
 
 def _realworldqa(row: dict[str, Any], index: str) -> Sample:

@@ -64,9 +64,9 @@ def load_gold(data_dir: str) -> dict[str, Sample]:
                           "official gold, e.g. shared/benchmarks/annotations)")
     if path.name == "samples.jsonl" and path.parent.name == "mathvision":
         try:
-            from rapid_eval.tasks import load_task
+            from rapid_eval.scoring.formats._gold import gold_samples
 
-            return {s.id: s for s in load_task("mathvision", data_dir=path.parent.parent).samples}
+            return {s.id: s for s in gold_samples("mathvision", path.parent.parent)}
         except ImportError:
             pass
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
