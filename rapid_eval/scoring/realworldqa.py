@@ -7,7 +7,9 @@ becomes a digit ("three" → "3"); option text found in the answer maps to its l
 ignoring case and punctuation. A boxed answer that starts with an option letter ("(B) Left") also counts as B.
 Before the option-text step, an answer that starts with a marked option letter (``A. 0``, ``(C) Left``,
 ``C: The arrow is pointing left.`` — VLMEvalKit's MCQ answer style) is that letter; a
-bare capital followed by a space ("A car …") is not a marked letter.
+bare capital followed by a space ("A car …") is not a marked letter. Then, for an item with options, an
+"… answer is B." / "The correct option: C" statement names the letter (as lmms-eval's ``extract_mcq_answer``
+phrases do).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rapid_eval.scoring import tally
-from rapid_eval.scoring._answers import leading_letter
+from rapid_eval.scoring._answers import is_letter, leading_letter, phrase_letters
 from rapid_eval.scoring._meta import precheck
 from rapid_eval.scoring.base import Scorer, Verdict, register_scorer
 from rapid_eval.scoring.extract import last_boxed, unwrap_latex
@@ -71,7 +73,11 @@ class RealWorldQAScorer(Scorer):
         options = options_of(sample)
         boxed = last_boxed(output or "")
         step, answer = ("boxed", unwrap_latex(boxed)) if boxed is not None else ("flexible", output or "")
-        marked = marked_letter(answer, "".join(options.values())) if options else None
+        letters = "".join(options.values())
+        marked = marked_letter(answer, letters) if options else None
+        if not marked and options:
+            said = phrase_letters(answer, letters)
+            marked = next(iter(said)) if said and len(said) == 1 else is_letter(answer, letters)
         if marked:
             return Verdict(marked.lower() == gold, marked.lower(), f"rule:{step}")
         pred = normalise(answer, options)

@@ -11,7 +11,16 @@ benchmark's judge-free scorer in worker processes, and returns one JSON-able dic
   and ``agreement`` counts both ways;
 - where a file stores per-item verdicts (MathVista ``true_false``, MathVision ``correct``), ``stored`` compares
   them with the headline verdicts item by item; a file with stored verdicts but no responses (DynaMath result
-  tables) is scored from those verdicts (``headline``: "verdicts stored in the file").
+  tables) is scored from those verdicts (``headline``: "verdicts stored in the file");
+- files of third-party judges (VLMEvalKit judged files, whose ``hit`` — or, for MathVista, the stored ``res``
+  replayed through VLMEvalKit's post-check — is the judge's verdict; lmms-eval logs with a per-sample 0/1 metric)
+  take their headline from those stored verdicts, so that it reproduces the file's own claim;
+- every result has ``judge_free``: rapid-eval's rule on the raw responses (``score``, ``correct``, ``n``) and,
+  where the file stores verdicts, its item-by-item agreement with them (``agree``, ``items``, ``agree_pct``,
+  ``differ_ids``); ``stored`` (``agree``/``items``/``differ``/``differ_ids``) compares the stored verdicts with the
+  rule's — the judge-free rule for judge files, the headline rule for official files;
+- ``replay``, where a judged file stores the judge's raw output: that output run through the judge protocol's
+  post-processing against the stored verdict, item by item (see :mod:`rapid_eval.scoring.judge_replay`).
 """
 
 from __future__ import annotations
@@ -54,6 +63,10 @@ def rescore(
                          timeout=timeout or DEFAULT_TIMEOUT, stats=stats)
     judge_free = scorer.metrics(samples, verdicts)
     stored_path = official_verdicts(scorer, samples, official)
+    judged = stored_path is None and _judge_verdicts(preds)
+    if judged:
+        stored_path = [Verdict.unscored("no stored verdict") if o.get("correct") is None
+                       else Verdict(bool(o["correct"]), o.get("extracted"), "judge:stored") for o in official]
     head = scorer.metrics(samples, stored_path) if stored_path is not None else judge_free
     result: dict[str, Any] = {
         "benchmark": benchmark,
@@ -63,7 +76,8 @@ def rescore(
         "metric": head.get("metric", "accuracy"),
         "score": head["score"],
         "correct": head.get("correct"),
-        "headline": "official extraction in the file" if stored_path is not None else "rule on the responses",
+        "headline": ("verdicts stored in the file" if judged else
+                     "official extraction in the file" if stored_path is not None else "rule on the responses"),
         "breakdown": dict(head.get("breakdown") or {}),
         "unscored": head.get("unscored", 0),
         "timeouts": stats.get("timeouts", 0),
@@ -71,13 +85,31 @@ def rescore(
         "claimed": _claimed(preds),
         "seconds": round(time.monotonic() - t0, 2),
     }
+    for key in ("headline_split",):
+        if key in head:
+            result[key] = head[key]
     if stored_path is not None:
         result["breakdown"]["judge_free"] = {k: judge_free[k] for k in ("score", "correct", "unscored", "breakdown")}
         result["agreement"] = agreement(stored_path, verdicts)
-    headline_verdicts = stored_path if stored_path is not None else verdicts
+    headline_verdicts = verdicts if judged or stored_path is None else stored_path
+    result["judge_free"] = {k: judge_free.get(k) for k in ("score", "correct", "n", "unscored")}
     if any(o.get("correct") is not None for o in official):
         result["stored"] = stored_agreement(samples, official, headline_verdicts)
+        if judged or stored_path is None:
+            st = result["stored"]
+            result["judge_free"].update(agree=st["agree"], items=st["items"], differ_ids=st["differ_ids"],
+                                        agree_pct=round(100.0 * st["agree"] / st["items"], 2) if st["items"] else None)
+    replays = [r for p in preds for r in ([p.replay] if getattr(p, "replay", None) else [])]
+    if replays:
+        result["replay"] = replays[0] if len(replays) == 1 else {"per_file": replays}
     return result
+
+
+def _judge_verdicts(preds: Sequence[Any]) -> bool:
+    """True when every file is a third-party judge's output with a stored verdict on most items."""
+    formats = {"vlmevalkit-judged", "lmms-eval"}
+    return all(p.format in formats and p.official and
+               2 * sum(o.get("correct") is not None for o in p.official) > len(p.official) for p in preds)
 
 
 def _stored_only(benchmark: str, paths: Sequence[Path], preds: Sequence[Any], scorer: Scorer,

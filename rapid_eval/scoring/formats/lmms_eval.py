@@ -15,6 +15,9 @@ lines are read by the scorers that need them). Response: the raw generation ``re
 ``filtered_resps`` (which then equals it); the text after the last ``</think>`` is scored. ``official[i]`` keeps
 ``filtered``, ``target`` and the metric fields, with ``correct`` set from a per-sample metric value of 0 or 1
 (``exact_match`` / ``acc`` / ``acc_score`` / ``accuracy``, or such a metric's ``{"score": …}`` dict).
+``claimed`` is the run's aggregate from the ``<date>_results.json`` beside ``<date>_samples_<task>.jsonl``
+(``results.<task>.<metric>,<filter>``, the first non-stderr metric; a value ≤ 1 is a fraction and is shown in
+percent).
 """
 
 from __future__ import annotations
@@ -122,6 +125,23 @@ def _load_in_order(benchmark: str, data_dir: str | None) -> list[Sample]:
     return gold_samples(benchmark, data_dir)
 
 
+def claimed_scores(path: Path) -> dict[str, Any]:
+    """The task's aggregate in the ``<date>_results.json`` beside ``<date>_samples_<task>.jsonl``, or {}."""
+    prefix, sep, rest = path.stem.partition("_samples_")
+    if not sep:
+        return {}
+    results = path.with_name(f"{prefix}_results.json")
+    try:
+        task_results = json.loads(results.read_text(encoding="utf-8"))["results"][rest]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    for key, value in task_results.items():
+        if "," in key and "stderr" not in key and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return {"score": round(100.0 * value if value <= 1 else float(value), 4), "metric": key,
+                    "file": results.name}
+    return {}
+
+
 @register_format("lmms-eval", benchmarks=BENCHMARKS, detect=detect)
 def read(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions:
     by_position = _load_in_order(benchmark, data_dir)
@@ -147,4 +167,4 @@ def read(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions
             raise FormatError(f"{path}: {len(differ)} of {len(samples)} records' target differs from the gold at their "
                               f"doc_id in --data-dir (the log does not follow the task's order?): {'; '.join(differ[:3])}")
     return Predictions(benchmark=benchmark, samples=samples, outputs=outputs, official=official, source=str(path),
-                       format="lmms-eval", claimed={})
+                       format="lmms-eval", claimed=claimed_scores(path))
