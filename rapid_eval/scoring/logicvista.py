@@ -26,14 +26,14 @@ from typing import Any
 
 from rapid_eval.scoring import tally
 from rapid_eval.scoring._answers import (
+    answer_region,
     final_answer_letters,
+    inline_options,
     is_letter,
     last_line_option,
     leading_letter,
     leading_letters,
     letter_set,
-    answer_region,
-    inline_options,
     named_option,
     option_by_text,
     phrase_letters,
