@@ -15,8 +15,7 @@ import random
 import time
 from typing import Any
 
-from rapid_eval.scoring import get_scorer, score_all
-from rapid_eval.scoring.base import Scorer, Verdict
+from rapid_eval.scoring import Scorer, Verdict, get_scorer, score_all
 from rapid_eval.types import Sample
 
 TOWER = r"\boxed{2^{2^{2^{2^{2^{2^{2}}}}}}}"

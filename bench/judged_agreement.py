@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from rapid_eval.scoring.rescore import rescore
+from rapid_eval.rescore import rescore
 
 
 def main() -> None:

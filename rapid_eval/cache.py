@@ -16,7 +16,7 @@ from typing import Any
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash, file_hash
 from rapid_eval.progress import StepProgress
-from rapid_eval.records import RecordStore
+from rapid_eval.store import RecordStore
 from rapid_eval.types import ChatRequest, Completion
 
 

@@ -1,9 +1,10 @@
-"""The ``rapid-eval`` command line: thin wrappers over the pipeline stages (imports stay lazy)."""
+"""The ``rapid-eval`` command line: typer wiring over the Python API (:mod:`rapid_eval.api`); imports stay lazy.
+
+Each command parses its options, calls the API and prints; no orchestration lives here."""
 
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,31 +25,32 @@ EngineArgs = Annotated[list[str] | None, typer.Option("--engine-arg", help="Back
 Variants = Annotated[str | None, typer.Option("--variants", help="Comma list of none,cap,qcap,sol,cap+sol,qcap+sol,direct")]
 
 
-def _engine(backend: str | None, model: str, base_url: str | None, engine_args: list[str] | None):
-    from rapid_eval.engines.registry import load_engine
-
-    opts: dict[str, Any] = {}
-    for kv in engine_args or []:
+def _kv(items: list[str] | None, flag: str) -> dict[str, Any]:
+    """``["k=v", ...]`` -> ``{"k": "v"}``; a malformed item is a usage error naming the flag."""
+    out: dict[str, Any] = {}
+    for kv in items or []:
         if "=" not in kv:
-            raise typer.BadParameter(f"--engine-arg expects K=V, got '{kv}'")
+            raise typer.BadParameter(f"{flag} expects K=V, got '{kv}'")
         k, v = kv.split("=", 1)
-        opts[k.strip()] = v.strip()
-    if base_url:
-        opts["base_url"] = base_url
-    return load_engine(backend or ("openai" if base_url else "hf"), model, **opts)
+        out[k.strip()] = v.strip()
+    return out
 
 
-def _sampling(defaults, max_new_tokens, temperature, top_p, seed, thinking=None):
-    from dataclasses import replace
+def _task_options(items: list[str] | None) -> dict[str, dict[str, str]]:
+    per_task: dict[str, dict[str, str]] = {}
+    for kv in items or []:
+        name, _, value = kv.partition("=")
+        task, _, key = name.partition(".")
+        if not key or not value:
+            raise typer.BadParameter(f"--task-option expects task.key=value, got '{kv}'")
+        per_task.setdefault(task, {})[key] = value
+    return per_task
 
-    changes = {k: v for k, v in {"max_new_tokens": max_new_tokens, "temperature": temperature, "top_p": top_p,
-                                 "seed": seed, "enable_thinking": thinking}.items() if v is not None}
-    return replace(defaults, **changes)
 
-
-def _finish(stats, records: int, command: str, run) -> None:
-    info(f"{command}: {records} records, {stats.generated} generated, {stats.reused} reused, "
-         f"{stats.failed} failed ({stats.completion_tokens} completion tokens) -> {run.root}")
+def _finish(result: Any, command: str) -> None:
+    stats = result.stats
+    info(f"{command}: {result.records} records, {stats.generated} generated, {stats.reused} reused, "
+         f"{stats.failed} failed ({stats.completion_tokens} completion tokens) -> {result.run.root}")
     for e in stats.errors[:10]:
         error(e)
     if stats.failed:
@@ -101,21 +103,18 @@ def perceive(
     engine_arg: EngineArgs = None,
 ) -> None:
     """Run the perceptor MLLM: write O_p variants (captions, solutions) as JSONL records under RUN."""
-    from rapid_eval.perception import parse_variants
-    from rapid_eval.perception import perceive as run_perceive
-    from rapid_eval.prompts import PromptSet
-    from rapid_eval.rundir import Run
-    from rapid_eval.types import PERCEPTOR_DEFAULTS
+    from rapid_eval import api
+    from rapid_eval.tasks import TaskError
 
-    started = time.time()
-    chosen = parse_variants(variants)
-    samples = _load_samples(tasks, data_dir, limit, option)
-    run = Run(out)
-    sampling = _sampling(PERCEPTOR_DEFAULTS, max_new_tokens, temperature, top_p, seed)
-    with _engine(backend, model, base_url, engine_arg) as engine:
-        n, stats = run_perceive(run, engine, samples, chosen, PromptSet(prompts), sampling)
-    run.log_stats("perceive", n, stats, started, model=model, tasks=tasks, variants=chosen)
-    _finish(stats, n, "perceive", run)
+    try:
+        samples = api.load_tasks(tasks, data_dir, limit, options=_task_options(option), on_loaded=info)
+    except TaskError as e:
+        error(str(e))
+        raise typer.Exit(2) from None
+    with api.load_engine(backend, model, base_url=base_url, **_kv(engine_arg, "--engine-arg")) as engine:
+        result = api.perceive(samples, engine, variants, out, prompts=prompts, max_new_tokens=max_new_tokens,
+                              temperature=temperature, top_p=top_p, seed=seed, tasks=tasks)
+    _finish(result, "perceive")
 
 
 @app.command()
@@ -138,23 +137,18 @@ def reason(
     engine_arg: EngineArgs = None,
 ) -> None:
     """Run the text reasoner on every perception record, score the answers, write RUN/summary.json."""
-    from rapid_eval.perception.variants import parse_variants
-    from rapid_eval.prompts import PromptSet
-    from rapid_eval.reasoning import reason as run_reason
+    from rapid_eval import api
     from rapid_eval.rundir import Run
-    from rapid_eval.types import REASONER_DEFAULTS
 
-    started = time.time()
-    run = Run(run_dir, create=False)
-    chosen = parse_variants(variants) if variants else None
-    sampling = _sampling(REASONER_DEFAULTS, max_new_tokens, temperature, top_p, seed, thinking)
-    with _engine(backend, reasoner, base_url, engine_arg) as engine:
-        n, stats, skipped = run_reason(run, engine, PromptSet(prompts), sampling, chosen, perceptor)
-    for s in skipped[:10]:
+    run = Run(run_dir, create=False)  # a missing run fails before any model loads
+    with api.load_engine(backend, reasoner, base_url=base_url, **_kv(engine_arg, "--engine-arg")) as engine:
+        result = api.reason(run, engine, variants=variants, perceptor=perceptor, prompts=prompts,
+                            max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, seed=seed,
+                            thinking=thinking)
+    for s in result.skipped[:10]:
         warn(s)
-    run.log_stats("reason", n, stats, started, reasoner=reasoner, skipped=len(skipped))
-    _score_and_show(run, scorer, workers)
-    _finish(stats, n, "reason", run)
+    _show(api.score(result.run, scorer=scorer, workers=workers, log_stats=False), scorer)
+    _finish(result, "reason")
 
 
 @app.command()
@@ -169,37 +163,16 @@ def score(
     judge_arg: Annotated[list[str] | None, typer.Option("--judge-arg", help="Judge engine option K=V")] = None,
 ) -> None:
     """Recompute every metric of a run from its records (model calls only for an optional judge, cached)."""
-    from rapid_eval.cache import CallStats
-    from rapid_eval.rundir import Run
+    from rapid_eval import api
 
-    started = time.time()
-    run = Run(run_dir, create=False)
-    summary = _score_and_show(run, scorer, workers, judge, judge_base_url, judge_mode, judge_arg)
-    reports = (summary.get("judge_reports") or {}).values()
-    calls = CallStats(generated=sum(r["calls"] for r in reports), reused=sum(r["cache_hits"] for r in reports),
-                      failed=sum(r["failed"] for r in reports))
-    run.log_stats("score", summary["answers"], calls, started, scorer=scorer, judge=judge)
+    _show(api.score(run_dir, scorer=scorer, workers=workers, judge=judge, judge_base_url=judge_base_url,
+                    judge_mode=judge_mode, judge_options=_kv(judge_arg, "--judge-arg")), scorer)
 
 
-def _score_and_show(run, mode: str, workers: int, judge: str | None = None, judge_base_url: str | None = None,
-                    judge_mode: str = "fallback", judge_args: list[str] | None = None) -> dict:
-    """Score the run (with an optional LLM judge, its engine closed afterwards), print the tables."""
-    from contextlib import nullcontext
-
+def _show(result: Any, mode: str) -> None:
     from rapid_eval.reports.tables import show_summary
-    from rapid_eval.scoring.score_run import score_run
 
-    engine = (_engine("openai" if judge_base_url or "/" not in judge else None, judge, judge_base_url, judge_args)
-              if judge else None)
-    with engine if engine is not None else nullcontext():
-        judge_obj = None
-        if engine is not None:
-            from rapid_eval.scoring.judge import LLMJudge
-
-            judge_obj = LLMJudge(engine, run.root / "judge.jsonl", mode=judge_mode)
-        summary = score_run(run, mode=mode, workers=workers, judge=judge_obj)
-    show_summary(summary, run.root, mode)
-    return summary
+    show_summary(result.summary, result.run.root, mode)
 
 
 @app.command()
@@ -214,10 +187,10 @@ def rescore(
     """Score predictions made elsewhere with the benchmark's official rules."""
     import json
 
-    from rapid_eval.scoring.rescore import rescore as do_rescore
+    from rapid_eval.api import rescore as do_rescore
 
     try:
-        result = do_rescore(benchmark, list(files), data_dir=str(data_dir) if data_dir else None, workers=workers)
+        result = do_rescore(benchmark, list(files), data_dir=data_dir, workers=workers)
     except (ValueError, KeyError, FileNotFoundError) as e:
         error(str(e).strip("'\""))
         raise typer.Exit(2) from None
@@ -245,32 +218,6 @@ def tiny_models(out: Annotated[Path, typer.Argument(help="Folder; writes OUT/vlm
 
     paths = build_tiny_models(out)
     info(f"tiny models: {paths}")
-
-
-def _load_samples(tasks: str, data_dir: Path | None, limit: int | None, options: list[str] | None):
-    from rapid_eval.tasks import TaskError, load_task
-
-    per_task: dict[str, dict[str, str]] = {}
-    for kv in options or []:
-        name, _, value = kv.partition("=")
-        task, _, key = name.partition(".")
-        if not key or not value:
-            raise typer.BadParameter(f"--task-option expects task.key=value, got '{kv}'")
-        per_task.setdefault(task, {})[key] = value
-    samples = []
-    for task in [t.strip() for t in tasks.split(",") if t.strip()]:
-        try:
-            res = load_task(task, data_dir=str(data_dir) if data_dir else None, limit=limit,
-                            options=per_task.get(task))
-        except TaskError as e:
-            error(str(e))
-            raise typer.Exit(2) from None
-        for err in res.errors:
-            warn(err)
-        info(f"{task}: {len(res.samples)} samples from {res.source}"
-             + (f" ({len(res.errors)} rows skipped)" if res.errors else ""))
-        samples.extend(res.samples)
-    return samples
 
 
 def main() -> None:

@@ -1,13 +1,13 @@
-"""``rapid-eval demo``: the whole pipeline offline, on tiny random models and the bundled real items."""
+"""``rapid-eval demo``: the whole pipeline offline, on tiny random models and the bundled real items, through the
+Python API (:mod:`rapid_eval.api`), as a user script would drive it."""
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import replace
 from pathlib import Path
 
-from rapid_eval.log import info, warn
+from rapid_eval.log import info
 from rapid_eval.paths import cache_dir, fixtures_dir
 
 DEMO_TOKENS = 48
@@ -17,38 +17,26 @@ DEMO_TOKENS = 48
 def run_demo(out: Path, models: Path | None = None) -> dict:
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # 6x faster for tiny models on CPU
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from rapid_eval import api
     from rapid_eval.dev.tiny_models import build_tiny_models
-    from rapid_eval.engines.registry import load_engine
-    from rapid_eval.perception import VARIANTS, perceive
-    from rapid_eval.prompts import PromptSet
-    from rapid_eval.reasoning import reason
     from rapid_eval.reports.tables import show_summary
-    from rapid_eval.rundir import Run
-    from rapid_eval.scoring.score_run import score_run
-    from rapid_eval.tasks import load_task, task_names
-    from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS
+    from rapid_eval.tasks import task_names
 
     started = time.time()
     models = Path(models) if models else cache_dir() / "tiny-models"
     paths = build_tiny_models(models)
     data = fixtures_dir()
-    samples = []
-    for task in task_names():
-        if (data / task / "samples.jsonl").exists():
-            res = load_task(task, data_dir=str(data))
-            for e in res.errors:
-                warn(e)
-            samples += res.samples
+    tasks = [t for t in task_names() if (data / t / "samples.jsonl").exists()]
+    samples = api.load_tasks(tasks, data_dir=data)
     info(f"demo: {len(samples)} bundled real items from {len(task_names())} benchmarks ({data})")
-    run, prompts = Run(out), PromptSet()
-    with load_engine("hf", str(paths["vlm"])) as vlm:
-        n_p, st_p = perceive(run, vlm, samples, list(VARIANTS), prompts,
-                             replace(PERCEPTOR_DEFAULTS, max_new_tokens=DEMO_TOKENS))
-    run.log_stats("demo:perceive", n_p, st_p, started)
-    with load_engine("hf", str(paths["llm"])) as llm:
-        n_r, st_r, _ = reason(run, llm, prompts, replace(REASONER_DEFAULTS, max_new_tokens=DEMO_TOKENS))
-    run.log_stats("demo:reason", n_r, st_r, started)
-    show_summary(score_run(run, mode="official", workers=1), run.root, "official")
+    with api.load_engine("hf", str(paths["vlm"])) as vlm:
+        p = api.perceive(samples, vlm, None, out, max_new_tokens=DEMO_TOKENS, log_stats=False)
+    p.run.log_stats("demo:perceive", p.records, p.stats, started)
+    with api.load_engine("hf", str(paths["llm"])) as llm:
+        r = api.reason(p.run, llm, max_new_tokens=DEMO_TOKENS, log_stats=False)
+    r.run.log_stats("demo:reason", r.records, r.stats, started)
+    show_summary(api.score(r.run, log_stats=False).summary, r.run.root, "official")
+    n_p, st_p, n_r, st_r, run = p.records, p.stats, r.records, r.stats, r.run
     info(
         f"\ndemo finished in {time.time() - started:.0f}s: {n_p} perception records "
         f"({st_p.generated} generated, {st_p.reused} reused), {n_r} reasoning records "

@@ -1,137 +1,203 @@
-"""Append-only JSONL record files: one line per (sample, stage, variant), keyed by content hash.
+"""Typed run records: what perception, reasoning and scoring write, one frozen dataclass per record kind.
 
-Durability: each append reaches the operating system at once (write + flush), so killing the process, even with
-kill -9, loses at most the requests in flight. fsync is a group commit: at most every ``SYNC_INTERVAL`` seconds
-and on ``sync()``/``close()``, so an OS crash or power cut loses at most that window, and an fsync per record
-does not throttle a fast server (400 fsyncs cost ~0.8 s here). A torn last line (a write cut by a crash) is
-detected on load, reported, and cut off before the next append; every complete line before it is kept. Later
-lines win for a repeated key (an errored record retried successfully).
+The JSONL files of a run hold these records' ``to_dict()`` (the storage layer, :mod:`rapid_eval.store`, only
+knows dicts with a ``key``). Readers go through ``from_dict`` instead of string-key lookups, so the reporters,
+the trainer and the stages share one vocabulary and a typo is a type error, not a silent ``None``.
+
+Schema versions (recorded per run in ``RUN/run.json``, :data:`SCHEMA_VERSION`):
+
+- 1: runs written before ``run.json`` existed; the same fields as version 2.
+- 2: ``run.json`` records the schema version; record fields as below.
+
+``from_dict`` accepts every version: a missing optional field takes its default and an unknown field is ignored,
+so older runs still load. Fields that older writers left out when empty (``error``; ``truncated_thinking`` and
+``finish_reason`` of non-``direct`` perception records) are still left out by ``to_dict``, so a record read back
+and written again is byte-for-byte the same dict (nothing is appended twice on a rerun).
 """
 
 from __future__ import annotations
 
-import json
-import os
-import threading
-import time
-from collections.abc import Iterator
-from pathlib import Path
-from typing import IO, Any
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, TypeVar
 
-from rapid_eval.log import warn
+SCHEMA_VERSION = 2
+"""The schema version new runs record in ``run.json``; runs without one are version 1."""
 
-SYNC_INTERVAL = 0.25
-"""Seconds between group fsyncs of an append-only file."""
+R = TypeVar("R", bound="_Record")
 
 
-class RecordStore:
-    """An append-only JSONL file of dict records, indexed by their ``key`` field."""
+@dataclass(frozen=True)
+class _Record:
+    """Shared ``to_dict`` / ``from_dict`` (fields in ``_omit_none`` are left out when None)."""
 
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self._lock = threading.Lock()
-        self._by_key: dict[str, dict[str, Any]] = {}
-        self._fh: IO[str] | None = None
-        self._dirty = False
-        self._last_sync = time.monotonic()
-        self._load()
+    _omit_none: ClassVar[tuple[str, ...]] = ("error",)
 
-    # -- reading -------------------------------------------------------------------------------------------------
-    def _load(self) -> None:
-        if not self.path.exists():
-            return
-        data = self.path.read_bytes()
-        good_end = 0
-        for lineno, raw in enumerate(data.splitlines(keepends=True), start=1):
-            if not raw.endswith(b"\n"):
-                warn(f"{self.path}:{lineno}: torn last line (interrupted write) dropped; it will be recomputed")
-                break
-            good_end += len(raw)
-            if not raw.strip():
-                continue
-            try:
-                rec = json.loads(raw)
-            except json.JSONDecodeError as e:
-                warn(f"{self.path}:{lineno}: unreadable record skipped ({e.msg})")
-                continue
-            if isinstance(rec, dict) and "key" in rec:
-                self._by_key[rec["key"]] = rec
-        if good_end < len(data):
-            with open(self.path, "r+b") as f:
-                f.truncate(good_end)
-                f.flush()
-                os.fsync(f.fileno())
+    def to_dict(self) -> dict[str, Any]:
+        d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        for name in self._omit_none:
+            if d.get(name) is None:
+                d.pop(name, None)
+        return d
 
-    def __contains__(self, key: str) -> bool:
-        rec = self._by_key.get(key)
-        return rec is not None and not rec.get("error")
-
-    def get(self, key: str) -> dict[str, Any] | None:
-        return self._by_key.get(key)
-
-    def __len__(self) -> int:
-        return len(self._by_key)
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(list(self._by_key.values()))
-
-    def ok(self) -> list[dict[str, Any]]:
-        """Records that hold a result (no error)."""
-        return [r for r in self._by_key.values() if not r.get("error")]
-
-    # -- writing -------------------------------------------------------------------------------------------------
-    def append(self, record: dict[str, Any]) -> None:
-        """Append one record: written to the OS at once, fsync'ed by group commit. Thread-safe."""
-        if "key" not in record:
-            raise ValueError("record has no 'key'")
-        line = json.dumps(record, ensure_ascii=False, default=str) + "\n"
-        with self._lock:
-            if self._fh is None:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._fh = open(self.path, "a", encoding="utf-8")
-            self._fh.write(line)
-            self._fh.flush()
-            self._dirty = True
-            self._by_key[record["key"]] = record
-            if time.monotonic() - self._last_sync >= SYNC_INTERVAL:
-                self._sync_locked()
-
-    def sync(self) -> None:
-        """fsync what was appended since the last sync."""
-        with self._lock:
-            self._sync_locked()
-
-    def _sync_locked(self) -> None:
-        if self._fh is not None and self._dirty:
-            os.fsync(self._fh.fileno())
-            self._dirty = False
-        self._last_sync = time.monotonic()
-
-    def close(self) -> None:
-        with self._lock:
-            self._sync_locked()
-            if self._fh is not None:
-                self._fh.close()
-                self._fh = None
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:
-            pass
+    @classmethod
+    def from_dict(cls: type[R], d: dict[str, Any]) -> R:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
 
 
-def read_jsonl(path: str | Path) -> list[dict[str, Any]]:
-    """Read a JSONL file, skipping (with a warning naming file and line) lines that do not parse."""
-    out: list[dict[str, Any]] = []
-    path = Path(path)
-    if not path.exists():
-        return out
-    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not raw.strip():
-            continue
-        try:
-            out.append(json.loads(raw))
-        except json.JSONDecodeError as e:
-            warn(f"{path}:{lineno}: unreadable line skipped ({e.msg})")
-    return out
+@dataclass(frozen=True)
+class PerceptionRecord(_Record):
+    """One O_p variant of one sample by one perceptor (``perception.jsonl``)."""
+
+    _omit_none: ClassVar[tuple[str, ...]] = ("error", "truncated_thinking", "finish_reason")
+
+    key: str
+    """Content hash of (sample, variant, perceptor identity, generation keys of the parts)."""
+    task: str
+    """Task name (``Sample.task``)."""
+    sample_id: str
+    """``Sample.id`` within the task."""
+    variant: str
+    """O_p variant: ``none``, ``cap``, ``qcap``, ``sol``, ``cap+sol``, ``qcap+sol`` or ``direct``."""
+    perceptor: dict[str, Any]
+    """Engine identity of the perceptor (``{"model", "backend", ...}``)."""
+    parts: dict[str, str | None] = field(default_factory=dict)
+    """Generation key per MLLM call the variant is composed of (None: skipped, e.g. a caption without image)."""
+    caption: str | None = None
+    """Caption text (``cap``/``qcap`` parts); ``""`` when the item has no image; None when the variant has none."""
+    solution: str | None = None
+    """Tentative solution text (``sol`` part), or None."""
+    answer: str | None = None
+    """The MLLM's own answer (``direct`` variant), or None."""
+    prompt_tokens: int = 0
+    """Prompt tokens summed over the parts."""
+    completion_tokens: int = 0
+    """Completion tokens summed over the parts."""
+    seconds: float = 0.0
+    """Generation time summed over the parts."""
+    truncated_thinking: bool | None = None
+    """``direct`` only: the answer was cut inside a reasoning trace."""
+    finish_reason: str | None = None
+    """``direct`` only: ``stop``, ``length`` or ``error``."""
+    error: str | None = None
+    """Set when a part failed; the record is retried by the next run."""
+
+    @property
+    def uid(self) -> str:
+        """``task/sample_id``: the sample's key in ``samples.jsonl``."""
+        return f"{self.task}/{self.sample_id}"
+
+
+@dataclass(frozen=True)
+class ReasoningRecord(_Record):
+    """One reasoner answer for one perception record (``reasoning.jsonl``)."""
+
+    key: str
+    """Content hash of (perception key, generation key)."""
+    task: str
+    """Task name."""
+    sample_id: str
+    """``Sample.id`` within the task."""
+    variant: str
+    """The O_p variant the reasoner read."""
+    perceptor: dict[str, Any]
+    """Engine identity of the perceptor."""
+    reasoner: dict[str, Any]
+    """Engine identity of the reasoner."""
+    perception_key: str
+    """Key of the perception record answered."""
+    generation_key: str
+    """Key of the reasoner call in ``generations.jsonl``."""
+    text: str = ""
+    """Final answer text (reasoning trace removed)."""
+    reasoning: str | None = None
+    """The reasoning trace, where the model produced one."""
+    prompt_tokens: int | None = None
+    """Prompt tokens of the reasoner call."""
+    completion_tokens: int | None = None
+    """Completion tokens of the reasoner call."""
+    finish_reason: str | None = None
+    """``stop``, ``length`` or ``error``."""
+    truncated_thinking: bool = False
+    """The output was cut inside its reasoning trace (scores 0, flagged ``truncated``)."""
+    seconds: float | None = None
+    """Generation time of the call."""
+    error: str | None = None
+    """Set when the call failed; retried by the next run."""
+
+    @property
+    def uid(self) -> str:
+        return f"{self.task}/{self.sample_id}"
+
+
+@dataclass(frozen=True)
+class VerdictRecord(_Record):
+    """The verdict on one answer (``verdicts.jsonl``; derived, rewritten by each scoring pass)."""
+
+    _omit_none: ClassVar[tuple[str, ...]] = ()
+
+    key: str
+    """Key of the scored record (a reasoning record, or a ``direct`` perception record)."""
+    task: str
+    """Task name."""
+    sample_id: str
+    """``Sample.id`` within the task."""
+    variant: str
+    """O_p variant (``direct``: the MLLM's own answer)."""
+    perceptor: str | None
+    """Perceptor model name."""
+    reasoner: str
+    """Reasoner model name, ``-`` for ``direct`` answers."""
+    scorer: str
+    """Name of the scorer that decided (a benchmark name or ``generic``)."""
+    output: str
+    """The text that was scored."""
+    prompt_tokens: int | None = None
+    """Prompt tokens of the scored call."""
+    completion_tokens: int | None = None
+    """Completion tokens of the scored call."""
+    seconds: float | None = None
+    """Generation time of the scored call."""
+    correct: bool | None = None
+    """True/False; None when unscored (never counted as wrong)."""
+    extracted: str | None = None
+    """The answer the rule (or judge) extracted."""
+    decided_by: str = "rule"
+    """What decided: ``rule:<name>``, ``judge:<model>``, ``timeout``, ``unscored`` ..."""
+    explanation: str = ""
+    """Why, in words (unscored reasons, timeouts)."""
+    flags: list[str] = field(default_factory=list)
+    """Noteworthy conditions: ``truncated``, ``no_answer``, ``timeout``, ``random_fallback`` ..."""
+    details: dict[str, Any] = field(default_factory=dict)
+    """Scorer-specific details (rule and judge replies, normalised values)."""
+
+
+@dataclass(frozen=True)
+class SummaryRow(_Record):
+    """One (task, variant, perceptor, reasoner) cell of ``summary.json``."""
+
+    _omit_none: ClassVar[tuple[str, ...]] = ()
+
+    task: str
+    """Task name."""
+    variant: str
+    """O_p variant."""
+    perceptor: str | None
+    """Perceptor model name."""
+    reasoner: str
+    """Reasoner model name, ``-`` for ``direct``."""
+    scorer: str
+    """Scorer name."""
+    metric: str | None
+    """The headline metric's name (``accuracy``, ``score_strict`` ...)."""
+    score: float | None
+    """Headline metric in percent; None when nothing could be scored."""
+    n: int | None
+    """Items the metric counts."""
+    correct: int | None
+    """Correct items (where the metric counts items)."""
+    unscored: int = 0
+    """Items that could not be scored."""
+    flags: dict[str, int] = field(default_factory=dict)
+    """How many verdicts carry each flag."""

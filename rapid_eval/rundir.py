@@ -7,6 +7,11 @@
     RUN/verdicts.jsonl      one verdict per answer (rewritten by each scoring pass; derived, never model output)
     RUN/summary.json        accuracy per task x variant x perceptor x reasoner; RUN/scores.json: full metrics
     RUN/stats.jsonl         one line per command invocation
+    RUN/run.json            the record schema version (absent in runs older than schema 2; they still load)
+
+Records are typed (:mod:`rapid_eval.records`): ``perception_records()``, ``reasoning_records()`` and
+``verdict_records()`` read them back as frozen dataclasses; ``table(name)`` gives any record file as a DataFrame
+with the latest line per key (a retried call's superseded line is not a row).
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from rapid_eval.cache import CallStats, GenerationCache
-from rapid_eval.records import RecordStore, read_jsonl
+from rapid_eval.records import SCHEMA_VERSION, PerceptionRecord, ReasoningRecord, VerdictRecord
+from rapid_eval.redact import redact_argv
+from rapid_eval.store import RecordStore, read_jsonl
 from rapid_eval.types import Sample
 
 
@@ -36,6 +43,8 @@ class Run:
             if not create:
                 raise FileNotFoundError(f"{self.root}: no such run directory")
             self.root.mkdir(parents=True)
+        if not (self.root / "run.json").exists() and not (self.root / "perception.jsonl").exists():
+            self.write_json("run.json", {"schema_version": SCHEMA_VERSION})
         self._generations: GenerationCache | None = None
         self.perception = RecordStore(self.root / "perception.jsonl")
         self.reasoning = RecordStore(self.root / "reasoning.jsonl")
@@ -59,6 +68,27 @@ class Run:
 
     def samples(self) -> dict[str, Sample]:
         return {r["key"]: Sample.from_dict(r) for r in self._samples}
+
+    @property
+    def schema_version(self) -> int:
+        """The record schema of this run (1 for runs written before ``run.json`` existed)."""
+        path = self.root / "run.json"
+        if not path.exists():
+            return 1
+        return int(json.loads(path.read_text(encoding="utf-8")).get("schema_version", 1))
+
+    # -- typed records -------------------------------------------------------------------------------------------
+    def perception_records(self) -> list[PerceptionRecord]:
+        """Every perception record (latest per key), typed."""
+        return [PerceptionRecord.from_dict(r) for r in self.perception]
+
+    def reasoning_records(self) -> list[ReasoningRecord]:
+        """Every reasoning record (latest per key), typed."""
+        return [ReasoningRecord.from_dict(r) for r in self.reasoning]
+
+    def verdict_records(self) -> list[VerdictRecord]:
+        """The verdicts of the last scoring pass, typed."""
+        return [VerdictRecord.from_dict(r) for r in read_jsonl(self.root / "verdicts.jsonl")]
 
     def sync(self) -> None:
         """fsync every record store of the run (group commit; each record already reached the OS)."""
@@ -112,32 +142,24 @@ class Run:
     def stats(self) -> list[dict[str, Any]]:
         return read_jsonl(self.root / "stats.jsonl")
 
-    def table(self, name: str = "verdicts"):  # -> pandas.DataFrame
-        """A record file of the run as a pandas DataFrame (no re-scoring): verdicts, reasoning, perception ..."""
+    def table(self, name: str = "verdicts") -> Any:  # pandas.DataFrame
+        """A record file of the run as a pandas DataFrame (no re-scoring): verdicts, reasoning, perception ...
+
+        One row per key, the latest line (a failed call retried successfully appears once, as its retry); files
+        whose lines have no key (``stats``) give every line."""
         import pandas as pd
 
-        return pd.DataFrame(read_jsonl(self.root / f"{name}.jsonl"))
+        return pd.DataFrame(latest_per_key(read_jsonl(self.root / f"{name}.jsonl")))
 
 
-_SECRET_FLAGS = ("key", "token", "secret", "password")
+def latest_per_key(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The last line per ``key`` (in order of first appearance); lines without a key are all kept."""
+    out: dict[Any, dict[str, Any]] = {}
+    for i, r in enumerate(rows):
+        out[r["key"] if "key" in r else ("#line", i)] = r
+    return list(out.values())
 
 
 def _safe_argv() -> list[str]:
-    """The command line with the value of any secret-looking option masked."""
-    out: list[str] = []
-    mask_next = False
-    for a in sys.argv[1:]:
-        if mask_next:
-            out.append("***")
-            mask_next = False
-            continue
-        low = a.lower()
-        if a.startswith("-") and any(s in low for s in _SECRET_FLAGS) and "env" not in low:
-            if "=" in a:
-                out.append(a.split("=", 1)[0] + "=***")
-            else:
-                out.append(a)
-                mask_next = True
-            continue
-        out.append(a)
-    return out
+    """The command line with every secret masked (see ``rapid_eval.redact``)."""
+    return redact_argv(sys.argv[1:])

@@ -41,6 +41,9 @@ class Slot:
 
     reader: asyncio.StreamReader | None = None
     writer: asyncio.StreamWriter | None = None
+    resent: int = 0
+    """Requests sent a second time on a fresh connection because the kept-alive one closed without answering
+    (the engine counts these as retries: the server may have received the first copy)."""
 
     def close(self) -> None:
         if self.writer is not None:
@@ -83,6 +86,7 @@ class FastHTTP:
                     slot.close()
                     if not reused:
                         raise ConnectionError("server closed the connection without a response") from None
+                    slot.resent += 1
                     return await self._exchange(slot, data)
         except TimeoutError:
             slot.close()

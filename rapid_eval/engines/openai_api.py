@@ -6,9 +6,21 @@ Options (``load_engine("openai", served_model_name, **options)``):
 - ``api_key_env`` (default ``OPENAI_API_KEY``): the environment variable holding the key; ``"EMPTY"`` when unset
   (local servers). The key is read from the environment only and is never logged, stored or put in errors.
 - ``concurrency`` (default 64): requests in flight, each worker on its own kept-alive connection.
-- ``timeout`` (default 600 s per attempt), ``max_retries`` (default 6), ``backoff_base`` (1 s), ``backoff_max``
+- ``timeout`` (default 600 s: the read timeout of one attempt, generation included), ``connect_timeout``
+  (default 10 s: opening a connection), ``max_retries`` (default 6), ``backoff_base`` (1 s), ``backoff_max``
   (60 s): retries with exponential backoff and jitter on 429/5xx/timeouts/connection errors/malformed JSON,
-  waiting what ``Retry-After`` asks for when the server sends it.
+  waiting what ``Retry-After`` asks for when the server sends it. Retries are counted by cause
+  (``counters()``), and ``stats.jsonl`` records them.
+- ``breaker_threshold`` (default 16; 0 disables): after that many consecutive attempts failing the same way
+  (same status and body, or same transport error) with no success in between, the circuit opens: nothing more
+  is sent and ``generate`` raises ``ServerUnavailable`` with one line quoting the server's error (see
+  ``_health``). Completions already returned stay saved; rerunning resumes.
+- ``stall_timeout`` (default 120 s; 0 disables) and ``probe_timeout`` (default 30 s): when requests are in
+  flight and nothing at all has answered for ``stall_timeout``, a 1-token probe is sent; if neither it nor any
+  other request answers within ``probe_timeout``, the endpoint is taken as hung and ``generate`` raises
+  ``ServerUnavailable`` (a hung chat endpoint is detected in ``stall_timeout + probe_timeout`` instead of
+  ``timeout x (max_retries + 1)`` per wave). A server that queues requests one at a time behind generations
+  longer than that should raise ``stall_timeout``.
 - ``extra_body``: a dict merged into every request body (server-specific fields).
 - ``max_tokens_field`` (default ``max_tokens``; ``max_completion_tokens`` for APIs that require it).
 - ``check_server`` (default True): ``GET /models`` once before the first batch, so an unreachable server or a
@@ -36,6 +48,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from rapid_eval.engines._fingerprint import model_identity
+from rapid_eval.engines._health import CircuitOpen, Health, cause_of
 from rapid_eval.engines._http import FastHTTP, PooledHTTP, Response, Slot, wants_fast_path
 from rapid_eval.engines._openai_wire import (
     RETRY_STATUS,
@@ -46,7 +59,7 @@ from rapid_eval.engines._openai_wire import (
 )
 from rapid_eval.engines._options import warn_unknown
 from rapid_eval.engines.base import Engine, OnComplete
-from rapid_eval.types import ChatRequest, Completion
+from rapid_eval.types import ChatRequest, Completion, Message, SamplingParams
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}
@@ -54,7 +67,10 @@ PINNABLE_SERVERS = {"vllm", "sglang"}
 
 
 class ServerUnavailable(RuntimeError):
-    """The server cannot be reached or rejects the credentials: nothing can succeed."""
+    """The server cannot be reached, rejects the credentials, keeps failing or hangs: nothing can succeed."""
+
+
+PROBE = ChatRequest((Message("user", "ping"),), SamplingParams(temperature=0.0, max_new_tokens=1))
 
 
 class OpenAIEngine(Engine):
@@ -66,7 +82,9 @@ class OpenAIEngine(Engine):
                  concurrency: int = 64, timeout: float = 600.0, max_retries: int = 6, backoff_base: float = 1.0,
                  backoff_max: float = 60.0, extra_body: dict[str, Any] | None = None,
                  max_tokens_field: str = "max_tokens", check_server: bool = True,
-                 pin_sampling: bool | None = None, http_client: str = "auto", **options: Any):
+                 pin_sampling: bool | None = None, http_client: str = "auto", connect_timeout: float = 10.0,
+                 breaker_threshold: int = 16, stall_timeout: float = 120.0, probe_timeout: float = 30.0,
+                 **options: Any):
         self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         super().__init__(model, base_url=self.base_url, api_key_env=api_key_env, concurrency=concurrency,
                          **options)
@@ -76,6 +94,10 @@ class OpenAIEngine(Engine):
         self.api_key_env = api_key_env
         self.concurrency = int(concurrency)
         self.timeout = float(timeout)
+        self.connect_timeout = min(float(connect_timeout), self.timeout)
+        self.breaker_threshold = int(breaker_threshold)
+        self.stall_timeout, self.probe_timeout = float(stall_timeout), float(probe_timeout)
+        self._totals: dict[str, Any] = {}
         self.max_retries = int(max_retries)
         self.backoff_base, self.backoff_max = float(backoff_base), float(backoff_max)
         self.extra_body = dict(extra_body or {})
@@ -115,14 +137,28 @@ class OpenAIEngine(Engine):
         _run_in_thread(coro)  # called from inside a running loop (e.g. a notebook)
 
     def _transport(self) -> FastHTTP | PooledHTTP:
-        connect = min(self.timeout, 30.0)
+        connect = self.connect_timeout
         fast = self.http_client == "fast" or (self.http_client == "auto" and wants_fast_path(self.base_url))
         if fast:
             return FastHTTP(self.base_url, self._headers(), self.timeout, connect)
         return PooledHTTP(self.base_url, self._headers(), self.timeout, connect, self.concurrency)
 
+    def counters(self) -> dict[str, Any]:
+        """Attempts, retries (in all and by cause) and watchdog probes over this engine's life."""
+        return dict(self._totals)
+
+    def _add_counters(self, health: Health) -> None:
+        new = health.counters()
+        old = self._totals
+        by_cause = dict(old.get("retries_by_cause", {}))
+        for cause, n in new["retries_by_cause"].items():  # type: ignore[union-attr]
+            by_cause[cause] = by_cause.get(cause, 0) + n
+        self._totals = {k: old.get(k, 0) + new[k] for k in ("attempts", "retries", "probes")}  # type: ignore
+        self._totals["retries_by_cause"] = dict(sorted(by_cause.items()))
+
     async def _run_all(self, requests: list[ChatRequest], on_complete: OnComplete) -> None:
         http = self._transport()
+        health = Health(self.breaker_threshold)
         try:
             if self._check:
                 await self._check_server(http)
@@ -133,13 +169,54 @@ class OpenAIEngine(Engine):
                 slot = Slot()
                 try:
                     for i, req in pending:
-                        on_complete(i, await self._one(http, slot, req))
+                        on_complete(i, await self._one(http, slot, req, health))
                 finally:
                     slot.close()
 
-            await asyncio.gather(*(worker() for _ in range(min(self.concurrency, len(requests)))))
+            workers = [asyncio.ensure_future(worker()) for _ in range(min(self.concurrency, len(requests)))]
+            watchdog = asyncio.ensure_future(self._watch(http, health, workers))
+            try:
+                await _first_failure(workers)
+            except CircuitOpen as e:
+                reason = health.opened or str(e)
+                raise ServerUnavailable(f"openai: {self.base_url}: {self._scrub(reason)}") from None
+            finally:
+                watchdog.cancel()
+                for w in workers:
+                    w.cancel()
+                await asyncio.gather(watchdog, *workers, return_exceptions=True)
         finally:
+            self._add_counters(health)
             await http.aclose()
+
+    async def _watch(self, http: FastHTTP | PooledHTTP, health: Health, workers: list[asyncio.Future]) -> None:
+        """Stall watchdog: probe when nothing has answered for ``stall_timeout``; open the circuit if the
+        probe and every request in flight stay silent for ``probe_timeout`` more."""
+        if self.stall_timeout <= 0:
+            return
+        while not all(w.done() for w in workers):
+            idle = time.monotonic() - health.last_event
+            if idle < self.stall_timeout:
+                await asyncio.sleep(self.stall_timeout - idle + 0.01)
+                continue
+            health.probes += 1
+            sent = time.monotonic()
+            slot = Slot()
+            try:
+                payload = json.dumps(build_body(self.model, PROBE, self.extra_body, self.max_tokens_field,
+                                                bool(self.pin_sampling))).encode()
+                await http.request(slot, "POST", "/chat/completions", payload, timeout=self.probe_timeout)
+                health.last_event = time.monotonic()  # any HTTP answer: the server is alive
+            except (TimeoutError, ConnectionError) as e:
+                if health.last_event < sent:  # nothing else answered meanwhile either
+                    health.opened = (f"no answer for {time.monotonic() - sent + idle:.0f}s, and a 1-token probe "
+                                     f"got none within {self.probe_timeout:g}s ({e}); the endpoint looks hung "
+                                     f"(raise stall_timeout for servers that queue long generations)")
+                    for w in workers:
+                        w.cancel()
+                    return
+            finally:
+                slot.close()
 
     async def _check_server(self, http: FastHTTP | PooledHTTP) -> None:
         slot = Slot()
@@ -155,7 +232,8 @@ class OpenAIEngine(Engine):
         if self.pin_sampling is None:
             self.pin_sampling = _server_kind(resp) in PINNABLE_SERVERS
 
-    async def _one(self, http: FastHTTP | PooledHTTP, slot: Slot, request: ChatRequest) -> Completion:
+    async def _one(self, http: FastHTTP | PooledHTTP, slot: Slot, request: ChatRequest,
+                   health: Health) -> Completion:
         t0 = time.perf_counter()
         try:
             args = (self.model, request, self.extra_body, self.max_tokens_field, bool(self.pin_sampling))
@@ -165,9 +243,15 @@ class OpenAIEngine(Engine):
         payload = json.dumps(body).encode()
         error = "no attempt made"
         for attempt in range(self.max_retries + 1):
+            health.check()
+            health.attempt(first=attempt == 0, cause=cause_of(error))
             delay: float | None = None
+            resent = slot.resent
             try:
-                resp = await http.request(slot, "POST", "/chat/completions", payload)
+                try:
+                    resp = await http.request(slot, "POST", "/chat/completions", payload)
+                finally:
+                    health.resent(slot.resent - resent)
             except TimeoutError:
                 error = f"timed out after {self.timeout:g}s"
             except ConnectionError as e:
@@ -177,16 +261,19 @@ class OpenAIEngine(Engine):
                     try:
                         c = parse_response(json.loads(resp.content))
                         c.seconds = time.perf_counter() - t0
+                        health.success()
                         return c
                     except ValueError as e:  # truncated/invalid JSON or missing choices
                         error = f"malformed response: {e}"
                 else:
                     error = f"HTTP {resp.status}: {resp.text[:500]}"
                     if resp.status not in RETRY_STATUS:
+                        health.success()  # the server answered: this request is wrong, not the server
                         break
                     delay = retry_after_seconds(resp.headers)
                     if delay is not None:  # honour it, plus a little jitter so clients do not return in step
                         delay += self._rng.uniform(0.0, min(1.0, 0.1 * delay))
+            health.failure(error[:220], error)
             if attempt == self.max_retries:
                 break
             if delay is None:
@@ -195,6 +282,17 @@ class OpenAIEngine(Engine):
         tries = f" (after {attempt + 1} attempts)" if attempt else ""
         return Completion(finish_reason="error", error=self._scrub(error + tries),
                           seconds=time.perf_counter() - t0)
+
+
+async def _first_failure(workers: list[asyncio.Future]) -> None:
+    """Wait for every worker; re-raise the first exception at once (the caller cancels the others)."""
+    done, _ = await asyncio.wait(workers, return_when=asyncio.FIRST_EXCEPTION)
+    for w in done:
+        if not w.cancelled() and w.exception() is not None:
+            raise w.exception()  # type: ignore[misc]
+    cancelled = [w for w in workers if w.cancelled()]
+    if cancelled:  # the watchdog cancelled them: the endpoint is hung
+        raise CircuitOpen("workers cancelled")
 
 
 def _server_kind(resp: Response) -> str:

@@ -9,6 +9,7 @@ from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash
 from rapid_eval.perception.variants import PARTS, VARIANTS, part_request
 from rapid_eval.prompts import PromptSet
+from rapid_eval.records import PerceptionRecord
 from rapid_eval.rundir import Run, sample_uid
 from rapid_eval.types import Sample, SamplingParams
 
@@ -47,16 +48,18 @@ def perceive(
             for name in VARIANTS[v]:
                 idx = calls.get((sample_uid(s), name))
                 parts[name] = results[idx] if idx is not None else None
-            rec = _compose(s, v, perceptor, parts)
+            rec = _compose(s, v, perceptor, parts).to_dict()
             if run.perception.get(rec["key"]) != rec:
                 run.perception.append(rec)
             n += 1
     return n, stats
 
 
-def _compose(sample: Sample, variant: str, perceptor: dict[str, Any], parts: dict[str, dict | None]) -> dict[str, Any]:
+def _compose(sample: Sample, variant: str, perceptor: dict[str, Any],
+             parts: dict[str, dict[str, Any] | None]) -> PerceptionRecord:
     texts: dict[str, str | None] = {"caption": None, "solution": None, "answer": None}
-    errors, gen_keys = [], {}
+    errors: list[str] = []
+    gen_keys: dict[str, str | None] = {}
     prompt_tokens = completion_tokens = 0
     seconds = 0.0
     for name, rec in parts.items():
@@ -74,21 +77,21 @@ def _compose(sample: Sample, variant: str, perceptor: dict[str, Any], parts: dic
         completion_tokens += rec.get("completion_tokens") or 0
         seconds += rec.get("seconds") or 0.0
     key = content_hash({"sample": sample_uid(sample), "variant": variant, "perceptor": perceptor, "parts": gen_keys})
-    rec: dict[str, Any] = {
-        "key": key,
-        "task": sample.task,
-        "sample_id": sample.id,
-        "variant": variant,
-        "perceptor": perceptor,
-        "parts": gen_keys,
-        **texts,
-        "prompt_tokens": prompt_tokens,
-        "completion_tokens": completion_tokens,
-        "seconds": round(seconds, 4),
-    }
-    if variant == "direct" and parts.get("direct"):
-        rec["truncated_thinking"] = bool(parts["direct"].get("truncated_thinking"))
-        rec["finish_reason"] = parts["direct"].get("finish_reason")
-    if errors:
-        rec["error"] = "; ".join(errors)
-    return rec
+    direct = parts.get("direct") if variant == "direct" else None
+    return PerceptionRecord(
+        key=key,
+        task=sample.task,
+        sample_id=sample.id,
+        variant=variant,
+        perceptor=perceptor,
+        parts=gen_keys,
+        caption=texts["caption"],
+        solution=texts["solution"],
+        answer=texts["answer"],
+        prompt_tokens=prompt_tokens,
+        completion_tokens=completion_tokens,
+        seconds=round(seconds, 4),
+        truncated_thinking=bool(direct.get("truncated_thinking")) if direct else None,
+        finish_reason=direct.get("finish_reason") if direct else None,
+        error="; ".join(errors) if errors else None,
+    )

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from rapid_eval.cache import CallStats
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash
 from rapid_eval.prompts import PromptSet
+from rapid_eval.records import PerceptionRecord, ReasoningRecord
 from rapid_eval.rundir import Run
 from rapid_eval.types import ChatRequest, Message, Sample, SamplingParams
 
@@ -48,47 +47,45 @@ def reason(
 ) -> tuple[int, CallStats, list[str]]:
     """Write one reasoning record per usable perception record; return (records, call stats, skipped notes)."""
     samples = run.samples()
-    todo: list[tuple[dict[str, Any], Sample]] = []
+    todo: list[tuple[PerceptionRecord, Sample]] = []
     skipped: list[str] = []
-    for rec in run.perception:
-        if rec["variant"] == "direct" or (variants and rec["variant"] not in variants):
+    for rec in run.perception_records():
+        if rec.variant == "direct" or (variants and rec.variant not in variants):
             continue
-        if perceptor and rec["perceptor"].get("model") != perceptor:
+        if perceptor and rec.perceptor.get("model") != perceptor:
             continue
-        uid = f"{rec['task']}/{rec['sample_id']}"
-        if rec.get("error"):
-            skipped.append(f"{uid} [{rec['variant']}]: perception failed ({rec['error']}); rerun perceive")
+        if rec.error:
+            skipped.append(f"{rec.uid} [{rec.variant}]: perception failed ({rec.error}); rerun perceive")
             continue
-        if uid not in samples:
-            skipped.append(f"{uid}: sample missing from samples.jsonl")
+        if rec.uid not in samples:
+            skipped.append(f"{rec.uid}: sample missing from samples.jsonl")
             continue
-        todo.append((rec, samples[uid]))
+        todo.append((rec, samples[rec.uid]))
 
-    requests = [reasoner_request(s, r["variant"], r.get("caption"), r.get("solution"), prompts, sampling) for r, s in todo]
-    labels = [f"{r['task']}/{r['sample_id']} [{r['variant']}]" for r, _ in todo]
+    requests = [reasoner_request(s, r.variant, r.caption, r.solution, prompts, sampling) for r, s in todo]
+    labels = [f"{r.uid} [{r.variant}]" for r, _ in todo]
     results, stats = run.generations.run(engine, requests, stage="reason", labels=labels)
 
     reasoner = engine.identity()
     for (prec, _), gen in zip(todo, results, strict=True):
-        rec = {
-            "key": content_hash({"perception": prec["key"], "generation": gen["key"]}),
-            "task": prec["task"],
-            "sample_id": prec["sample_id"],
-            "variant": prec["variant"],
-            "perceptor": prec["perceptor"],
-            "reasoner": reasoner,
-            "perception_key": prec["key"],
-            "generation_key": gen["key"],
-            "text": gen.get("text", ""),
-            "reasoning": gen.get("reasoning"),
-            "prompt_tokens": gen.get("prompt_tokens"),
-            "completion_tokens": gen.get("completion_tokens"),
-            "finish_reason": gen.get("finish_reason"),
-            "truncated_thinking": bool(gen.get("truncated_thinking")),
-            "seconds": gen.get("seconds"),
-        }
-        if gen.get("error"):
-            rec["error"] = gen["error"]
+        rec = ReasoningRecord(
+            key=content_hash({"perception": prec.key, "generation": gen["key"]}),
+            task=prec.task,
+            sample_id=prec.sample_id,
+            variant=prec.variant,
+            perceptor=prec.perceptor,
+            reasoner=reasoner,
+            perception_key=prec.key,
+            generation_key=gen["key"],
+            text=gen.get("text", ""),
+            reasoning=gen.get("reasoning"),
+            prompt_tokens=gen.get("prompt_tokens"),
+            completion_tokens=gen.get("completion_tokens"),
+            finish_reason=gen.get("finish_reason"),
+            truncated_thinking=bool(gen.get("truncated_thinking")),
+            seconds=gen.get("seconds"),
+            error=gen.get("error") or None,
+        ).to_dict()
         if run.reasoning.get(rec["key"]) != rec:
             run.reasoning.append(rec)
     return len(todo), stats, skipped

@@ -1,41 +1,24 @@
-"""Scoring: per-item verdicts (``score_one``), safe bulk scoring (``score_all``), official metrics, re-scoring.
+"""Scoring rules as a pure library: per-item verdicts, safe bulk scoring, metrics, the generic boxed reward.
 
-Importing this package registers the built-in scorers; it does not import math-verify, sympy or pandas (those
-load on first use).
+This package sits on the low floor of the import graph: it imports only :mod:`rapid_eval.types` and
+:mod:`rapid_eval.registry` (plus math-verify and sympy on first use), never the run machinery (``rundir``,
+``cache``, ``engines``), torch or transformers; the trainer's reward (:func:`boxed_reward`) needs nothing else.
+Per-benchmark rules live with their benchmark (``rapid_eval/benchmarks/<name>/scorer.py``) and are found by
+name; scoring a run is the pipeline stage :mod:`rapid_eval.evaluation`; rescoring files made elsewhere is
+:mod:`rapid_eval.rescore`.
 
     >>> from rapid_eval.scoring import get_scorer, score_all
     >>> scorer = get_scorer("mathvista")
     >>> verdicts = score_all(scorer, samples, outputs, workers=2)      # doctest: +SKIP
     >>> scorer.metrics(samples, verdicts)["score"]                      # doctest: +SKIP
-
-Re-scoring files made elsewhere: ``from rapid_eval.scoring.rescore import rescore`` (imported on demand, since
-it pulls in the prediction-file readers).
 """
 
 from __future__ import annotations
 
-from rapid_eval.scoring import (  # noqa: F401  - importing a scorer module registers it
-    dynamath,
-    generic,
-    logicvista,
-    mathverse,
-    mathvision,
-    mathvista,
-    mmmu,
-    realworldqa,
-    wemath,
-)
-from rapid_eval.scoring.base import Scorer, Verdict, get_scorer, register_scorer, scorer_names
+from rapid_eval.scoring.base import Scorer
 from rapid_eval.scoring.generic import boxed_reward
 from rapid_eval.scoring.pool import score_all
+from rapid_eval.scoring.scorers import get_scorer, scorer_names
+from rapid_eval.scoring.verdict import Verdict
 
-__all__ = [
-    "Scorer",
-    "Verdict",
-    "boxed_reward",
-    "get_scorer",
-    "register_scorer",
-    "score_all",
-    "scorer_names",
-]
-
+__all__ = ["Scorer", "Verdict", "boxed_reward", "get_scorer", "score_all", "scorer_names"]

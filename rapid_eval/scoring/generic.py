@@ -23,8 +23,7 @@ import re
 from collections.abc import Sequence
 
 from rapid_eval.scoring import mathverify_safe as mv
-from rapid_eval.scoring._meta import truncated_verdict
-from rapid_eval.scoring.base import Scorer, Verdict, register_scorer
+from rapid_eval.scoring.base import Scorer, Verdict
 from rapid_eval.scoring.extract import (
     answer_tail,
     extract_choice,
@@ -35,12 +34,12 @@ from rapid_eval.scoring.extract import (
     normalize_text,
     option_index,
 )
+from rapid_eval.scoring.meta import truncated_verdict
 from rapid_eval.types import Sample
 
 log = logging.getLogger(__name__)
 
 
-@register_scorer("generic")
 class GenericScorer(Scorer):
     """Judge-free rule for any benchmark (see the module docstring)."""
 

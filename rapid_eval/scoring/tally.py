@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from rapid_eval.scoring.base import Verdict
+from rapid_eval.scoring.verdict import Verdict
 from rapid_eval.types import Sample
 
 KeyFn = Callable[[Sample], Iterable[Any]]

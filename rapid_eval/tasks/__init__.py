@@ -18,8 +18,8 @@ from typing import Any
 
 from rapid_eval.paths import fixtures_dir
 from rapid_eval.tasks._loader import LoadResult, adapter_for, load, resolve_options
-from rapid_eval.tasks._spec import TaskError, TaskSpec, load_spec, task_names
 from rapid_eval.tasks.sources import local_source
+from rapid_eval.tasks.spec import TaskError, TaskSpec, load_spec, task_names
 
 __all__ = ["LoadResult", "TaskError", "TaskSpec", "describe_tasks", "fixtures_dir", "load_task", "task_names"]
 

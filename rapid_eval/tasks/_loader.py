@@ -10,15 +10,15 @@ only, then the chosen rows with their images), so no image outside the selection
 from __future__ import annotations
 
 import dataclasses
-import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.tasks._adapter import Adapter, RowContext, RowError
-from rapid_eval.tasks._spec import TaskError, TaskSpec, load_spec
+from rapid_eval.registry import Registry, RegistryError, benchmark_registry
+from rapid_eval.tasks.adapter import Adapter, RowContext, RowError
 from rapid_eval.tasks.images import ImageError, materialize
 from rapid_eval.tasks.sources import RawRow, Source, open_source
+from rapid_eval.tasks.spec import TaskError, TaskSpec, load_spec
 from rapid_eval.types import Sample
 
 _ROW_ERRORS = (RowError, ImageError, KeyError, TypeError, ValueError, SyntaxError)
@@ -38,10 +38,17 @@ class LoadResult:
     """The effective options (defaults filled in)."""
 
 
+ADAPTERS: Registry[Adapter] = benchmark_registry("adapter", "ADAPTER")
+"""Every benchmark folder's ``adapter.py`` (the folder is the registration; see :mod:`rapid_eval.registry`)."""
+
+
 def adapter_for(spec: TaskSpec) -> Adapter:
-    """The ``ADAPTER`` of ``rapid_eval.tasks.<name>``."""
-    module = importlib.import_module(f"rapid_eval.tasks.{spec.name}")
-    return module.ADAPTER
+    """The ``ADAPTER`` of ``rapid_eval/benchmarks/<name>/adapter.py``; TaskError when the folder is missing."""
+    try:
+        return ADAPTERS.load(spec.name)
+    except RegistryError as e:
+        raise TaskError(f"{spec.path}: no adapter for task '{spec.name}' ({e}); add rapid_eval/benchmarks/"
+                        f"{spec.name}/adapter.py (README: Adding a benchmark)") from None
 
 
 def resolve_options(spec: TaskSpec, adapter: Adapter, options: dict[str, Any] | None) -> dict[str, Any]:

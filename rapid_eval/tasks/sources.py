@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.tasks._spec import Part, TaskError, TaskSpec
+from rapid_eval.tasks.spec import Part, TaskError, TaskSpec
 
 JSONL_PART = Part(None, "jsonl")
 _BATCH = 64

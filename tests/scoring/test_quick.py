@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rapid_eval.scoring.base import get_scorer
+from rapid_eval.scoring import get_scorer
 from rapid_eval.scoring.generic import judge, quick_judge
 from rapid_eval.scoring.pool import score_all
 from rapid_eval.types import Sample

@@ -13,10 +13,10 @@ from PIL import Image
 from testlib import FIXTURES, REPO
 
 from rapid_eval.tasks import TaskError, describe_tasks, fixtures_dir, load_task, task_names
-from rapid_eval.tasks._adapter import RowContext
 from rapid_eval.tasks._loader import adapter_for
-from rapid_eval.tasks._spec import Part, load_spec
+from rapid_eval.tasks.adapter import RowContext
 from rapid_eval.tasks.images import ImageError, materialize
+from rapid_eval.tasks.spec import Part, load_spec
 
 ALL = ["dynamath", "logicvista", "mathverse", "mathvision", "mathvista", "mmmu", "realworldqa", "wemath"]
 

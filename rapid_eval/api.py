@@ -1,0 +1,243 @@
+"""The Python API: the CLI, the demo, the tests, the reporters and the trainer all drive the pipeline through here.
+
+Modelled on lm-evaluation-harness's ``simple_evaluate``: plain functions with keyword options for everything the
+command line offers, each returning a typed result::
+
+    import rapid_eval as re_
+    samples = re_.load_tasks("mathvista,wemath", data_dir="tasks/fixtures", limit=20)
+    with re_.load_engine("scripted", "vlm") as vlm:
+        re_.perceive(samples, vlm, variants="qcap+sol", out="runs/x")
+    with re_.load_engine("openai", "Qwen/Qwen3-8B", base_url="http://127.0.0.1:8000/v1") as llm:
+        re_.reason("runs/x", llm)
+    result = re_.score("runs/x")
+    result.rows[0].score
+
+Every stage appends one line to ``RUN/stats.jsonl`` (``log_stats=False`` skips it). Nothing here prints tables:
+that is the CLI's job (:mod:`rapid_eval.reports`). Errors raise (``TaskError``, ``BackendError``, ``ValueError``)
+with one clear line; the CLI turns them into exit codes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from rapid_eval.log import warn
+from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS, Sample, SamplingParams
+
+if TYPE_CHECKING:
+    from rapid_eval.cache import CallStats
+    from rapid_eval.engines.base import Engine
+    from rapid_eval.records import SummaryRow
+    from rapid_eval.rundir import Run
+
+@dataclass(frozen=True)
+class StageResult:
+    """What ``perceive`` or ``reason`` did."""
+
+    run: Run
+    """The run directory written to."""
+    records: int
+    """Records written or kept (one per sample x variant, or per perception record reasoned)."""
+    stats: CallStats
+    """Model calls: generated, reused from the cache, failed (with their errors), tokens, seconds."""
+    skipped: list[str] = field(default_factory=list)
+    """Why some inputs were not processed (failed perception records, missing samples)."""
+
+    @property
+    def failed(self) -> int:
+        """Requests that failed for good (recorded with their error; a rerun retries them)."""
+        return self.stats.failed
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    """What ``score`` computed (also written to ``summary.json``, ``scores.json``, ``verdicts.jsonl``)."""
+
+    run: Run
+    """The scored run."""
+    rows: list[SummaryRow]
+    """One headline cell per (task, variant, perceptor, reasoner)."""
+    summary: dict[str, Any]
+    """``summary.json`` as written: ``scorer_mode``, ``answers``, ``judge``, ``judge_reports``, ``rows``."""
+
+    @property
+    def answers(self) -> int:
+        """Number of answers scored."""
+        return int(self.summary["answers"])
+
+
+def _run(run: str | Path | Run, create: bool = False) -> Run:
+    from rapid_eval.rundir import Run
+
+    return run if isinstance(run, Run) else Run(run, create=create)
+
+
+def sampling(defaults: SamplingParams, **changes: Any) -> SamplingParams:
+    """``defaults`` with the given settings changed (None leaves a setting as it is)."""
+    return replace(defaults, **{k: v for k, v in changes.items() if v is not None})
+
+
+# -- tasks and engines ---------------------------------------------------------------------------------------------
+def load_tasks(
+    tasks: str | Sequence[str],
+    data_dir: str | Path | None = None,
+    limit: int | None = None,
+    *,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    on_error: Callable[[str], None] | None = warn,
+    on_loaded: Callable[[str], None] | None = None,
+) -> list[Sample]:
+    """The samples of ``tasks`` (a comma string or a list), in order, ``limit`` per task.
+
+    ``options``: per-task options, e.g. ``{"mathverse": {"version": "all"}}``. Rows that cannot be used are
+    skipped and reported through ``on_error`` (one line naming file, line and sample); a task that cannot be
+    loaded at all raises :class:`rapid_eval.tasks.TaskError`.
+    """
+    from rapid_eval.tasks import load_task
+
+    names = [t.strip() for t in tasks.split(",")] if isinstance(tasks, str) else [str(t).strip() for t in tasks]
+    out: list[Sample] = []
+    for task in [t for t in names if t]:
+        res = load_task(task, data_dir=data_dir, limit=limit, options=dict((options or {}).get(task) or {}))
+        for err in res.errors:
+            if on_error is not None:
+                on_error(err)
+        if on_loaded is not None:
+            on_loaded(f"{task}: {len(res.samples)} samples from {res.source}"
+                      + (f" ({len(res.errors)} rows skipped)" if res.errors else ""))
+        out.extend(res.samples)
+    return out
+
+
+def load_engine(backend: str | None, model: str, *, base_url: str | None = None, **options: Any) -> Engine:
+    """An engine by backend name (``hf``, ``vllm``, ``openai``, ``scripted``); ``None`` means ``openai`` when
+    ``base_url`` is given, else ``hf``. Options go to the backend (``batch_size``, ``device``, ``concurrency`` ...)."""
+    from rapid_eval.engines.registry import load_engine as _load
+
+    if base_url:
+        options["base_url"] = base_url
+    return _load(backend or ("openai" if base_url else "hf"), model, **options)
+
+
+# -- stages --------------------------------------------------------------------------------------------------------
+def perceive(
+    samples: Sequence[Sample],
+    engine: Engine,
+    variants: str | Sequence[str] | None = None,
+    out: str | Path | Run = "runs/run",
+    *,
+    prompts: str | Path | None = None,
+    max_new_tokens: int | None = None,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    seed: int | None = None,
+    log_stats: bool = True,
+    **stats_extra: Any,
+) -> StageResult:
+    """Run the perceptor on ``samples``: one record per (sample, variant) under ``out`` (created; reused on
+    rerun, so nothing is generated twice). ``variants``: comma string or list (default: all seven)."""
+    from rapid_eval.perception import parse_variants
+    from rapid_eval.perception import perceive as run_perceive
+    from rapid_eval.prompts import PromptSet
+
+    started = time.time()
+    chosen = parse_variants(list(variants) if variants is not None and not isinstance(variants, str) else variants)
+    run = _run(out, create=True)
+    params = sampling(PERCEPTOR_DEFAULTS, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
+                      seed=seed)
+    n, stats = run_perceive(run, engine, list(samples), chosen, PromptSet(prompts), params)
+    if log_stats:
+        run.log_stats("perceive", n, stats, started, model=engine.model, variants=chosen, **stats_extra)
+    return StageResult(run, n, stats)
+
+
+def reason(
+    run: str | Path | Run,
+    engine: Engine,
+    *,
+    variants: str | Sequence[str] | None = None,
+    perceptor: str | None = None,
+    prompts: str | Path | None = None,
+    max_new_tokens: int | None = None,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    seed: int | None = None,
+    thinking: bool | None = None,
+    log_stats: bool = True,
+    **stats_extra: Any,
+) -> StageResult:
+    """Run the reasoner on every usable perception record of ``run`` (only ``variants`` / ``perceptor`` if
+    given). Scoring is a separate call (:func:`score`)."""
+    from rapid_eval.perception.variants import parse_variants
+    from rapid_eval.prompts import PromptSet
+    from rapid_eval.reasoning import reason as run_reason
+
+    started = time.time()
+    r = _run(run)
+    chosen = parse_variants(list(variants) if variants is not None and not isinstance(variants, str) else variants) \
+        if variants else None
+    params = sampling(REASONER_DEFAULTS, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
+                      seed=seed, enable_thinking=thinking)
+    n, stats, skipped = run_reason(r, engine, PromptSet(prompts), params, chosen, perceptor)
+    if log_stats:
+        r.log_stats("reason", n, stats, started, reasoner=engine.model, skipped=len(skipped), **stats_extra)
+    return StageResult(r, n, stats, skipped)
+
+
+def score(
+    run: str | Path | Run,
+    *,
+    scorer: str = "official",
+    workers: int = 1,
+    judge: str | Engine | None = None,
+    judge_base_url: str | None = None,
+    judge_mode: str = "fallback",
+    judge_options: Mapping[str, Any] | None = None,
+    log_stats: bool = True,
+) -> ScoreResult:
+    """Score every answer of ``run`` with its benchmark's rules (``scorer="generic"``: the boxed-answer rule).
+
+    ``judge``: an optional LLM judge (a model name, served at ``judge_base_url`` or loaded with the default
+    backend, or an :class:`Engine`) for MathVista, MathVerse and LogicVista; ``judge_mode`` ``fallback`` (rule
+    first) or ``always``. Judge calls are cached in ``RUN/judge.jsonl``; an engine built here is closed here.
+    """
+    from contextlib import nullcontext
+
+    from rapid_eval.cache import CallStats
+    from rapid_eval.engines.base import Engine
+    from rapid_eval.evaluation.judge import LLMJudge
+    from rapid_eval.evaluation.runner import score_run
+    from rapid_eval.records import SummaryRow
+
+    started = time.time()
+    r = _run(run)
+    if scorer not in ("official", "generic"):
+        raise ValueError(f"scorer must be 'official' or 'generic', not {scorer!r}")
+    engine: Any = None
+    if isinstance(judge, Engine):
+        engine = nullcontext(judge)
+    elif judge:
+        backend = "openai" if judge_base_url or "/" not in judge else None
+        engine = load_engine(backend, judge, base_url=judge_base_url, **dict(judge_options or {}))
+    with engine if engine is not None else nullcontext() as eng:
+        judge_obj = LLMJudge(eng, r.root / "judge.jsonl", mode=judge_mode) if eng is not None else None  # type: ignore[arg-type]
+        summary = score_run(r, mode=scorer, workers=workers, judge=judge_obj)
+    if log_stats:
+        reports = (summary.get("judge_reports") or {}).values()
+        calls = CallStats(generated=sum(x["calls"] for x in reports), reused=sum(x["cache_hits"] for x in reports),
+                          failed=sum(x["failed"] for x in reports))
+        r.log_stats("score", summary["answers"], calls, started, scorer=scorer,
+                    judge=judge if isinstance(judge, str) or judge is None else judge.model)
+    return ScoreResult(r, [SummaryRow.from_dict(x) for x in summary["rows"]], summary)
+
+
+def rescore(benchmark: str, files: Sequence[str | Path], *, data_dir: str | Path | None = None,
+            workers: int | None = 1) -> dict[str, Any]:
+    """Score prediction files made elsewhere with ``benchmark``'s rules; see :mod:`rapid_eval.rescore`."""
+    from rapid_eval.rescore import rescore as _rescore
+
+    return _rescore(benchmark, list(files), data_dir=data_dir, workers=workers)

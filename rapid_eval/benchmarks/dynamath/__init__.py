@@ -1,0 +1,1 @@
+"""dynamath: task adapter, scoring rules and readers of its official output files."""

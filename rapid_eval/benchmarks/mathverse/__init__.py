@@ -1,0 +1,1 @@
+"""mathverse: task adapter, scoring rules and readers of its official output files."""

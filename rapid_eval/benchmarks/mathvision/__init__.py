@@ -1,0 +1,1 @@
+"""mathvision: task adapter, scoring rules and readers of its official output files."""

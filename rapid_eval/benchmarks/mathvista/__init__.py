@@ -1,0 +1,1 @@
+"""mathvista: task adapter, scoring rules and readers of its official output files."""

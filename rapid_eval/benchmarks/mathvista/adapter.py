@@ -1,0 +1,73 @@
+"""MathVista (testmini) rows -> Samples.
+
+Decisions:
+- **id**: ``pid``.
+- **question**: the raw ``question``; when the item has ``choices`` they follow as ``Choices:`` and one
+  ``(A) text`` line each, the layout of VLMEvalKit's MathVista TSV (and of the official ``query``), without the
+  official ``Hint:`` line (RAPID uses the raw question for VQA sets).
+- **answer**: as given; for ``multi_choice`` it is the choice **text** (the official scorer compares texts), and
+  ``metadata["answer_letter"]`` holds its letter.
+- **answer_type**: ``multi_choice`` -> ``choice``; free form -> the benchmark's ``answer_type``
+  (``integer`` / ``float`` / ``list``; ``text`` otherwise). ``precision`` (HF float, GitHub int) -> int.
+- **images**: ``_image_file`` when the row has that key (dev format; ``null`` = no image, the Sample has none);
+  else ``decoded_image`` (HF); else the ``image`` path relative to the benchmark folder.
+- **metadata**: the official ``metadata`` dict flattened (split, language, source, category, task, context,
+  grade, skills, img sizes) plus ``question_type``, the benchmark's ``answer_type`` and ``query``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rapid_eval.tasks.adapter import Adapter, Draft, RowContext, RowError
+from rapid_eval.tasks.common import choice_of, get, image_draft, letters, raw, str_list, text
+from rapid_eval.types import Sample
+
+_FREE_TYPES = {"integer": "integer", "float": "float", "list": "list"}
+
+
+def format_question(question: str, choices: list[str]) -> str:
+    """Raw question plus a ``Choices:`` block with ``(A) …`` lines when there are choices."""
+    if not choices:
+        return question
+    lines = [f"({letter}) {c}" for letter, c in zip(letters(len(choices)), choices, strict=True)]
+    return question + "\nChoices:\n" + "\n".join(lines)
+
+
+class MathVista(Adapter):
+    name = "mathvista"
+
+    def row_id(self, row: Mapping[str, Any], ctx: RowContext) -> str:
+        return text(get(row, "pid"))
+
+    def convert(self, row: Mapping[str, Any], ctx: RowContext) -> Draft:
+        choices = str_list(row["choices"], "choices") if row.get("choices") else []
+        answer = text(get(row, "answer"))
+        qtype = text(get(row, "question_type"))
+        raw_type = text(get(row, "answer_type"))
+        meta: dict[str, Any] = dict(row.get("metadata") or {})
+        meta.update(question_type=qtype, answer_type=raw_type, query=row.get("query"))
+        if qtype == "multi_choice":
+            if not choices:
+                raise RowError("multi_choice item without choices")
+            answer_type = "choice"
+            meta["answer_letter"] = choice_of(answer, choices)
+        else:
+            answer_type = _FREE_TYPES.get(raw_type, "text")
+        precision = row.get("precision")
+        sample = Sample(
+            id=self.row_id(row, ctx),
+            task=ctx.task,
+            question=format_question(raw(get(row, "question")), choices),
+            answer=answer,
+            answer_type=answer_type,  # type: ignore[arg-type]
+            options=tuple(choices),
+            precision=int(precision) if precision is not None else None,
+            unit=text(row["unit"]) if row.get("unit") else None,
+            metadata=meta,
+        )
+        return image_draft(sample, row, "decoded_image", "image")
+
+
+ADAPTER = MathVista()

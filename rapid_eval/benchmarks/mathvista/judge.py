@@ -1,0 +1,76 @@
+"""MathVista's official LLM answer extraction, for the optional judge (:mod:`rapid_eval.evaluation.judge`).
+
+Prompt: ``lupantech/MathVista:evaluation/prompts/ext_ans.py`` (five demos: testmini pids 852, 104, 824, 506, 540)
+assembled as in ``extract_answer.py``: demo, blank line, ``{query}\n\n{response}``, "Extracted answer: ".
+The wording is data: keep it character for character. The official shortcut (the response is one of the
+choices, or already a number) decides without a call; the extraction then goes through the official
+normalisation and exact match (``MathVistaScorer.score_extraction``).
+"""
+
+from __future__ import annotations
+
+from rapid_eval.benchmarks.mathvista.scorer import MathVistaScorer, item_types, official_shortcut
+from rapid_eval.scoring.judge_spec import JudgeSpec, Stage, State, parse_extraction
+from rapid_eval.scoring.meta import meta
+from rapid_eval.types import Sample
+
+MATHVISTA_DEMO = """
+Please read the following example. Then extract the answer from the model response and type it at the end of the prompt.
+
+Hint: Please answer the question requiring an integer answer and provide the final value, e.g., 1, 2, 3, at the end.
+Question: Which number is missing?
+
+Model response: The number missing in the sequence is 14.
+
+Extracted answer: 14
+
+Hint: Please answer the question requiring a floating-point number with one decimal place and provide the final value, e.g., 1.2, 1.3, 1.4, at the end.
+Question: What is the fraction of females facing the camera?
+
+Model response: The fraction of females facing the camera is 0.6, which means that six out of ten females in the group are facing the camera.
+
+Extracted answer: 0.6
+
+Hint: Please answer the question requiring a floating-point number with two decimal places and provide the final value, e.g., 1.23, 1.34, 1.45, at the end.
+Question: How much money does Luca need to buy a sour apple candy and a butterscotch candy? (Unit: $)
+
+Model response: Luca needs $1.45 to buy a sour apple candy and a butterscotch candy.
+
+Extracted answer: 1.45
+
+Hint: Please answer the question requiring a Python list as an answer and provide the final list, e.g., [1, 2, 3], [1.2, 1.3, 1.4], at the end.
+Question: Between which two years does the line  graph saw its maximum peak?
+
+Model response: The line graph saw its maximum peak between 2007 and 2008.
+
+Extracted answer: [2007, 2008]
+
+Hint: Please answer the question and provide the correct option letter, e.g., A, B, C, D, at the end.
+Question: What fraction of the shape is blue?\nChoices:\n(A) 3/11\n(B) 8/11\n(C) 6/11\n(D) 3/5
+
+Model response: The correct answer is (B) 8/11.
+
+Extracted answer: B
+"""
+
+
+def mathvista_prompt(query: str, response: str) -> str:
+    return f"{MATHVISTA_DEMO.strip()}\n\n{query}\n\n{response}\n\nExtracted answer: "
+
+
+
+def _mathvista_prompt(sample: Sample, output: str, state: State) -> str | None:
+    short = official_shortcut(output, sample.options, *item_types(sample), quick=False)
+    if short is not None:
+        state["extract"] = short[0]
+        return None
+    return mathvista_prompt(str(meta(sample, "query", default=sample.question)), output)
+
+
+def _mathvista_decide(sample: Sample, state: State) -> tuple[bool, str | None]:
+    """The extraction goes through MathVista's official normalisation and exact match (``score_extraction``)."""
+    extraction = state.get("extract") or ""
+    return bool(MathVistaScorer().score_extraction(sample, extraction).correct), extraction
+
+
+JUDGE = JudgeSpec("mathvista", (Stage("extract", _mathvista_prompt, parse_extraction),), _mathvista_decide)

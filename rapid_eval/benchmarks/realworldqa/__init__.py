@@ -1,0 +1,1 @@
+"""realworldqa: task adapter, scoring rules and readers of its official output files."""

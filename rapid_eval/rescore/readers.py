@@ -1,0 +1,37 @@
+"""Which readers may read a prediction file for a benchmark, and the first that recognises it.
+
+The benchmark's own official formats come first (``READERS`` of ``rapid_eval/benchmarks/<name>/formats.py``,
+found through :mod:`rapid_eval.registry`, so adding a benchmark edits no list here), then the general formats
+that any benchmark's files may come in (VLMEvalKit, lmms-eval).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rapid_eval.registry import Registry, benchmark_registry
+from rapid_eval.rescore import lmms_eval, vlmevalkit
+from rapid_eval.rescore.base import Format, FormatError, Reader
+
+OFFICIAL: Registry[tuple[Format, ...]] = benchmark_registry("formats", "READERS")
+"""Benchmarks with readers of their official output files."""
+
+GENERAL: tuple[Format, ...] = (*vlmevalkit.READERS, *lmms_eval.READERS)
+
+
+def formats_for(benchmark: str) -> list[Format]:
+    """The formats to try for ``benchmark``, in order: its official ones, then the general ones."""
+    own = list(OFFICIAL.load(benchmark)) if benchmark in OFFICIAL else []
+    return [*own, *GENERAL]
+
+
+def detect_format(path: Path, benchmark: str) -> tuple[str, Reader]:
+    """The first format for ``benchmark`` that recognises ``path``: ``(name, read)``."""
+    if not path.exists():
+        raise FormatError(f"{path}: no such file")
+    formats = formats_for(benchmark)
+    for fmt in formats:
+        if fmt.detect(path):
+            return fmt.name, fmt.read
+    names = sorted({f.name for f in formats})
+    raise FormatError(f"{path}: unknown prediction format for benchmark '{benchmark}' (readers tried: {', '.join(names)})")

@@ -1,0 +1,189 @@
+"""Re-score prediction files made elsewhere (official releases, VLMEvalKit, lmms-eval) with a benchmark's rules.
+
+``rescore(benchmark, files)`` reads the files (format detected per file), scores every raw response with the
+benchmark's judge-free scorer in worker processes, and returns one JSON-able dict:
+
+- ``benchmark``, ``format``, ``files``, ``n``, ``metric``, ``score`` (headline, percent), ``correct``,
+  ``breakdown`` (the scorer's official breakdowns), ``unscored``, ``timeouts``, ``flags``, ``claimed`` (the
+  file's own score, if it ships one), ``headline`` (what the score is computed from);
+- where a file stores the official extractor's output (MathVista ``extraction``, MMMU eval-only answers), the
+  headline follows the official pipeline on it, ``breakdown["judge_free"]`` is our rule on the raw responses,
+  and ``agreement`` counts both ways;
+- where a file stores per-item verdicts (MathVista ``true_false``, MathVision ``correct``), ``stored`` compares
+  them with the headline verdicts item by item; a file with stored verdicts but no responses (DynaMath result
+  tables) is scored from those verdicts (``headline``: "verdicts stored in the file");
+- files of third-party judges (VLMEvalKit judged files, whose ``hit`` — or, for MathVista, the stored ``res``
+  replayed through VLMEvalKit's post-check — is the judge's verdict; lmms-eval logs with a per-sample 0/1 metric)
+  take their headline from those stored verdicts, so that it reproduces the file's own claim;
+- every result has ``judge_free``: rapid-eval's rule on the raw responses (``score``, ``correct``, ``n``) and,
+  where the file stores verdicts, its item-by-item agreement with them (``agree``, ``items``, ``agree_pct``,
+  ``differ_ids``); ``stored`` (``agree``/``items``/``differ``/``differ_ids``) compares the stored verdicts with the
+  rule's — the judge-free rule for judge files, the headline rule for official files;
+- ``replay``, where a judged file stores the judge's raw output: that output run through the judge protocol's
+  post-processing against the stored verdict, item by item (see :mod:`rapid_eval.scoring.judge_replay`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rapid_eval.scoring.base import Scorer, Verdict
+
+
+def rescore(
+    benchmark: str,
+    files: Sequence[str | Path],
+    data_dir: str | Path | None = None,
+    workers: int | None = None,
+    timeout: float | None = None,
+) -> dict[str, Any]:
+    """Score ``files`` for ``benchmark``; see the module docstring for the result. Errors name the file."""
+    from rapid_eval.registry import benchmark_names
+    from rapid_eval.scoring import get_scorer
+    from rapid_eval.scoring.pool import DEFAULT_TIMEOUT, score_all
+
+    paths = [Path(f) for f in files]
+    if not paths:
+        raise ValueError("rescore: no prediction files given")
+    known = benchmark_names()
+    if benchmark not in known:
+        raise ValueError(f"{paths[0]}: unknown benchmark '{benchmark}' (known: {', '.join(known)})")
+    preds = [_read(p, benchmark, data_dir) for p in paths]
+    samples = [s for p in preds for s in p.samples]
+    outputs = [o for p in preds for o in p.outputs]
+    truncated = [t for p in preds for t in (p.truncated or [False] * len(p.samples))]
+    official = [o for p in preds for o in (p.official or [{}] * len(p.samples))]
+    scorer = get_scorer(benchmark)
+    t0, stats = time.monotonic(), {}
+    if not any(outputs) and any(o.get("correct") is not None for o in official):
+        return _stored_only(benchmark, paths, preds, scorer, samples, official)
+    verdicts = score_all(scorer, samples, outputs, truncated, workers=workers,
+                         timeout=timeout or DEFAULT_TIMEOUT, stats=stats)
+    judge_free = scorer.metrics(samples, verdicts)
+    stored_path = official_verdicts(scorer, samples, official)
+    judged = stored_path is None and _judge_verdicts(preds)
+    if judged:
+        stored_path = [Verdict.unscored("no stored verdict") if o.get("correct") is None
+                       else Verdict(bool(o["correct"]), o.get("extracted"), "judge:stored") for o in official]
+    head = scorer.metrics(samples, stored_path) if stored_path is not None else judge_free
+    result: dict[str, Any] = {
+        "benchmark": benchmark,
+        "format": ",".join(dict.fromkeys(p.format for p in preds)),
+        "files": [str(p) for p in paths],
+        "n": len(samples),
+        "metric": head.get("metric", "accuracy"),
+        "score": head["score"],
+        "correct": head.get("correct"),
+        "headline": ("verdicts stored in the file" if judged else
+                     "official extraction in the file" if stored_path is not None else "rule on the responses"),
+        "breakdown": dict(head.get("breakdown") or {}),
+        "unscored": head.get("unscored", 0),
+        "timeouts": stats.get("timeouts", 0),
+        "flags": judge_free.get("flags", {}),
+        "claimed": _claimed(preds),
+        "seconds": round(time.monotonic() - t0, 2),
+    }
+    for key in ("headline_split",):
+        if key in head:
+            result[key] = head[key]
+    if stored_path is not None:
+        result["breakdown"]["judge_free"] = {k: judge_free[k] for k in ("score", "correct", "unscored", "breakdown")}
+        result["agreement"] = agreement(stored_path, verdicts)
+    headline_verdicts = verdicts if judged or stored_path is None else stored_path
+    result["judge_free"] = {k: judge_free.get(k) for k in ("score", "correct", "n", "unscored")}
+    if any(o.get("correct") is not None for o in official):
+        result["stored"] = stored_agreement(samples, official, headline_verdicts)
+        if judged or stored_path is None:
+            st = result["stored"]
+            result["judge_free"].update(agree=st["agree"], items=st["items"], differ_ids=st["differ_ids"],
+                                        agree_pct=round(100.0 * st["agree"] / st["items"], 2) if st["items"] else None)
+    replays = [r for p in preds for r in ([p.replay] if getattr(p, "replay", None) else [])]
+    if replays:
+        result["replay"] = replays[0] if len(replays) == 1 else {"per_file": replays}
+    return result
+
+
+def _judge_verdicts(preds: Sequence[Any]) -> bool:
+    """True when every file is a third-party judge's output with a stored verdict on most items."""
+    formats = {"vlmevalkit-judged", "lmms-eval"}
+    return all(p.format in formats and p.official and
+               2 * sum(o.get("correct") is not None for o in p.official) > len(p.official) for p in preds)
+
+
+def _stored_only(benchmark: str, paths: Sequence[Path], preds: Sequence[Any], scorer: Scorer,
+                 samples: Sequence[Any], official: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Files without responses (DynaMath result tables): the metrics of the verdicts they store."""
+    verdicts = [Verdict.unscored("no stored verdict") if o.get("correct") is None
+                else Verdict(bool(o["correct"]), o.get("extracted"), "official:stored") for o in official]
+    head = scorer.metrics(samples, verdicts)
+    return {
+        "benchmark": benchmark, "format": ",".join(dict.fromkeys(p.format for p in preds)),
+        "files": [str(p) for p in paths], "n": len(samples), "metric": head.get("metric", "accuracy"),
+        "score": head["score"], "correct": head.get("correct"), "headline": "verdicts stored in the file",
+        "breakdown": dict(head.get("breakdown") or {}), "unscored": head.get("unscored", 0), "timeouts": 0,
+        "flags": {}, "claimed": _claimed(preds), "seconds": 0.0,
+    }
+
+
+def _read(path: Path, benchmark: str, data_dir: str | Path | None) -> Any:
+    from rapid_eval.rescore.base import FormatError
+    from rapid_eval.rescore.readers import detect_format
+
+    _, reader = detect_format(path, benchmark)
+    preds = reader(path, benchmark, str(data_dir) if data_dir is not None else None)
+    if not preds.samples:
+        raise FormatError(f"{path}: no items")
+    return preds
+
+
+def _claimed(preds: Sequence[Any]) -> dict[str, Any] | None:
+    claims = [p.claimed for p in preds if p.claimed]
+    if not claims:
+        return None
+    if len(claims) == 1:
+        return {k: v for k, v in claims[0].items() if k != "official"}
+    return {"per_file": [{k: v for k, v in c.items() if k != "official"} for c in claims]}
+
+
+def official_verdicts(scorer: Scorer, samples: Sequence[Any], official: Sequence[dict[str, Any]]) -> list[Verdict] | None:
+    """Verdicts of the official pipeline on what the file stores (extraction / parsed answer); None if nothing."""
+    if hasattr(scorer, "score_extraction") and any(o.get("has_extraction") for o in official):
+        return [scorer.score_extraction(s, o.get("extraction")) for s, o in zip(samples, official, strict=True)]
+    if hasattr(scorer, "score_parsed") and official and all("parsed" in o for o in official):
+        return [scorer.score_parsed(s, o["parsed"]) for s, o in zip(samples, official, strict=True)]
+    return None
+
+
+def agreement(official: Sequence[Verdict], judge_free: Sequence[Verdict]) -> dict[str, Any]:
+    """How the judge-free rule agrees with the official pipeline, item by item."""
+    pairs = [(bool(a.correct), bool(b.correct)) for a, b in zip(official, judge_free, strict=True)]
+    same = sum(a == b for a, b in pairs)
+    return {
+        "both_correct": sum(a and b for a, b in pairs),
+        "both_wrong": sum(not a and not b for a, b in pairs),
+        "official_only": sum(a and not b for a, b in pairs),
+        "judge_free_only": sum(b and not a for a, b in pairs),
+        "agree_pct": round(100.0 * same / len(pairs), 2) if pairs else 0.0,
+    }
+
+
+def stored_agreement(samples: Sequence[Any], official: Sequence[dict[str, Any]], verdicts: Sequence[Verdict],
+                     show: int = 20) -> dict[str, Any]:
+    """The file's stored per-item verdicts against the headline verdicts: counts and the first differing ids."""
+    stored = [o.get("correct") for o in official]
+    differ = [s.id for s, st, v in zip(samples, stored, verdicts, strict=True)
+              if st is not None and bool(st) != bool(v.correct)]
+    out = {
+        "correct": sum(bool(st) for st in stored),
+        "items": sum(st is not None for st in stored),
+        "agree": sum(st is not None for st in stored) - len(differ),
+        "differ": len(differ),
+        "differ_ids": differ[:show],
+    }
+    if any(o.get("model_answer") is not None for o in official):  # MathVision also stores the derived answer
+        out["model_answer_differ_ids"] = [s.id for s, o, v in zip(samples, official, verdicts, strict=True)
+                                          if o.get("model_answer") is not None and o["model_answer"] != v.extracted]
+    return out

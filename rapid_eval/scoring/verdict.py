@@ -1,0 +1,39 @@
+"""The score of one item: correct or not, what was extracted, and what decided it (Inspect AI's ``Score``).
+
+A verdict never turns an error into a silent 0: an item that cannot be judged is ``Verdict.unscored(reason)``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The score of one item and what decided it."""
+
+    correct: bool | None
+    """True/False; None when the item could not be scored (bad gold, scorer error) - never counted as wrong."""
+    extracted: str | None = None
+    """The answer the rule (or judge) extracted from the output."""
+    decided_by: str = "rule"
+    """Which path decided: ``rule:<name>``, ``judge:<model>``, ``timeout``, ``unscored``."""
+    explanation: str = ""
+    flags: tuple[str, ...] = ()
+    """Noteworthy conditions: ``truncated``, ``no_answer``, ``timeout``, ``random_fallback`` ..."""
+    details: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def unscored(cls, reason: str, **details: Any) -> Verdict:
+        return cls(correct=None, decided_by="unscored", explanation=reason, details=details)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["flags"] = list(self.flags)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Verdict:
+        return cls(**{**d, "flags": tuple(d.get("flags") or ())})

@@ -1,0 +1,66 @@
+"""rescore(): one clear line naming the file on bad input; cheap imports."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rapid_eval.rescore import rescore
+from rapid_eval.rescore.base import FormatError
+
+DATA = Path(__file__).parents[1] / "data"
+MATHVISTA = DATA / "mathvista" / "output_gpt4_2shot_code_slice.json"
+
+
+def test_unknown_benchmark_names_the_file():
+    with pytest.raises(ValueError, match=r"output_gpt4_2shot_code_slice.json: unknown benchmark 'mathvistaa'"):
+        rescore("mathvistaa", [MATHVISTA])
+
+
+def test_file_of_another_benchmark():
+    with pytest.raises(FormatError, match=r"output_gpt4_2shot_code_slice.json: unknown prediction format for benchmark 'mmmu'"):
+        rescore("mmmu", [MATHVISTA])
+
+
+def test_missing_and_unreadable_files(tmp_path):
+    with pytest.raises(FormatError, match="no such file"):
+        rescore("mathvista", [tmp_path / "nope.json"])
+    bad = tmp_path / "output_x.json"
+    bad.write_text("{not json")
+    with pytest.raises(FormatError, match=r"output_x.json: unknown prediction format"):
+        rescore("mathvista", [bad])
+    with pytest.raises(ValueError, match="no prediction files"):
+        rescore("mathvista", [])
+
+
+def test_bad_record_names_the_pid(tmp_path):
+    data = json.loads(MATHVISTA.read_text())
+    pid = next(iter(data))
+    del data[list(data)[1]]["answer"]
+    f = tmp_path / "output_broken.json"
+    f.write_text(json.dumps(data))
+    with pytest.raises(FormatError, match=r"output_broken.json: record '\d+' lacks"):
+        rescore("mathvista", [f])
+    assert pid
+
+
+def test_several_files_are_concatenated():
+    r = rescore("mathvista", [MATHVISTA, MATHVISTA], workers=0)
+    assert r["n"] == 40 and len(r["files"]) == 2 and r["format"] == "mathvista-output"
+
+
+def test_importing_scoring_is_cheap():
+    code = ("import sys, rapid_eval.scoring, rapid_eval.rescore; "
+            "print(sorted(m for m in ('sympy', 'math_verify', 'pandas', 'latex2sympy2_extended') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_stored_verdicts_without_responses():
+    """DynaMath result tables hold verdicts only: the headline aggregates them."""
+    r = rescore("dynamath", [DATA / "dynamath" / "GPT4o-result.csv"], workers=0)
+    assert r["headline"] == "verdicts stored in the file" and r["n"] == 40 and r["score"] is not None
