@@ -29,6 +29,7 @@ _BLOCK = re.compile(r"<(conclusion|answer|final_answer)>(.*?)(?:</\1>|$)", re.IG
 _MARKER = re.compile(
     r"^\W*(?:the\s+)?(?:final\s+answer|correct\s+(?:answer|option|choice)s?|answers?|options?|choices?)\s*"
     r"(?:is|are)?\s*[:：]\s*(.*)$", re.IGNORECASE | re.MULTILINE)
+_INTRO = re.compile(r"\b(?:is|are|answer|conclusion|option|choice)\b", re.IGNORECASE)
 _MARKED_OPTION = re.compile(r"^\s*(?:\(([A-Z])\)|([A-Z])\)|([A-Z])[.:](?=\s|$))")
 _ARTICLE = re.compile(r"^\s*[A-Z]\s+(?!(?:and|or|&)\b)[a-z]")
 
@@ -64,7 +65,8 @@ def inline_options(question: str) -> dict[str, str]:
 
 def answer_region(text: str) -> str | None:
     """Where an answer is written down: the last ``<CONCLUSION>``/``<answer>`` block, else the last answer-marker
-    line, else the whole text when it is short (≤ 60 characters); markdown removed."""
+    line, else the whole text when it is short (≤ 60 characters), else its last line (≤ 200 characters);
+    markdown removed."""
     blocks = _BLOCK.findall(text or "")
     if blocks:
         return strip_markdown(blocks[-1][1])
@@ -72,7 +74,10 @@ def answer_region(text: str) -> str | None:
     if markers:
         return markers[-1].strip()
     plain = strip_markdown(text or "")
-    return plain if len(plain) <= 60 else None
+    if len(plain) <= 60:
+        return plain
+    lines = [ln.strip() for ln in plain.splitlines() if ln.strip()]
+    return lines[-1] if lines and len(lines[-1]) <= 200 else None
 
 
 def option_by_text(region: str, options: dict[str, str]) -> str | None:
@@ -93,7 +98,8 @@ def option_by_text(region: str, options: dict[str, str]) -> str | None:
 def final_answer_letters(text: str, allowed: str) -> tuple[frozenset[str] | None, str]:
     """Labels stated where an answer is written down: the last ``<CONCLUSION>`` / ``<answer>`` block (``block``),
     else the last answer-marker line such as ``**Answer:** (C) It decreases``, ``*Answer*: A``, ``Correct option:
-    (D)`` (``marker``). (None, "") when neither names an allowed label."""
+    (D)``, or the option line after an introducing line ("Thus, the correct conclusion is:" / ``**(C) Some
+    investors are not sharks**``) (``marker``). (None, "") when none names an allowed label."""
     blocks = _BLOCK.findall(text or "")
     if blocks:
         got = _option_start(strip_markdown(blocks[-1][1]), allowed)
@@ -105,6 +111,12 @@ def final_answer_letters(text: str, allowed: str) -> tuple[frozenset[str] | None
         got = _option_start(markers[-1], allowed)
         if got:
             return got, "marker"
+    lines = [ln.strip() for ln in plain.splitlines() if ln.strip()]
+    for intro, nxt in reversed(list(zip(lines, lines[1:]))):
+        if intro.endswith(":") and _INTRO.search(intro):
+            got = _option_start(nxt, allowed)
+            if got:
+                return got, "marker"
     return None, ""
 
 

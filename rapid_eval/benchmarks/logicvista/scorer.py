@@ -12,8 +12,8 @@ options:"), ``rule:bare`` (the whole output is a label list: "A", "(C)", "B, D",
 answer region states the text of one option the question lists as ``(E) €12.86``), ``rule:last-line``. A bare digit is read only inside ``\boxed{}``. Valid labels are the option letters the question
 offers ("Select from A-I", "(A) … (E)"; A–E when it says nothing) or the sample's options. A leading capital
 followed by a lower-case word ("A device …", "I think …") is a word, not a label.
-The answer styles of the block/marker/last-line steps were read from VLMEvalKit LogicVista outputs of LLaVA-CoT
-and Llama-3.2-11B (development files); the agreement figures in README are measured on the other, held-out files.
+The answer styles of the block/marker/last-line/option-text steps were read from VLMEvalKit LogicVista outputs of
+LLaVA-CoT, Llama-3.2-11B and Qwen2.5-VL-3B (LogicVista_Rationale) (development files); the agreement figures in README are measured on the other, held-out files.
 The official single-character pre-check is kept: one character that is neither a–e nor a digit → no answer.
 Gold: the answer split on ", " and lower-cased (a few golds are digits; one is empty and can never match).
 """
@@ -96,7 +96,7 @@ def extract_labels(output: str, allowed: str, question: str = "") -> tuple[froze
     steps = (("phrase", lambda: phrase_letters(strip_markdown(text), allowed)),
              ("bare", lambda: letter_set(bare, allowed, lower_ok=len(bare) <= 1) if len(bare) <= 40 else None),
              ("leading", lambda: leading_letters(text, allowed) or _lead(text, allowed)),
-             ("is_letter", lambda: frozenset(is_letter(text, allowed) or "") or None),
+             ("is_letter", lambda: frozenset(is_letter(strip_markdown(text), allowed) or "") or None),
              ("named", lambda: named_option(text, allowed)),
              ("option-text", lambda: _by_text(text, question, allowed)),
              ("last-line", lambda: last_line_option(text, allowed)))
