@@ -112,7 +112,7 @@ def final_answer_letters(text: str, allowed: str) -> tuple[frozenset[str] | None
         if got:
             return got, "marker"
     lines = [ln.strip() for ln in plain.splitlines() if ln.strip()]
-    for intro, nxt in reversed(list(zip(lines, lines[1:]))):
+    for intro, nxt in reversed(list(zip(lines[:-1], lines[1:], strict=True))):
         if intro.endswith(":") and _INTRO.search(intro):
             got = _option_start(nxt, allowed)
             if got:
