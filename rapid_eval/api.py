@@ -46,6 +46,8 @@ class StageResult:
     """Model calls: generated, reused from the cache, failed (with their errors), tokens, seconds."""
     skipped: list[str] = field(default_factory=list)
     """Why some inputs were not processed (failed perception records, missing samples)."""
+    counters: dict[str, Any] = field(default_factory=dict)
+    """The engine's transport counters for this stage: attempts, retries (in all and by cause), probes."""
 
     @property
     def failed(self) -> int:
@@ -69,11 +71,29 @@ class ScoreResult:
         """Number of answers scored."""
         return int(self.summary["answers"])
 
+    @property
+    def incomplete(self) -> dict[str, int]:
+        """What the scores leave out: failed perception and reasoning records, unscored answers (non-zero
+        entries only; empty when the run is complete)."""
+        return {k: v for k, v in (self.summary.get("incomplete") or {}).items() if v}
+
 
 def _run(run: str | Path | Run, create: bool = False) -> Run:
     from rapid_eval.rundir import Run
 
     return run if isinstance(run, Run) else Run(run, create=create)
+
+
+def _counter_delta(engine: Engine, before: Mapping[str, Any]) -> dict[str, Any]:
+    """The engine's transport counters since ``before``; ``retries`` is always present (0 in-process)."""
+    after = engine.counters()
+    out: dict[str, Any] = {k: after.get(k, 0) - before.get(k, 0) for k in ("attempts", "retries", "probes")
+                           if k in after}
+    out.setdefault("retries", 0)
+    old = before.get("retries_by_cause") or {}
+    causes = {c: n - old.get(c, 0) for c, n in (after.get("retries_by_cause") or {}).items()}
+    out["retries_by_cause"] = {c: n for c, n in causes.items() if n}
+    return out
 
 
 def sampling(defaults: SamplingParams, **changes: Any) -> SamplingParams:
@@ -149,10 +169,13 @@ def perceive(
     run = _run(out, create=True)
     params = sampling(PERCEPTOR_DEFAULTS, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
                       seed=seed)
+    before = engine.counters()
     n, stats = run_perceive(run, engine, list(samples), chosen, PromptSet(prompts), params)
+    counters = _counter_delta(engine, before)
     if log_stats:
-        run.log_stats("perceive", n, stats, started, model=engine.model, variants=chosen, **stats_extra)
-    return StageResult(run, n, stats)
+        run.log_stats("perceive", n, stats, started, model=engine.model, variants=chosen, **counters,
+                      **stats_extra)
+    return StageResult(run, n, stats, counters=counters)
 
 
 def reason(
@@ -167,11 +190,13 @@ def reason(
     top_p: float | None = None,
     seed: int | None = None,
     thinking: bool | None = None,
+    retry_failed: bool = False,
     log_stats: bool = True,
     **stats_extra: Any,
 ) -> StageResult:
     """Run the reasoner on every usable perception record of ``run`` (only ``variants`` / ``perceptor`` if
-    given). Scoring is a separate call (:func:`score`)."""
+    given). Scoring is a separate call (:func:`score`). ``retry_failed``: redo only the calls that failed
+    before (nothing new is started)."""
     from rapid_eval.perception.variants import parse_variants
     from rapid_eval.prompts import PromptSet
     from rapid_eval.reasoning import reason as run_reason
@@ -182,10 +207,14 @@ def reason(
         if variants else None
     params = sampling(REASONER_DEFAULTS, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
                       seed=seed, enable_thinking=thinking)
-    n, stats, skipped = run_reason(r, engine, PromptSet(prompts), params, chosen, perceptor)
+    before = engine.counters()
+    n, stats, skipped = run_reason(r, engine, PromptSet(prompts), params, chosen, perceptor,
+                                   only_failed=retry_failed)
+    counters = _counter_delta(engine, before)
     if log_stats:
-        r.log_stats("reason", n, stats, started, reasoner=engine.model, skipped=len(skipped), **stats_extra)
-    return StageResult(r, n, stats, skipped)
+        r.log_stats("reason", n, stats, started, reasoner=engine.model, skipped=len(skipped),
+                    skipped_reasons=skipped[:5], **counters, **stats_extra)
+    return StageResult(r, n, stats, skipped, counters)
 
 
 def score(
@@ -231,7 +260,8 @@ def score(
         calls = CallStats(generated=sum(x["calls"] for x in reports), reused=sum(x["cache_hits"] for x in reports),
                           failed=sum(x["failed"] for x in reports))
         r.log_stats("score", summary["answers"], calls, started, scorer=scorer,
-                    judge=judge if isinstance(judge, str) or judge is None else judge.model)
+                    judge=judge if isinstance(judge, str) or judge is None else judge.model,
+                    incomplete=summary.get("incomplete", {}))
     return ScoreResult(r, [SummaryRow.from_dict(x) for x in summary["rows"]], summary)
 
 

@@ -23,6 +23,8 @@ BaseUrl = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatib
 EngineArgs = Annotated[list[str] | None, typer.Option("--engine-arg", help="Backend option K=V (repeatable), e.g. "
                                                       "batch_size=16, device=cuda, concurrency=128, api_key_env=MY_KEY")]
 Variants = Annotated[str | None, typer.Option("--variants", help="Comma list of none,cap,qcap,sol,cap+sol,qcap+sol,direct")]
+AllowIncomplete = Annotated[bool, typer.Option("--allow-incomplete", help="Exit 0 even when input rows were "
+                                               "skipped or records failed (they are still reported)")]
 
 
 def _kv(items: list[str] | None, flag: str) -> dict[str, Any]:
@@ -47,15 +49,35 @@ def _task_options(items: list[str] | None) -> dict[str, dict[str, str]]:
     return per_task
 
 
-def _finish(result: Any, command: str) -> None:
+def _finish(result: Any, command: str, skipped_rows: int = 0, allow_incomplete: bool = False) -> None:
     stats = result.stats
+    retries = result.counters.get("retries", 0)
     info(f"{command}: {result.records} records, {stats.generated} generated, {stats.reused} reused, "
-         f"{stats.failed} failed ({stats.completion_tokens} completion tokens) -> {result.run.root}")
+         f"{stats.failed} failed" + (f", {retries} retries" if retries else "")
+         + f" ({stats.completion_tokens} completion tokens) -> {result.run.root}")
     for e in stats.errors[:10]:
         error(e)
+    problems = []
     if stats.failed:
-        error(f"{stats.failed} request(s) failed; everything else is saved. Rerun the same command to retry them.")
-        raise typer.Exit(1)
+        problems.append(f"{stats.failed} request(s) failed")
+    if skipped_rows:
+        problems.append(f"{skipped_rows} input row(s) were skipped")
+    if problems:
+        error("; ".join(problems) + "; everything else is saved. Rerun the same command to retry failed requests"
+              + ("" if allow_incomplete else " (--allow-incomplete: exit 0 anyway)") + ".")
+        if not allow_incomplete:
+            raise typer.Exit(1)
+
+
+def _writable(path: Path) -> None:
+    """Fail before any model loads or any request is paid for when the run directory cannot be written."""
+    from rapid_eval.preflight import NotWritable, check_writable
+
+    try:
+        check_writable(path)
+    except NotWritable as e:
+        error(str(e))
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -101,20 +123,30 @@ def perceive(
     seed: Annotated[int | None, typer.Option()] = None,
     prompts: Annotated[Path | None, typer.Option(help="Folder of .jinja files overriding the built-in prompts")] = None,
     engine_arg: EngineArgs = None,
+    allow_incomplete: AllowIncomplete = False,
 ) -> None:
     """Run the perceptor MLLM: write O_p variants (captions, solutions) as JSONL records under RUN."""
     from rapid_eval import api
     from rapid_eval.tasks import TaskError
 
+    skipped: list[str] = []
+
+    def skip(reason: str) -> None:
+        warn(reason)
+        skipped.append(reason)
+
     try:
-        samples = api.load_tasks(tasks, data_dir, limit, options=_task_options(option), on_loaded=info)
+        samples = api.load_tasks(tasks, data_dir, limit, options=_task_options(option), on_loaded=info,
+                                 on_error=skip)
     except TaskError as e:
         error(str(e))
         raise typer.Exit(2) from None
+    _writable(out)
     with api.load_engine(backend, model, base_url=base_url, **_kv(engine_arg, "--engine-arg")) as engine:
         result = api.perceive(samples, engine, variants, out, prompts=prompts, max_new_tokens=max_new_tokens,
-                              temperature=temperature, top_p=top_p, seed=seed, tasks=tasks)
-    _finish(result, "perceive")
+                              temperature=temperature, top_p=top_p, seed=seed, tasks=tasks,
+                              skipped_rows=len(skipped), skipped_reasons=skipped[:5])
+    _finish(result, "perceive", len(skipped), allow_incomplete)
 
 
 @app.command()
@@ -135,20 +167,23 @@ def reason(
     prompts: Annotated[Path | None, typer.Option(help="Folder of .jinja files overriding the built-in prompts")] = None,
     workers: Annotated[int, typer.Option(help="Scoring worker processes")] = 1,
     engine_arg: EngineArgs = None,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Redo only the calls that failed before")] = False,
+    allow_incomplete: AllowIncomplete = False,
 ) -> None:
     """Run the text reasoner on every perception record, score the answers, write RUN/summary.json."""
     from rapid_eval import api
     from rapid_eval.rundir import Run
 
     run = Run(run_dir, create=False)  # a missing run fails before any model loads
+    _writable(run_dir)
     with api.load_engine(backend, reasoner, base_url=base_url, **_kv(engine_arg, "--engine-arg")) as engine:
         result = api.reason(run, engine, variants=variants, perceptor=perceptor, prompts=prompts,
                             max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, seed=seed,
-                            thinking=thinking)
+                            thinking=thinking, retry_failed=retry_failed)
     for s in result.skipped[:10]:
         warn(s)
     _show(api.score(result.run, scorer=scorer, workers=workers, log_stats=False), scorer)
-    _finish(result, "reason")
+    _finish(result, "reason", allow_incomplete=allow_incomplete)
 
 
 @app.command()
@@ -161,12 +196,20 @@ def score(
     judge_base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint of the judge")] = None,
     judge_mode: Annotated[str, typer.Option(help="fallback (rule first) | always")] = "fallback",
     judge_arg: Annotated[list[str] | None, typer.Option("--judge-arg", help="Judge engine option K=V")] = None,
+    allow_incomplete: AllowIncomplete = False,
 ) -> None:
     """Recompute every metric of a run from its records (model calls only for an optional judge, cached)."""
     from rapid_eval import api
 
-    _show(api.score(run_dir, scorer=scorer, workers=workers, judge=judge, judge_base_url=judge_base_url,
-                    judge_mode=judge_mode, judge_options=_kv(judge_arg, "--judge-arg")), scorer)
+    result = api.score(run_dir, scorer=scorer, workers=workers, judge=judge, judge_base_url=judge_base_url,
+                       judge_mode=judge_mode, judge_options=_kv(judge_arg, "--judge-arg"))
+    _show(result, scorer)
+    if result.incomplete:
+        parts = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in result.incomplete.items())
+        error(f"the scores leave out {parts}: rerun the stage that failed (or `reason --retry-failed`)"
+              + ("" if allow_incomplete else "; --allow-incomplete exits 0 anyway"))
+        if not allow_incomplete:
+            raise typer.Exit(1)
 
 
 def _show(result: Any, mode: str) -> None:

@@ -1,4 +1,20 @@
-"""Prompt templates (Jinja2 files in ``prompts/``), overridable per file by a user folder."""
+"""Prompt templates (Jinja2 files in ``prompts/``), overridable per file by a user folder, and the question
+variables every template gets.
+
+Question variables (:func:`question_vars`), as RAPID's code builds them (``KaiChen1998/RAPID`` at
+81c90225a0822697013bd6c591fabae9bfe1a8df, ``VLMEvalKit/vlmeval/vlm/omnicaptioner/prompt.py``, ``model.py`` and
+``vlm/llm_reasoner/model.py``):
+
+- ``question``: ``Sample.question``, the ``question`` column of VLMEvalKit's TSV (RAPID's ``{q}``).
+- ``prompt``: what the prompt mixin (``Qwen2VLPromptMixin``) hands both wrappers: for ``prompt_type: vqa`` tasks
+  ``question`` + :data:`VQA_SUFFIX` (``_build_vqa_prompt``); for ``mcq`` tasks ``question`` as it is.
+  qcap (``query_cond_3``) uses it unchanged, so the suffix line stays.
+- ``problem``: ``prompt`` with :data:`VQA_SENTENCE` removed by ``str.replace``, as sol (``qa_cot_step``) and the
+  reasoner (``joint`` and its no-image path) do: the sentence goes, the newline before it stays.
+
+A caller that passes only ``question`` (the trainer's ViRL39K prompts, which carry no VQA suffix) gets
+``prompt = problem = question``: the suffix-free text, as RAPID's training data builds it.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +25,25 @@ from typing import Any
 import jinja2
 
 from rapid_eval.paths import resource_dir
+from rapid_eval.types import Sample
+
+VQA_SENTENCE = "Please try to answer the question with short words or phrases if possible."
+"""The sentence RAPID's MLLM (``qa_cot_step``) and reasoner wrappers remove with ``str.replace``."""
+VQA_SUFFIX = "\n" + VQA_SENTENCE
+"""``VQA_PROMPT`` of ``Qwen2VLPromptMixin._build_vqa_prompt``, appended to the question of VQA-type sets."""
+
+
+def prompt_type(task: str) -> str:
+    """``vqa`` or ``mcq``: the task YAML's ``prompt_type`` (an unknown task raises TaskError)."""
+    from rapid_eval.tasks.spec import load_spec
+
+    return load_spec(task).prompt_type
+
+
+def question_vars(sample: Sample) -> dict[str, str]:
+    """``question``, ``prompt`` and ``problem`` for ``sample`` (see the module docstring)."""
+    prompt = sample.question + VQA_SUFFIX if prompt_type(sample.task) == "vqa" else sample.question
+    return {"question": sample.question, "prompt": prompt, "problem": prompt.replace(VQA_SENTENCE, "")}
 
 
 class PromptSet:
@@ -26,6 +61,9 @@ class PromptSet:
         )
 
     def render(self, name: str, **variables: Any) -> str:
+        if "question" in variables:  # suffix-free defaults (module docstring)
+            variables.setdefault("prompt", variables["question"])
+            variables.setdefault("problem", variables["question"])
         try:
             return self.env.get_template(f"{name}.jinja").render(**variables)
         except jinja2.TemplateNotFound as e:

@@ -54,6 +54,11 @@ class Engine(abc.ABC):
     def _generate(self, requests: list[ChatRequest], on_complete: OnComplete) -> None:
         """Generate every request, calling ``on_complete(i, completion)`` exactly once per index."""
 
+    def counters(self) -> dict[str, Any]:
+        """Transport counters over the engine's life (attempts, retries by cause...); empty for in-process
+        backends, which make no network attempts."""
+        return {}
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release resources (servers, GPU memory). Safe to call twice."""
 

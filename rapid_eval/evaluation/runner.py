@@ -48,6 +48,12 @@ def answers(run: Run) -> list[Answer]:
     return rows
 
 
+def failed_records(run: Run) -> dict[str, int]:
+    """Records whose last attempt failed, by stage: their answers are missing from every score."""
+    return {"failed_perception": sum(1 for r in run.perception_records() if r.error),
+            "failed_reasoning": sum(1 for r in run.reasoning_records() if r.error)}
+
+
 def pick_scorer(task: str, mode: str) -> Scorer:
     if mode == "generic" or task not in scorer_names():
         return get_scorer("generic")
@@ -109,7 +115,8 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
     run.write_jsonl("verdicts.jsonl", [v.to_dict() for v in verdict_rows])
     run.write_json("scores.json", full)
     summary = {"scorer_mode": mode, "answers": len(verdict_rows), "judge": judge.name if judge else None,
-               "judge_reports": judge_reports, "rows": summary_rows}
+               "judge_reports": judge_reports, "rows": summary_rows,
+               "incomplete": {**failed_records(run), "unscored": sum(r["unscored"] or 0 for r in summary_rows)}}
     run.write_json("summary.json", summary)
     return summary
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rapid_eval.prompts import PromptSet
+from rapid_eval.prompts import PromptSet, question_vars
 from rapid_eval.types import ChatRequest, Message, Sample, SamplingParams
 
 
@@ -56,9 +56,13 @@ def parse_variants(spec: str | list[str] | None, default: tuple[str, ...] = tupl
 
 
 def part_request(sample: Sample, part: Part, prompts: PromptSet, sampling: SamplingParams) -> ChatRequest:
-    """The chat request of one part for one sample: system turn, then images first and the text after."""
-    system = prompts.render(part.system, question=sample.question)
-    user = prompts.render(part.user, question=sample.question)
+    """The chat request of one part for one sample: system turn, then images first and the text after.
+
+    Templates get ``question``, ``prompt`` and ``problem`` (:func:`rapid_eval.prompts.question_vars`).
+    """
+    qv = question_vars(sample)
+    system = prompts.render(part.system, **qv)
+    user = prompts.render(part.user, **qv)
     return ChatRequest(
         messages=(Message("system", system), Message("user", user, images=tuple(sample.images))),
         sampling=sampling,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rapid_eval.cache import CallStats
+from rapid_eval.cache import CallStats, request_key
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash
-from rapid_eval.prompts import PromptSet
+from rapid_eval.prompts import PromptSet, question_vars
 from rapid_eval.records import PerceptionRecord, ReasoningRecord
 from rapid_eval.rundir import Run
 from rapid_eval.types import ChatRequest, Message, Sample, SamplingParams
@@ -30,9 +30,14 @@ def reasoner_request(
     prompts: PromptSet,
     sampling: SamplingParams,
 ) -> ChatRequest:
-    """The reasoner's chat request. Items without an image get the plain prompt, as RAPID's reasoner does."""
+    """The reasoner's chat request. Items without an image get the plain prompt, as RAPID's reasoner does.
+
+    Templates get ``question``, ``prompt``, ``problem`` (:func:`rapid_eval.prompts.question_vars`), ``caption``
+    and ``solution``.
+    """
     template = REASONER_TEMPLATES[variant] if sample.images else "reason_none"
-    user = prompts.render(template, question=sample.question, caption=caption or "", solution=solution or "")
+    qv = question_vars(sample)
+    user = prompts.render(template, **qv, caption=caption or "", solution=solution or "")
     system = prompts.render("reasoner_system")
     return ChatRequest(messages=(Message("system", system), Message("user", user)), sampling=sampling)
 
@@ -44,8 +49,11 @@ def reason(
     sampling: SamplingParams,
     variants: list[str] | None = None,
     perceptor: str | None = None,
+    only_failed: bool = False,
 ) -> tuple[int, CallStats, list[str]]:
-    """Write one reasoning record per usable perception record; return (records, call stats, skipped notes)."""
+    """Write one reasoning record per usable perception record; return (records, call stats, skipped notes).
+
+    ``only_failed``: keep only the calls whose last attempt failed (``reason --retry-failed``)."""
     samples = run.samples()
     todo: list[tuple[PerceptionRecord, Sample]] = []
     skipped: list[str] = []
@@ -63,6 +71,11 @@ def reason(
         todo.append((rec, samples[rec.uid]))
 
     requests = [reasoner_request(s, r.variant, r.caption, r.solution, prompts, sampling) for r, s in todo]
+    if only_failed:
+        ident = engine.identity()
+        failed = [bool((g := run.generations.get(request_key(ident, q))) and g.get("error")) for q in requests]
+        todo = [t for t, f in zip(todo, failed, strict=True) if f]
+        requests = [q for q, f in zip(requests, failed, strict=True) if f]
     labels = [f"{r.uid} [{r.variant}]" for r, _ in todo]
     results, stats = run.generations.run(engine, requests, stage="reason", labels=labels)
 

@@ -31,7 +31,13 @@ def get(row: Mapping[str, Any], *names: str, required: bool = True, default: Any
 
 
 def text(value: Any) -> str:
-    """A field as stripped text (numbers as written: ``3`` not ``3.0`` for integral floats)."""
+    """A field as stripped text (numbers as written: ``3`` not ``3.0`` for integral floats).
+
+    A list, dict or other container raises ``RowError``: written as text (``"['D']"``) it would never match
+    anything, so the row is reported and skipped instead of silently scoring 0.
+    """
+    if isinstance(value, list | tuple | dict | set):
+        raise RowError(f"expected text or a number, got {type(value).__name__} {str(value)[:60]}")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip()

@@ -40,6 +40,8 @@ def _check_readable(data: bytes | Path) -> str:
             fmt = im.format or "PNG"
             im.verify()
         return fmt
+    except Image.DecompressionBombError as e:  # a decompression bomb, or just far too large to send
+        raise ImageError(f"image too large ({e})") from e
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
         raise ImageError(f"unreadable image ({type(e).__name__}: {e})") from e
 

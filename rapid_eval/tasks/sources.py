@@ -72,13 +72,15 @@ class JsonlSource(Source):
 
     def rows(self) -> Iterator[RawRow]:
         index = 0
-        with open(self.path, encoding="utf-8") as f:
-            for lineno, line in enumerate(f, start=1):
-                if not line.strip():
+        with open(self.path, "rb") as f:  # bytes: one non-UTF-8 line is that line's error, not the file's
+            for lineno, raw in enumerate(f, start=1):
+                if not raw.strip():
                     continue
                 origin = f"{self.path}:{lineno}"
                 try:
-                    data = json.loads(line)
+                    data = json.loads(raw.decode("utf-8"))
+                except UnicodeDecodeError as e:
+                    yield RawRow(None, origin, JSONL_PART, index, f"not UTF-8 (byte {e.start + 1} of the line)")
                 except json.JSONDecodeError as e:
                     yield RawRow(
                         None, origin, JSONL_PART, index, f"broken JSON line ({e.msg} at column {e.colno})"

@@ -1,7 +1,8 @@
 """Task specs: the declarative ``tasks/<name>.yaml`` files, read into frozen dataclasses.
 
-The YAML holds data only (hub id, configs, splits, default options, headline metric, license, size); the logic
-that maps a benchmark's rows to :class:`~rapid_eval.types.Sample` lives in ``rapid_eval/tasks/<name>.py``.
+The YAML holds data only (hub id, configs, splits, default options, prompt type, headline metric, license,
+size); the logic that maps a benchmark's rows to :class:`~rapid_eval.types.Sample` lives in
+``rapid_eval/tasks/<name>.py``.
 YAML files live in the ``tasks`` resource folder (:func:`rapid_eval.paths.resource_dir`: ``$RAPID_EVAL_HOME``,
 the checkout, or the wheel's bundled copy).
 """
@@ -17,6 +18,11 @@ from typing import Any
 import yaml
 
 from rapid_eval.paths import resource_dir
+
+PROMPT_TYPES = ("vqa", "mcq")
+"""``prompt_type`` values: how RAPID's model-side prompt mixin (VLMEvalKit ``Qwen2VLPromptMixin``) treats the set.
+``vqa``: the question gets the VQA suffix line, which each call then keeps or strips (see
+:func:`rapid_eval.prompts.question_vars`); ``mcq``: the question is used as it is (MCQ layout already built)."""
 
 
 class TaskError(RuntimeError):
@@ -43,6 +49,8 @@ class TaskSpec:
     license: str
     headline_metric: str
     expected_size: int
+    prompt_type: str = "mcq"
+    """``vqa`` or ``mcq`` (:data:`PROMPT_TYPES`); every YAML must say which (key ``prompt_type``)."""
     options: dict[str, Any] = field(default_factory=dict)
     """Default options; the only keys ``load_task(options=...)`` accepts."""
     split_sizes: dict[str, int] = field(default_factory=dict)
@@ -87,6 +95,9 @@ def load_spec(name: str) -> TaskSpec:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
         hub = raw["hub"]
+        prompt_type = raw["prompt_type"]
+        if prompt_type not in PROMPT_TYPES:
+            raise ValueError(f"prompt_type {prompt_type!r} is not one of {', '.join(PROMPT_TYPES)}")
         return TaskSpec(
             name=raw["name"],
             description=" ".join(str(raw["description"]).split()),
@@ -96,6 +107,7 @@ def load_spec(name: str) -> TaskSpec:
             license=raw["license"],
             headline_metric=raw["headline_metric"],
             expected_size=int(raw["expected_size"]),
+            prompt_type=prompt_type,
             options=dict(raw.get("options") or {}),
             split_sizes={str(k): int(v) for k, v in (raw.get("split_sizes") or {}).items()},
             path=str(path),

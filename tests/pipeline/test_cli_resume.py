@@ -75,8 +75,12 @@ def test_bad_rows_are_reported_and_the_rest_runs(tmp_path):
     cmd = _cmd(out, data_dir=data)
     cmd[cmd.index("--tasks") + 1] = "wemath"
     res = subprocess.run(cmd, capture_output=True, text=True)
-    assert res.returncode == 0, res.stderr
+    assert res.returncode == 1, res.stderr  # skipped input rows are not a silent success (issue 9, D10)
     err = " ".join(res.stderr.split())
-    assert "samples.jsonl:1" in err and f"samples.jsonl:{len(rows)}" in err
+    assert "samples.jsonl:1" in err and f"samples.jsonl:{len(rows)}" in err and "2 input row(s)" in err
     ids = {r["sample_id"] for r in _lines(out / "perception.jsonl")}
     assert len(ids) == len(rows) - 2
+    logged = _stats(out)[-1]
+    assert logged["skipped_rows"] == 2 and any("samples.jsonl:1" in r for r in logged["skipped_reasons"])
+    again = subprocess.run([*cmd, "--allow-incomplete"], capture_output=True, text=True)
+    assert again.returncode == 0, again.stderr

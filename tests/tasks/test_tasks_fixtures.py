@@ -36,14 +36,18 @@ def test_mathvista_choices_layout_and_types():
     samples, by_id = _load("mathvista")
     assert [s.id for s in samples] == ["106", "225", "540"]
     mc = by_id["540"]
-    assert (
-        mc.question == "What fraction of the shape is blue?\nChoices:\n(A) 3/11\n(B) 8/11\n(C) 6/11\n(D) 3/5"
+    assert mc.question == (  # the official query (VLMEvalKit's TSV question, what RAPID sent)
+        "Hint: Please answer the question and provide the correct option letter, e.g., A, B, C, D, at the end.\n"
+        "Question: What fraction of the shape is blue?\nChoices:\n(A) 3/11\n(B) 8/11\n(C) 6/11\n(D) 3/5"
     )
     assert (mc.answer_type, mc.answer, mc.options) == ("choice", "3/11", ("3/11", "8/11", "6/11", "3/5"))
     assert mc.metadata["answer_letter"] == "A" and mc.metadata["answer_type"] == "text"
     assert (by_id["106"].answer_type, by_id["106"].answer) == ("integer", "0")
     assert by_id["225"].answer_type == "list" and by_id["225"].answer.startswith("[0, 2")
-    assert by_id["106"].question == "How many bars have values smaller than 1?"  # raw, no Hint: line
+    assert by_id["106"].question == (
+        "Hint: Please answer the question requiring an integer answer and provide the final value, e.g., 1, 2, 3, "
+        "at the end.\nQuestion: How many bars have values smaller than 1?"
+    )
     assert by_id["106"].metadata["skills"] == ["statistical reasoning"]
     assert by_id["540"].images[0].endswith("mathvista/images/540.png")
 
@@ -80,7 +84,7 @@ def test_mathverse_version_all_and_text_only():
 
 
 def test_mathvision_options_appended_like_official_prompt():
-    _, by_id = _load("mathvision")
+    _, by_id = _load("mathvision", options={"prompt": "official"})
     mc = by_id["1831"]
     assert mc.answer_type == "choice" and len(mc.options) == 5
     assert mc.question.endswith(

@@ -2,9 +2,14 @@
 
 Decisions:
 - **id**: ``pid``.
-- **question**: the raw ``question``; when the item has ``choices`` they follow as ``Choices:`` and one
-  ``(A) text`` line each, the layout of VLMEvalKit's MathVista TSV (and of the official ``query``), without the
-  official ``Hint:`` line (RAPID uses the raw question for VQA sets).
+- **question**: the official ``query`` (hub and GitHub ``testmini`` both carry it): ``Hint: …`` (answer format
+  and precision) / ``Question: …`` with `` (Unit: …)`` / ``Choices:`` + ``(A) text`` lines. It is the
+  ``question`` column of VLMEvalKit's ``MathVista_MINI`` TSV, which RAPID's prompt mixin sends (plus the VQA
+  suffix, :mod:`rapid_eval.prompts`). Evidence (the TSV itself cannot be read here): VLMEvalKit model wrappers
+  strip ``Hint: … Question: `` and a trailing ``\nChoices:\n…`` from this dataset's question
+  (``vlmeval/api/taichu.py`` ``clear_prompt``, ``vlmeval/vlm/ursa/ursa_chat.py``) and its judge examples
+  (``dataset/utils/mathvista.py``) use the same wording. A row without ``query`` is refused: the harness does
+  not rebuild it. The choice texts stay in ``options`` for scoring.
 - **answer**: as given; for ``multi_choice`` it is the choice **text** (the official scorer compares texts), and
   ``metadata["answer_letter"]`` holds its letter.
 - **answer_type**: ``multi_choice`` -> ``choice``; free form -> the benchmark's ``answer_type``
@@ -21,18 +26,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from rapid_eval.tasks.adapter import Adapter, Draft, RowContext, RowError
-from rapid_eval.tasks.common import choice_of, get, image_draft, letters, raw, str_list, text
+from rapid_eval.tasks.common import choice_of, get, image_draft, raw, str_list, text
 from rapid_eval.types import Sample
 
 _FREE_TYPES = {"integer": "integer", "float": "float", "list": "list"}
-
-
-def format_question(question: str, choices: list[str]) -> str:
-    """Raw question plus a ``Choices:`` block with ``(A) …`` lines when there are choices."""
-    if not choices:
-        return question
-    lines = [f"({letter}) {c}" for letter, c in zip(letters(len(choices)), choices, strict=True)]
-    return question + "\nChoices:\n" + "\n".join(lines)
 
 
 class MathVista(Adapter):
@@ -59,7 +56,7 @@ class MathVista(Adapter):
         sample = Sample(
             id=self.row_id(row, ctx),
             task=ctx.task,
-            question=format_question(raw(get(row, "question")), choices),
+            question=raw(get(row, "query")),
             answer=answer,
             answer_type=answer_type,  # type: ignore[arg-type]
             options=tuple(choices),
