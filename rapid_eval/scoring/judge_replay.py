@@ -135,6 +135,30 @@ def mathvista_post_check(row: Mapping[str, Any]) -> bool:
     return res == ans
 
 
+def mathvista_prefetch(row: Mapping[str, Any]) -> Any:
+    """VLMEvalKit ``post_check(line, prefetch=True)`` on the raw ``prediction``: the option letter ``can_infer``
+    finds (multi_choice), or the number when it already equals the answer; None when there is no prefetch (then
+    the GPT extractor is asked)."""
+    try:
+        if row.get("question_type") == "multi_choice":
+            letter = can_infer(row.get("prediction"), {chr(65 + i): v for i, v in enumerate(_as_list(row.get("choices")))})
+            return letter or None
+        if row.get("answer_type") == "integer":
+            res, ans = int(_num_text(row.get("prediction"))), int(_num_text(row.get("answer")))
+        elif row.get("answer_type") == "float":
+            res, ans = float(_num_text(row.get("prediction"))), float(_num_text(row.get("answer")))
+        else:
+            return None  # str(None) never equals the answer (VLMEvalKit)
+    except (ValueError, TypeError):
+        return None
+    return res if res == ans and res else None
+
+
+def logicvista_accepts(reply: str) -> bool:
+    """VLMEvalKit ``LogicVista_auxeval``: a reply is used only when it is all upper-case letters."""
+    return bool(reply) and FAIL_MSG not in reply and reply.isupper() and reply.isalpha()
+
+
 def _num_text(value: Any) -> str:
     """The cell as Python's ``int()``/``float()`` saw it in VLMEvalKit (pandas gives numbers for numeric cells)."""
     if isinstance(value, float) and value.is_integer():
@@ -145,7 +169,7 @@ def _num_text(value: Any) -> str:
 def logicvista_replay(row: Mapping[str, Any]) -> bool:
     """VLMEvalKit ``LogicVista_auxeval``'s verdict for a stored reply ``res``."""
     res = "" if row.get("res") is None else str(row.get("res"))
-    if not res or FAIL_MSG in res or not res.isupper() or not res.isalpha():
+    if not logicvista_accepts(res):
         return False
     gold = sorted(a.lower() for a in str(row.get("answer") or "").split(", "))
     return sorted(c.lower() for c in res) == gold
