@@ -243,7 +243,10 @@ def rescore(
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
     else:
-        info(f"{benchmark}: {result['score']:.2f} ({result.get('metric', 'accuracy')}, n={result['n']})")
+        from rapid_eval.rescore.run import summary_lines
+
+        for line in summary_lines(result):
+            info(line)
 
 
 @app.command()

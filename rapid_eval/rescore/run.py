@@ -187,3 +187,25 @@ def stored_agreement(samples: Sequence[Any], official: Sequence[dict[str, Any]],
         out["model_answer_differ_ids"] = [s.id for s, o, v in zip(samples, official, verdicts, strict=True)
                                           if o.get("model_answer") is not None and o["model_answer"] != v.extracted]
     return out
+
+
+def summary_lines(result: dict[str, Any]) -> list[str]:
+    """The human-readable summary of a :func:`rescore` result: headline, claim, judge-free rule, stored verdicts
+    (with the ids that disagree) and the judge replay."""
+    lines = [f"{result['benchmark']}: {result['score']:.2f} ({result.get('metric', 'accuracy')}, n={result['n']}; "
+             f"{result.get('headline', '')})"]
+    claimed = result.get("claimed") or {}
+    if claimed.get("score") is not None:
+        lines.append(f"claimed: {claimed['score']:.2f}" + (f" ({claimed['file']})" if claimed.get("file") else ""))
+    jf = result.get("judge_free") or {}
+    if jf.get("score") is not None and result.get("headline") != "rule on the responses":
+        agree = f", agrees on {jf['agree']}/{jf['items']} items" if jf.get("items") else ""
+        lines.append(f"judge-free rule: {jf['score']:.2f}{agree}")
+    st = result.get("stored") or {}
+    if st.get("items"):
+        ids = ", ".join(map(str, st.get("differ_ids") or []))
+        lines.append(f"stored verdicts: {st['agree']}/{st['items']} agree" + (f"; differ: {ids}" if ids else ""))
+    rp = result.get("replay") or {}
+    if rp.get("items"):
+        lines.append(f"judge replay ({rp.get('protocol')}): {rp['agree']}/{rp['items']} stored verdicts reproduced")
+    return lines
