@@ -16,6 +16,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Evaluate decoupled perception (MLLM) + reasoning (text LLM) pipelines, RAPID-style.")
 dev_app = typer.Typer(no_args_is_help=True, help="Developer tools (tiny offline models).")
 app.add_typer(dev_app, name="dev")
+from rapid_eval.training.cli import register as _register_training  # noqa: E402 - imports stay lazy
+
+_register_training(app)  # train-vpo, train-grpo
 
 Backend = Annotated[str | None, typer.Option("--backend", help="hf | vllm | openai | scripted (default: openai "
                                              "when --base-url is given, else hf)")]

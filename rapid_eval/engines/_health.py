@@ -80,4 +80,7 @@ def cause_of(error: str) -> str:
     """A short retry cause from an attempt's error text (``HTTP 503: …`` -> ``http_503``)."""
     if error.startswith("HTTP "):
         return "http_" + error[5:8]
-    return error.split(" ", 1)[0].split(":", 1)[0] or "error"
+    for prefix, cause in (("timed out", "timeout"), ("connection", "connection"), ("malformed", "malformed")):
+        if error.startswith(prefix):
+            return cause
+    return "other"

@@ -1,0 +1,49 @@
+"""The bad-input corpus: each broken row is reported with its file and line and skipped, every good row runs,
+the command says so in its exit status and ``stats.jsonl``, and nothing aborts the other rows."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import corpus
+
+from rapid_eval import api
+
+WHY = {
+    "non_utf8": "not UTF-8",
+    "malformed": "broken JSON",
+    "not_object": "expected a JSON object",
+    "missing_answer": "answer",
+    "list_answer": "got list",
+    "missing_image": "nope.png",
+    "corrupt_image": "unreadable image",
+    "empty_image": "unreadable image",
+    "huge_image": "too large",
+}
+
+
+def test_every_broken_row_is_named_and_the_good_rows_load(tmp_path):
+    where = corpus.build(tmp_path / "data")
+    errors: list[str] = []
+    samples = api.load_tasks("wemath", data_dir=tmp_path / "data", on_error=errors.append)
+    assert len(samples) == where["non_utf8"] - 1  # every good row, none of the broken ones
+    assert len(errors) == len(where)
+    for kind, line in where.items():
+        mine = [e for e in errors if f"samples.jsonl:{line}:" in e or f"samples.jsonl:{line} " in e]
+        assert len(mine) == 1 and WHY[kind] in mine[0], (kind, line, errors)
+
+
+def test_perceive_runs_the_good_rows_and_counts_the_skipped_ones(tmp_path):
+    where = corpus.build(tmp_path / "data")
+    out = tmp_path / "run"
+    cmd = [sys.executable, "-m", "rapid_eval.cli", "perceive", "--model", "scripted", "--backend", "scripted",
+           "--tasks", "wemath", "--variants", "cap", "--data-dir", str(tmp_path / "data"), "--out", str(out)]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1 and f"{len(where)} input row(s) were skipped" in " ".join(res.stderr.split())
+    records = [json.loads(x) for x in (out / "perception.jsonl").read_text().splitlines()]
+    assert len(records) == where["non_utf8"] - 1 and not any(r.get("error") for r in records)
+    stats = [json.loads(x) for x in (out / "stats.jsonl").read_text().splitlines()][-1]
+    assert stats["skipped_rows"] == len(where) and len(stats["skipped_reasons"]) == 5
+    assert subprocess.run([*cmd, "--allow-incomplete"], capture_output=True, timeout=120).returncode == 0
