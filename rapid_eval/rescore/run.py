@@ -170,9 +170,23 @@ def agreement(official: Sequence[Verdict], judge_free: Sequence[Verdict]) -> dic
     }
 
 
+def _explainer(benchmark: str) -> Any:
+    """``explain_difference(sample, stored, verdict)`` of ``benchmarks/<name>/formats.py``: the documented reasons
+    a rapid-eval verdict may differ from a verdict the authors stored; None when the benchmark lists none."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"rapid_eval.benchmarks.{benchmark}.formats")
+    except ImportError:
+        return None
+    return getattr(module, "explain_difference", None)
+
+
 def stored_agreement(samples: Sequence[Any], official: Sequence[dict[str, Any]], verdicts: Sequence[Verdict],
                      show: int = 20) -> dict[str, Any]:
-    """The file's stored per-item verdicts against the headline verdicts: counts and the first differing ids."""
+    """The file's stored per-item verdicts against the headline verdicts: counts and the first differing ids;
+    where the benchmark documents known causes of difference, ``documented`` counts them by reason and
+    ``undocumented_ids`` lists the rest."""
     stored = [o.get("correct") for o in official]
     differ = [s.id for s, st, v in zip(samples, stored, verdicts, strict=True)
               if st is not None and bool(st) != bool(v.correct)]
@@ -183,6 +197,16 @@ def stored_agreement(samples: Sequence[Any], official: Sequence[dict[str, Any]],
         "differ": len(differ),
         "differ_ids": differ[:show],
     }
+    explain = _explainer(samples[0].task if samples else "")
+    if differ and explain is not None:
+        by_id = {s.id: (s, o, v) for s, o, v in zip(samples, official, verdicts, strict=True)}
+        reasons = {i: explain(*by_id[i]) for i in differ}
+        documented: dict[str, int] = {}
+        for reason in reasons.values():
+            if reason:
+                documented[reason] = documented.get(reason, 0) + 1
+        out["documented"] = documented
+        out["undocumented_ids"] = [i for i, r in reasons.items() if not r][:show]
     if any(o.get("model_answer") is not None for o in official):  # MathVision also stores the derived answer
         out["model_answer_differ_ids"] = [s.id for s, o, v in zip(samples, official, verdicts, strict=True)
                                           if o.get("model_answer") is not None and o["model_answer"] != v.extracted]
@@ -205,6 +229,8 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
     if st.get("items"):
         ids = ", ".join(map(str, st.get("differ_ids") or []))
         lines.append(f"stored verdicts: {st['agree']}/{st['items']} agree" + (f"; differ: {ids}" if ids else ""))
+        for reason, n in (st.get("documented") or {}).items():
+            lines.append(f"  documented difference ({n}): {reason}")
     rp = result.get("replay") or {}
     if rp.get("items"):
         lines.append(f"judge replay ({rp.get('protocol')}): {rp['agree']}/{rp['items']} stored verdicts reproduced")

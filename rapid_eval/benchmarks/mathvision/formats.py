@@ -122,3 +122,15 @@ READERS = (
     Format("mathvision-output", detect, read),
 )
 """The benchmark's official output formats, asked in this order before the general readers."""
+
+
+def explain_difference(sample: Sample, stored: dict[str, Any], verdict: Any) -> str | None:
+    """Why rapid-eval's verdict may differ from a stored ``correct`` in a documented way, else None.
+
+    The one known case (Gemini-Pro id 3013): an ``a/b`` answer for a ``\\frac{a}{b}`` gold is equal under the
+    released rule (``_fix_a_slash_b`` and 2-decimal rounding) but was stored as wrong.
+    """
+    answer = str(stored.get("model_answer") or "")
+    if verdict.correct and not stored.get("correct") and re.fullmatch(r"-?\d+/\d+", answer):
+        return "a/b answer equal to the \\frac gold under the released rule, stored as wrong"
+    return None
