@@ -14,7 +14,10 @@ most items' gold differs from their ``target`` the file is refused, naming the f
 lines are read by the scorers that need them). Response: the raw generation ``resps`` when logged, else
 ``filtered_resps`` (which then equals it); the text after the last ``</think>`` is scored. ``official[i]`` keeps
 ``filtered``, ``target`` and the metric fields, with ``correct`` set from a per-sample metric value of 0 or 1
-(``exact_match`` / ``acc`` / ``acc_score`` / ``accuracy``, or such a metric's ``{"score": …}`` dict).
+(``exact_match`` / ``acc`` / ``acc_score`` / ``accuracy``, or such a metric's ``{"score": …}`` dict), or from a
+metric dict's ``true_false`` (MathVista ``llm_as_judge_eval``, whose item fields — pid, query, choices, answer,
+types, precision, metadata — also give the gold when there is no ``doc``); MMMU's ``mmmu_acc`` ``parsed_pred``
+becomes ``official["parsed"]``, scored by the official eval-only rule as the headline (as lmms-eval aggregates it).
 ``claimed`` is the run's aggregate from the ``<date>_results.json`` beside ``<date>_samples_<task>.jsonl``
 (``results.<task>.<metric>,<filter>``, the first non-stderr metric; a value ≤ 1 is a fraction and is shown in
 percent).
@@ -77,11 +80,33 @@ def _official(rec: dict[str, Any]) -> dict[str, Any]:
             out["correct"] = bool(val)
             break
     else:
-        for val in metrics.values():  # a single per-sample metric dict holding a 0/1 score
+        for val in metrics.values():  # a per-sample metric dict holding a 0/1 score or a true_false verdict
+            if isinstance(val, dict) and isinstance(val.get("true_false"), bool):  # MathVista llm_as_judge_eval
+                out["correct"] = val["true_false"]
+                out["extracted"] = val.get("extraction")
+                break
             if isinstance(val, dict) and isinstance(val.get("score"), (int, float)) and val["score"] in (0, 1):
                 out["correct"] = bool(val["score"])
                 break
+    for val in metrics.values():  # MMMU mmmu_acc: the official parse, scored by the official eval-only rule
+        if isinstance(val, dict) and isinstance(val.get("parsed_pred"), list) and val["parsed_pred"]:
+            out["parsed"] = val["parsed_pred"][0]
+            break
     return out
+
+
+def _row_from_metrics(rec: dict[str, Any]) -> dict[str, Any] | None:
+    """A gold row from a per-sample metric dict that carries the item (lmms-eval MathVista ``llm_as_judge_eval``:
+    pid, query, choices, answer, types, precision, metadata; MMMU ``mmmu_acc``: id, question_type, answer)."""
+    for key, val in rec.items():
+        if key in _STANDARD or not isinstance(val, dict) or val.get("answer") in (None, ""):
+            continue
+        row = dict(val)
+        if "question_id" in row and "pid" not in row:
+            row["pid"] = row["question_id"]
+        row.setdefault("question", row.get("query") or (_first_text(rec.get("input")) if rec.get("input") else ""))
+        return row
+    return None
 
 
 def response(rec: dict[str, Any]) -> str:
@@ -102,10 +127,11 @@ def _sample(benchmark: str, rec: dict[str, Any], by_position: list[Sample], line
             raise FormatError(f"{path}:{lineno}: doc_id {pos!r} is not a position in the task loaded from --data-dir "
                               f"({len(by_position)} items)")
         return by_position[pos]
-    if rec.get("target") in (None, ""):
+    if rec.get("target") in (None, "") and _row_from_metrics(rec) is None:
         raise FormatError(f"{path}:{lineno}: no 'doc' and no 'target' in the record; give --data-dir to take gold "
                           "from the task")
-    row = {"answer": rec["target"], "question": _first_text(rec.get("input")) if rec.get("input") else ""}
+    row = _row_from_metrics(rec) or {"answer": rec["target"],
+                                     "question": _first_text(rec.get("input")) if rec.get("input") else ""}
     return sample_from_row(benchmark, row, str(pos if pos is not None else lineno - 1))
 
 

@@ -10,8 +10,8 @@ import pytest
 from rapid_eval.rescore import detect_format, lmms_eval, rescore
 
 DATA = Path(__file__).parents[1] / "data" / "lmms_eval"
-PLAIN = DATA / "20261130_190846_samples_rwqa_local.jsonl"
-FILTERED = DATA / "20261130_190846_samples_rwqa_local_filtered.jsonl"
+PLAIN = DATA / "20261130_194212_samples_rwqa_local.jsonl"
+FILTERED = DATA / "20261130_194212_samples_rwqa_local_filtered.jsonl"
 
 
 def test_the_logs_have_the_07_layout():
@@ -26,7 +26,7 @@ def test_reader_takes_gold_from_target_and_question_from_input():
     assert preds.outputs[0] == "three" and preds.outputs[6] == "A. 0"
     assert preds.samples[6].options == ("0", "1", "2", "3")
     assert [o["correct"] for o in preds.official] == [False, True, True, True, True, True, True, False]
-    assert preds.claimed == {"score": 75.0, "metric": "exact_match,none", "file": "20261130_190846_results.json"}
+    assert preds.claimed == {"score": 75.0, "metric": "exact_match,none", "file": "20261130_194212_results.json"}
 
 
 @pytest.mark.parametrize(("path", "claimed", "stored_differ"), [(PLAIN, 75.0, ["0"]), (FILTERED, 87.5, [])])
@@ -49,3 +49,17 @@ def test_log_with_data_dir_matches_target(tmp_path):
     (folder / "samples.jsonl").write_text("".join(json.dumps(d) + "\n" for d in reversed(docs)))
     with pytest.raises(ValueError, match="target differs from the gold at their doc_id"):
         lmms_eval.read(PLAIN, "realworldqa", str(tmp_path))
+
+
+MATHVISTA = DATA / "20261130_194212_samples_mathvista_local.jsonl"
+
+
+def test_mathvista_log_without_doc_takes_gold_from_its_metric_and_follows_true_false():
+    preds = lmms_eval.read(MATHVISTA, "mathvista", None)
+    by_id = {s.id: s for s in preds.samples}
+    assert set(by_id) == {"74", "383", "828", "106", "163", "450", "847", "506"}
+    assert by_id["74"].answer == "47.6" and by_id["74"].precision == 1 and by_id["450"].options[3] == "grasshoppers"
+    r = rescore("mathvista", [MATHVISTA], workers=0)
+    assert r["headline"] == "verdicts stored in the file" and r["score"] == 87.5 == r["claimed"]["score"]
+    assert r["stored"]["items"] == 8 and r["judge_free"]["items"] == 8
+    assert r["judge_free"]["differ_ids"] == ["506"]  # a list answer only the GPT extractor read from prose

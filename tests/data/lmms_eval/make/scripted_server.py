@@ -1,8 +1,9 @@
 """A scripted OpenAI-compatible chat server on 127.0.0.1 for making real lmms-eval logs without a model.
 
-It answers each chat request with the reply scripted for the first line of the request's text (the question),
-from ``replies.json`` ``{question first line: reply}``; an unknown question gets "I don't know.". Standard
-library only.
+It answers each chat request with the reply of the first ``[substring, reply]`` pair of ``replies.json`` whose
+substring occurs in the request's text (a JSON object counts as its pairs in order); an unknown request gets
+"I don't know.". Judge requests (e.g. MathVista's answer extraction, which quotes the model's response) are told
+apart by listing their keys (a response's text) before the questions. Standard library only.
 
     python scripted_server.py --port 8766 --replies replies.json
 """
@@ -26,7 +27,7 @@ def _text_of(messages: list) -> str:
     return "\n".join(parts).strip()
 
 
-def make_handler(replies: dict[str, str]) -> type[BaseHTTPRequestHandler]:
+def make_handler(replies: list[tuple[str, str]]) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         def _send(self, payload: dict) -> None:
             body = json.dumps(payload).encode()
@@ -42,7 +43,7 @@ def make_handler(replies: dict[str, str]) -> type[BaseHTTPRequestHandler]:
         def do_POST(self) -> None:  # noqa: N802 - http.server API
             req = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"{}")
             text = _text_of(req.get("messages", []))
-            reply = replies.get(text.splitlines()[0] if text else "", "I don't know.")
+            reply = next((r for key, r in replies if key in text), "I don't know.")
             self._send({"id": "scripted", "object": "chat.completion", "created": int(time.time()),
                         "model": req.get("model", "scripted"),
                         "choices": [{"index": 0, "finish_reason": "stop",
@@ -61,7 +62,8 @@ def main() -> None:
     ap.add_argument("--replies", required=True)
     args = ap.parse_args()
     with open(args.replies, encoding="utf-8") as f:
-        replies = json.load(f)
+        data = json.load(f)
+    replies = list(data.items()) if isinstance(data, dict) else [tuple(pair) for pair in data]
     ThreadingHTTPServer(("127.0.0.1", args.port), make_handler(replies)).serve_forever()
 
 
