@@ -26,6 +26,7 @@ percent).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from rapid_eval.types import Sample
 _STANDARD = {"doc_id", "doc", "target", "arguments", "resps", "filtered_resps", "doc_hash", "prompt_hash",
              "target_hash", "token_counts", "success", "task", "split", "input_text", "image_paths", "input",
              "input_media"}
+_OPTION_LINE = re.compile(r"^([A-I])\. (.*)$", re.M)
 _BINARY_METRICS = ("exact_match", "acc", "acc_score", "accuracy", "score")
 
 
@@ -105,6 +107,8 @@ def _row_from_metrics(rec: dict[str, Any]) -> dict[str, Any] | None:
         if "question_id" in row and "pid" not in row:
             row["pid"] = row["question_id"]
         row.setdefault("question", row.get("query") or (_first_text(rec.get("input")) if rec.get("input") else ""))
+        if row.get("question_type") == "multiple-choice" and not row.get("options"):  # MMMU: options in the prompt
+            row["options"] = [m.group(2).strip() for m in _OPTION_LINE.finditer(str(row["question"]))]
         return row
     return None
 

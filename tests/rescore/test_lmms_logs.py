@@ -10,8 +10,8 @@ import pytest
 from rapid_eval.rescore import detect_format, lmms_eval, rescore
 
 DATA = Path(__file__).parents[1] / "data" / "lmms_eval"
-PLAIN = DATA / "20261130_194212_samples_rwqa_local.jsonl"
-FILTERED = DATA / "20261130_194212_samples_rwqa_local_filtered.jsonl"
+PLAIN = DATA / "20261130_194332_samples_rwqa_local.jsonl"
+FILTERED = DATA / "20261130_194332_samples_rwqa_local_filtered.jsonl"
 
 
 def test_the_logs_have_the_07_layout():
@@ -26,7 +26,7 @@ def test_reader_takes_gold_from_target_and_question_from_input():
     assert preds.outputs[0] == "three" and preds.outputs[6] == "A. 0"
     assert preds.samples[6].options == ("0", "1", "2", "3")
     assert [o["correct"] for o in preds.official] == [False, True, True, True, True, True, True, False]
-    assert preds.claimed == {"score": 75.0, "metric": "exact_match,none", "file": "20261130_194212_results.json"}
+    assert preds.claimed == {"score": 75.0, "metric": "exact_match,none", "file": "20261130_194332_results.json"}
 
 
 @pytest.mark.parametrize(("path", "claimed", "stored_differ"), [(PLAIN, 75.0, ["0"]), (FILTERED, 87.5, [])])
@@ -51,7 +51,7 @@ def test_log_with_data_dir_matches_target(tmp_path):
         lmms_eval.read(PLAIN, "realworldqa", str(tmp_path))
 
 
-MATHVISTA = DATA / "20261130_194212_samples_mathvista_local.jsonl"
+MATHVISTA = DATA / "20261130_194332_samples_mathvista_local.jsonl"
 
 
 def test_mathvista_log_without_doc_takes_gold_from_its_metric_and_follows_true_false():
@@ -63,3 +63,17 @@ def test_mathvista_log_without_doc_takes_gold_from_its_metric_and_follows_true_f
     assert r["headline"] == "verdicts stored in the file" and r["score"] == 87.5 == r["claimed"]["score"]
     assert r["stored"]["items"] == 8 and r["judge_free"]["items"] == 8
     assert r["judge_free"]["differ_ids"] == ["506"]  # a list answer only the GPT extractor read from prose
+
+
+MMMU = DATA / "20261130_194332_samples_mmmu_local.jsonl"
+
+
+def test_mmmu_log_headline_is_the_official_eval_of_parsed_pred():
+    preds = lmms_eval.read(MMMU, "mmmu", None)
+    assert [s.id for s in preds.samples][:2] == ["validation_Physics_1", "validation_Physics_2"]
+    assert preds.samples[1].options == ("friction", "gravity", "magnetism", "tension")  # from the prompt's lines
+    assert preds.official[4]["parsed"] == ["the solid has 12 edges", 12.0]  # open: the parser's candidates
+    r = rescore("mmmu", [MMMU], workers=0)
+    assert r["headline"] == "official extraction in the file" and r["score"] == 66.67
+    assert r["claimed"]["score"] == pytest.approx(66.6667, abs=1e-3)
+    assert set(r["breakdown"]["discipline"]) == {"Science", "Art and Design"}

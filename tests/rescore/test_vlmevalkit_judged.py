@@ -79,5 +79,5 @@ def test_summary_lines_name_the_claim_agreement_and_differing_ids():
     lines = summary_lines(rescore("logicvista", [LOGICVISTA], workers=0))
     assert lines[0].startswith("logicvista: 64.29 (accuracy, n=14; verdicts stored in the file)")
     assert lines[1].startswith("claimed: 46.76") and any("judge replay (vlmevalkit): 14/14" in x for x in lines)
-    lmms = Path(__file__).parents[1] / "data" / "lmms_eval" / "20261130_194212_samples_rwqa_local.jsonl"
+    lmms = Path(__file__).parents[1] / "data" / "lmms_eval" / "20261130_194332_samples_rwqa_local.jsonl"
     assert "stored verdicts: 7/8 agree; differ: 0" in summary_lines(rescore("realworldqa", [lmms], workers=0))

@@ -186,10 +186,11 @@ class MMMUScorer(Scorer):
         return Verdict(_mc_correct(sample.answer, letter), letter, f"rule:mmmu:{how}", flags=flags)
 
     def score_parsed(self, sample: Sample, parsed: Any) -> Verdict:
-        """Eval-only scoring of a stored final answer (``main_eval_only.py``)."""
+        """Eval-only scoring of a stored final answer (``main_eval_only.py``); a stored list is already the open
+        parser's candidates (lmms-eval's ``parsed_pred``) and goes to ``eval_open`` as it is."""
         if is_multiple_choice(sample):
             return Verdict(_mc_correct(sample.answer, parsed), str(parsed), "official:eval-only")
-        preds = parse_open(str(parsed))
+        preds = list(parsed) if isinstance(parsed, list) else parse_open(str(parsed))
         return Verdict(eval_open(sample.answer, preds), str(parsed), "official:eval-only")
 
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1 OPENAI_API_KEY=loopback-no-secret
 export OPENAI_API_URL="http://127.0.0.1:$PORT/v1"   # MathVista's GPT answer extractor: the same scripted server
 "$LMMS_VENV/bin/python" -m lmms_eval --model openai \
   --model_args "model_version=scripted,base_url=http://127.0.0.1:$PORT/v1,max_retries=1,num_concurrent=1" \
-  --tasks rwqa_local,rwqa_local_filtered,mathvista_local --include_path task --batch_size 1 \
+  --tasks rwqa_local,rwqa_local_filtered,mathvista_local,mmmu_local --include_path task --batch_size 1 \
   --log_samples --output_path "$OUT"
 RESULTS=$(find "$OUT" -name "*_results.json" | head -1)
 [ -n "$RESULTS" ] || { echo "lmms-eval wrote no results (see its log above); old logs kept" >&2; exit 1; }
