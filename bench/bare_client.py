@@ -27,7 +27,8 @@ async def worker(host: str, port: int, path: str, queue: asyncio.Queue, out: lis
                          f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
             await writer.drain()
             head = await reader.readuntil(b"\r\n\r\n")
-            length = int(next(ln.split(b":")[1] for ln in head.split(b"\r\n") if ln.lower().startswith(b"content-length")))
+            length = int(next(ln.split(b":")[1] for ln in head.split(b"\r\n")
+                              if ln.lower().startswith(b"content-length")))
             payload = json.loads(await reader.readexactly(length))
             out[i] = payload["choices"][0]["message"]["content"]
     finally:

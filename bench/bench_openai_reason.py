@@ -102,7 +102,8 @@ def main() -> None:
 
     bw, br = statistics.median(w for w, _ in bare), statistics.median(r for _, r in bare)
     ow, orate = statistics.median(w for w, _ in ours), statistics.median(r for _, r in ours)
-    print(f"{args.n} requests, {args.latency * 1000:.0f} ms server latency, concurrency {concurrency} (rapid-eval default)")
+    print(f"{args.n} requests, {args.latency * 1000:.0f} ms server latency, "
+          f"concurrency {concurrency} (rapid-eval default)")
     print(f"request rate at the server: bare client {br:8.1f} req/s | rapid-eval {orate:8.1f} req/s | "
           f"ratio {orate / br:.2f}x (goal >= 0.95x)")
     print(f"whole process wall time:    bare client {bw:8.2f} s     | rapid-eval {ow:8.2f} s     | "

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from rapid_eval.cli_options import kv_options
 from rapid_eval.log import console, error, info, warn
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -22,23 +23,15 @@ _register_training(app)  # train-vpo, train-grpo
 
 Backend = Annotated[str | None, typer.Option("--backend", help="hf | vllm | openai | scripted (default: openai "
                                              "when --base-url is given, else hf)")]
-BaseUrl = Annotated[str | None, typer.Option("--base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")]
+BaseUrl = Annotated[str | None, typer.Option("--base-url",
+                                             help="OpenAI-compatible server, e.g. http://127.0.0.1:8000/v1")]
 EngineArgs = Annotated[list[str] | None, typer.Option("--engine-arg", help="Backend option K=V (repeatable), e.g. "
-                                                      "batch_size=16, device=cuda, concurrency=128, api_key_env=MY_KEY")]
-Variants = Annotated[str | None, typer.Option("--variants", help="Comma list of none,cap,qcap,sol,cap+sol,qcap+sol,direct")]
+                                                      "batch_size=16, device=cuda, concurrency=128, "
+                                                      "api_key_env=MY_KEY")]
+Variants = Annotated[str | None, typer.Option("--variants",
+                                              help="Comma list of none,cap,qcap,sol,cap+sol,qcap+sol,direct")]
 AllowIncomplete = Annotated[bool, typer.Option("--allow-incomplete", help="Exit 0 even when input rows were "
                                                "skipped or records failed (they are still reported)")]
-
-
-def _kv(items: list[str] | None, flag: str) -> dict[str, Any]:
-    """``["k=v", ...]`` -> ``{"k": "v"}``; a malformed item is a usage error naming the flag."""
-    out: dict[str, Any] = {}
-    for kv in items or []:
-        if "=" not in kv:
-            raise typer.BadParameter(f"{flag} expects K=V, got '{kv}'")
-        k, v = kv.split("=", 1)
-        out[k.strip()] = v.strip()
-    return out
 
 
 def _task_options(items: list[str] | None) -> dict[str, dict[str, str]]:
@@ -119,7 +112,8 @@ def perceive(
     data_dir: Annotated[Path | None, typer.Option(help="Offline data: DIR/<task>/samples.jsonl (+images), "
                                                  "HF save_to_disk or parquet folders")] = None,
     limit: Annotated[int | None, typer.Option(help="At most N samples per task")] = None,
-    option: Annotated[list[str] | None, typer.Option("--task-option", help="task.key=value, e.g. mathverse.version=all")] = None,
+    option: Annotated[list[str] | None,
+                      typer.Option("--task-option", help="task.key=value, e.g. mathverse.version=all")] = None,
     max_new_tokens: Annotated[int | None, typer.Option(help="Default 4096 (RAPID)")] = None,
     temperature: Annotated[float | None, typer.Option(help="Default 0 = greedy (RAPID)")] = None,
     top_p: Annotated[float | None, typer.Option()] = None,
@@ -145,7 +139,7 @@ def perceive(
         error(str(e))
         raise typer.Exit(2) from None
     _writable(out)
-    with api.load_engine(backend, model, base_url=base_url, **_kv(engine_arg, "--engine-arg")) as engine:
+    with api.load_engine(backend, model, base_url=base_url, **kv_options(engine_arg, "--engine-arg")) as engine:
         result = api.perceive(samples, engine, variants, out, prompts=prompts, max_new_tokens=max_new_tokens,
                               temperature=temperature, top_p=top_p, seed=seed, tasks=tasks,
                               skipped_rows=len(skipped), skipped_reasons=skipped[:5])
@@ -166,11 +160,13 @@ def reason(
     seed: Annotated[int | None, typer.Option()] = None,
     thinking: Annotated[bool | None, typer.Option("--thinking/--no-thinking", help="Chat-template enable_thinking "
                                                   "(default: the template's own default)")] = None,
-    scorer: Annotated[str, typer.Option(help="official (per-benchmark rules) | generic (boxed + math-verify)")] = "official",
+    scorer: Annotated[str, typer.Option(
+        help="official (per-benchmark rules) | generic (boxed + math-verify)")] = "official",
     prompts: Annotated[Path | None, typer.Option(help="Folder of .jinja files overriding the built-in prompts")] = None,
     workers: Annotated[int, typer.Option(help="Scoring worker processes")] = 1,
     engine_arg: EngineArgs = None,
-    retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Redo only the calls that failed before")] = False,
+    retry_failed: Annotated[bool, typer.Option("--retry-failed",
+                                               help="Redo only the calls that failed before")] = False,
     allow_incomplete: AllowIncomplete = False,
 ) -> None:
     """Run the text reasoner on every perception record, score the answers, write RUN/summary.json."""
@@ -179,7 +175,7 @@ def reason(
 
     run = Run(run_dir, create=False)  # a missing run fails before any model loads
     _writable(run_dir)
-    with api.load_engine(backend, reasoner, base_url=base_url, **_kv(engine_arg, "--engine-arg")) as engine:
+    with api.load_engine(backend, reasoner, base_url=base_url, **kv_options(engine_arg, "--engine-arg")) as engine:
         result = api.reason(run, engine, variants=variants, perceptor=perceptor, prompts=prompts,
                             max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, seed=seed,
                             thinking=thinking, retry_failed=retry_failed)
@@ -199,15 +195,16 @@ def score(
     judge_base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint of the judge")] = None,
     judge_mode: Annotated[str, typer.Option(help="fallback (rule first) | always")] = "fallback",
     judge_arg: Annotated[list[str] | None, typer.Option("--judge-arg", help="Judge engine option K=V")] = None,
-    judge_protocol: Annotated[str, typer.Option(help="official (the benchmark authors' extraction) | vlmevalkit "
-                                                "(VLMEvalKit's prompts and post-processing, as RAPID scored)")] = "official",
+    judge_protocol: Annotated[str, typer.Option(
+        help="official (the benchmark authors' extraction) | vlmevalkit (VLMEvalKit's prompts and "
+             "post-processing, as RAPID scored)")] = "official",
     allow_incomplete: AllowIncomplete = False,
 ) -> None:
     """Recompute every metric of a run from its records (model calls only for an optional judge, cached)."""
     from rapid_eval import api
 
     result = api.score(run_dir, scorer=scorer, workers=workers, judge=judge, judge_base_url=judge_base_url,
-                       judge_mode=judge_mode, judge_options=_kv(judge_arg, "--judge-arg"),
+                       judge_mode=judge_mode, judge_options=kv_options(judge_arg, "--judge-arg"),
                        judge_protocol=judge_protocol)
     _show(result, scorer)
     if result.incomplete:
@@ -255,7 +252,8 @@ def rescore(
 @app.command()
 def demo(
     out: Annotated[Path, typer.Option(help="Run directory of the demo")] = Path("runs/demo"),
-    models: Annotated[Path | None, typer.Option(help="Where the tiny models are built (default: the user cache)")] = None,
+    models: Annotated[Path | None,
+                      typer.Option(help="Where the tiny models are built (default: the user cache)")] = None,
 ) -> None:
     """Offline demo: tiny random models, bundled real items, perceive (all variants) -> reason -> summary."""
     from rapid_eval.demo import run_demo

@@ -47,6 +47,43 @@ class _Record:
 
 
 @dataclass(frozen=True)
+class GenerationRecord(_Record):
+    """One model call of any stage (``generations.jsonl``, the judge's ``judge.jsonl``), as the call cache
+    (:mod:`rapid_eval.cache`) writes it: the request, then the engine's :class:`~rapid_eval.types.Completion`."""
+
+    _omit_none: ClassVar[tuple[str, ...]] = ()
+
+    key: str
+    """Content hash of (engine identity, messages with image bytes, sampling): the cache key."""
+    stage: str = ""
+    """Which stage made the call (``perceive``, ``reason``, ``judge:<benchmark>:<stage>`` ...)."""
+    engine: dict[str, Any] = field(default_factory=dict)
+    """Engine identity (``{"model", "backend", ...}``)."""
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    """The request's messages (images by path)."""
+    sampling: dict[str, Any] = field(default_factory=dict)
+    """The request's sampling parameters."""
+    text: str = ""
+    """Final answer text, reasoning trace removed."""
+    reasoning: str | None = None
+    """The reasoning trace, where the model produced one."""
+    prompt_tokens: int | None = None
+    """Prompt tokens of the call."""
+    completion_tokens: int | None = None
+    """Completion tokens of the call."""
+    finish_reason: str | None = None
+    """``stop``, ``length`` or ``error``."""
+    truncated_thinking: bool = False
+    """The output was cut inside its reasoning trace."""
+    seconds: float | None = None
+    """Generation time of the call."""
+    error: str | None = None
+    """Set when the call failed (``not generated`` when it never ran); retried by the next run."""
+    created: float | None = None
+    """Unix time the record was written."""
+
+
+@dataclass(frozen=True)
 class PerceptionRecord(_Record):
     """One O_p variant of one sample by one perceptor (``perception.jsonl``)."""
 

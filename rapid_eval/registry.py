@@ -88,7 +88,8 @@ class Registry(Generic[T]):
         entries = self.entries()
         if name not in entries:
             raise RegistryError(
-                f"unknown {self.kind} '{name}'{did_you_mean(name, entries)}; choose one of: {', '.join(sorted(entries))}"
+                f"unknown {self.kind} '{name}'{did_you_mean(name, entries)}; "
+                f"choose one of: {', '.join(sorted(entries))}"
             )
         return entries[name]
 

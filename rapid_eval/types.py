@@ -36,7 +36,8 @@ class Sample:
     images: tuple[str, ...] = ()
     """Absolute paths of the item's images, in prompt order."""
     group: dict[str, str] = field(default_factory=dict)
-    """Keys that tie items together: WeMath ``ID``/``key``, DynaMath ``seed``/``variant``, MathVerse ``problem``/``version``."""
+    """Keys that tie items together: WeMath ``ID``/``key``, DynaMath ``seed``/``variant``, MathVerse
+    ``problem``/``version``."""
     metadata: dict[str, Any] = field(default_factory=dict)
     """Everything else the benchmark provides (subject, level, skills ...), for breakdowns."""
 

@@ -119,12 +119,12 @@ def _transformers_cli() -> Any:
     """The ``transformers`` console script's callable, found through its public entry point."""
     from importlib.metadata import entry_points
 
-    (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "transformers"] or [None]
-    if script is None:
+    scripts = [ep for ep in entry_points(group="console_scripts") if ep.name == "transformers"]
+    if not scripts:
         import transformers
 
         raise ServeSeamChanged(f"transformers {transformers.__version__} installs no `transformers` command")
-    return script.load()
+    return scripts[0].load()
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from typing import Any
 
 
 class CircuitOpen(RuntimeError):
@@ -70,7 +71,7 @@ class Health:
         if self.opened is not None:
             raise CircuitOpen(self.opened)
 
-    def counters(self) -> dict[str, object]:
+    def counters(self) -> dict[str, Any]:
         """What ``stats.jsonl`` records: attempts, retries by cause and in all, watchdog probes."""
         return {"attempts": self.attempts, "retries": sum(self.retries.values()),
                 "retries_by_cause": dict(sorted(self.retries.items())), "probes": self.probes}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 
-def _image_only_class() -> type:
+def _image_only_class() -> type[Any]:
     from transformers import ProcessorMixin, Qwen2_5_VLProcessor
 
     class Qwen2_5_VLImageOnlyProcessor(Qwen2_5_VLProcessor):

@@ -13,6 +13,7 @@ Both raise only ``TimeoutError`` or ``ConnectionError`` for transport failures a
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -144,10 +145,11 @@ class PooledHTTP:
 
     def __init__(self, base_url: str, headers: dict[str, str], timeout: float, connect_timeout: float,
                  concurrency: int):
+        httpx: Any  # either module: the two share the API used here
         try:
-            import httpx2 as httpx
+            httpx = importlib.import_module("httpx2")
         except ImportError:  # older installs: the classic httpx
-            import httpx
+            httpx = importlib.import_module("httpx")
         self._httpx = httpx
         self.base = base_url.rstrip("/")
         self.client = httpx.AsyncClient(

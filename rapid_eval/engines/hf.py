@@ -11,8 +11,9 @@ Options (``load_engine("hf", model, **options)``):
 - ``attn_implementation``, ``trust_remote_code``: passed to ``from_pretrained``.
 
 Greedy when ``temperature == 0``, else sampling with ``top_p``; the request's settings override the model's
-``generation_config`` and ``top_k``/``min_p`` are off (as on vLLM/OpenAI servers given explicit parameters). ``torch.manual_seed(seed)`` runs before every batch. The vision placeholder tokens
-are suppressed in generation. ``enable_thinking`` goes to the chat template when not None.
+``generation_config`` and ``top_k``/``min_p`` are off (as on vLLM/OpenAI servers given explicit parameters).
+``torch.manual_seed(seed)`` runs before every batch. The vision placeholder tokens are suppressed in generation.
+``enable_thinking`` goes to the chat template when not None.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ class HFEngine(Engine):
         cls = AutoModelForImageTextToText if self.vision else AutoModelForCausalLM
         net = cls.from_pretrained(path, **kw)
         if device != "cuda":
-            net = net.to(device)
+            # transformers wraps `to` with functools.wraps(torch.nn.Module.to), so mypy sees the unbound signature
+            net = net.to(device)  # type: ignore[arg-type]
         self.net = net.eval()
 
         if self.vision:

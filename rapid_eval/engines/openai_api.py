@@ -44,6 +44,7 @@ import os
 import random
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -151,9 +152,9 @@ class OpenAIEngine(Engine):
         new = health.counters()
         old = self._totals
         by_cause = dict(old.get("retries_by_cause", {}))
-        for cause, n in new["retries_by_cause"].items():  # type: ignore[union-attr]
+        for cause, n in new["retries_by_cause"].items():
             by_cause[cause] = by_cause.get(cause, 0) + n
-        self._totals = {k: old.get(k, 0) + new[k] for k in ("attempts", "retries", "probes")}  # type: ignore
+        self._totals = {k: old.get(k, 0) + new[k] for k in ("attempts", "retries", "probes")}
         self._totals["retries_by_cause"] = dict(sorted(by_cause.items()))
 
     async def _run_all(self, requests: list[ChatRequest], on_complete: OnComplete) -> None:
@@ -189,7 +190,7 @@ class OpenAIEngine(Engine):
             self._add_counters(health)
             await http.aclose()
 
-    async def _watch(self, http: FastHTTP | PooledHTTP, health: Health, workers: list[asyncio.Future]) -> None:
+    async def _watch(self, http: FastHTTP | PooledHTTP, health: Health, workers: Sequence[asyncio.Future]) -> None:
         """Stall watchdog: probe when nothing has answered for ``stall_timeout``; open the circuit if the
         probe and every request in flight stay silent for ``probe_timeout`` more."""
         if self.stall_timeout <= 0:
@@ -284,7 +285,7 @@ class OpenAIEngine(Engine):
                           seconds=time.perf_counter() - t0)
 
 
-async def _first_failure(workers: list[asyncio.Future]) -> None:
+async def _first_failure(workers: Sequence[asyncio.Future]) -> None:
     """Wait for every worker; re-raise the first exception at once (the caller cancels the others)."""
     done, _ = await asyncio.wait(workers, return_when=asyncio.FIRST_EXCEPTION)
     for w in done:

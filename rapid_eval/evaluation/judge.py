@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from rapid_eval.cache import CallStats, GenerationCache
 from rapid_eval.engines.base import Engine
+from rapid_eval.records import GenerationRecord
 from rapid_eval.registry import Registry, benchmark_registry
 from rapid_eval.scoring.judge_spec import JudgeSpec, State
 from rapid_eval.scoring.verdict import Verdict
@@ -157,7 +158,8 @@ class LLMJudge:
         requests = [ChatRequest(messages=(Message("user", p),), sampling=sampling) for p in prompts]
         records, stats = self.cache.run(self.engine, requests, stage)
         report.calls.merge(stats)
-        return [None if r.get("error") else str(r.get("text") or "") for r in records]
+        calls = [GenerationRecord.from_dict(r) for r in records]
+        return [None if c.error else c.text or "" for c in calls]
 
     def _settle(self, spec: JudgeSpec, i: int, sample: Sample, state: State, alive: list[int],
                 report: JudgeReport) -> None:

@@ -11,7 +11,7 @@ from rapid_eval.perception.variants import PARTS, VARIANTS, part_request
 from rapid_eval.prompts import PromptSet
 from rapid_eval.records import PerceptionRecord
 from rapid_eval.rundir import Run, sample_uid
-from rapid_eval.types import Sample, SamplingParams
+from rapid_eval.types import ChatRequest, Sample, SamplingParams
 
 
 def perceive(
@@ -26,7 +26,8 @@ def perceive(
     run.add_samples(samples)
     # 1. every distinct (sample, part) call, in one batch
     calls: dict[tuple[str, str], int] = {}
-    requests, labels = [], []
+    requests: list[ChatRequest] = []
+    labels: list[str] = []
     for s in samples:
         for v in variants:
             for name in VARIANTS[v]:

@@ -81,7 +81,7 @@ def reason(
 
     reasoner = engine.identity()
     for (prec, _), gen in zip(todo, results, strict=True):
-        rec = ReasoningRecord(
+        row = ReasoningRecord(
             key=content_hash({"perception": prec.key, "generation": gen["key"]}),
             task=prec.task,
             sample_id=prec.sample_id,
@@ -99,6 +99,6 @@ def reason(
             seconds=gen.get("seconds"),
             error=gen.get("error") or None,
         ).to_dict()
-        if run.reasoning.get(rec["key"]) != rec:
-            run.reasoning.append(rec)
+        if run.reasoning.get(row["key"]) != row:
+            run.reasoning.append(row)
     return len(todo), stats, skipped

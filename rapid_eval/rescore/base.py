@@ -39,6 +39,38 @@ class Predictions:
     """Stored judge outputs replayed through the judge's post-processing vs the stored verdicts (judged files)."""
 
 
+@dataclass(frozen=True)
+class StoredItem:
+    """What a prediction file stored for one item (``Predictions.official[i]``), as rescoring reads it.
+
+    Readers keep writing plain dicts (each format stores different fields); :meth:`from_dict` is the one place
+    their keys are read, so the rescoring code works on named fields.
+    """
+
+    correct: bool | None = None
+    """The file's own verdict on the item (MathVision ``correct``, DynaMath cells, judged VLMEvalKit rows ...);
+    None when it stores none."""
+    extracted: Any = None
+    """The answer the official pipeline extracted, where stored (LogicVista letters, judged VLMEvalKit rows)."""
+    extraction: Any = None
+    """MathVista: the stored GPT extraction, re-scored with the official normaliser."""
+    has_extraction: bool = False
+    """MathVista: the file has an ``extraction`` field for this item (an empty extraction still counts)."""
+    parsed: Any = None
+    """MMMU: the answer the official parser stored (eval-only ``{id: answer}`` files)."""
+    has_parsed: bool = False
+    """MMMU: a ``parsed`` answer is stored (None is a stored answer too)."""
+    model_answer: Any = None
+    """MathVision: the answer the official code derived from the response, compared with ours."""
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> StoredItem:
+        correct = d.get("correct")
+        return cls(correct=None if correct is None else bool(correct), extracted=d.get("extracted"),
+                   extraction=d.get("extraction"), has_extraction=bool(d.get("has_extraction")),
+                   parsed=d.get("parsed"), has_parsed="parsed" in d, model_answer=d.get("model_answer"))
+
+
 Reader = Callable[[Path, str, "str | None"], Predictions]
 Detector = Callable[[Path], bool]
 

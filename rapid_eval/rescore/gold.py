@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.rescore.base import FormatError, Predictions
+from rapid_eval.rescore.base import FormatError, Predictions, StoredItem
 from rapid_eval.rescore.rows import sample_from_row
 from rapid_eval.scoring.verdict import Verdict
 from rapid_eval.types import Sample
@@ -77,10 +77,9 @@ def stored_verdicts(preds: Predictions) -> list[Verdict]:
     if preds.official is None:
         raise FormatError(f"{preds.source}: the file stores no per-item verdicts")
     out = []
-    for rec in preds.official:
-        correct: Any = rec.get("correct")
-        if correct is None:
+    for item in map(StoredItem.from_dict, preds.official):
+        if item.correct is None:
             out.append(Verdict.unscored("no stored verdict"))
         else:
-            out.append(Verdict(bool(correct), rec.get("extracted"), "official:stored"))
+            out.append(Verdict(item.correct, item.extracted, "official:stored"))
     return out

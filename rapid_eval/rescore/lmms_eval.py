@@ -10,7 +10,8 @@ One JSON object per line. Two layouts (``third-party-formats.md``):
 
 Gold: ``doc`` (the benchmark's own fields) when logged; else, with ``--data-dir``, the task's sample at position
 ``doc_id`` (documented assumption: the log covers the task in dataset order; checked against ``target``: when
-most items' gold differs from their ``target`` the file is refused, naming the first ones); else ``target`` itself, with ``input`` as the question (its ``A. …`` option
+most items' gold differs from their ``target`` the file is refused, naming the first ones); else ``target``
+itself, with ``input`` as the question (its ``A. …`` option
 lines are read by the scorers that need them). Response: the raw generation ``resps`` when logged, else
 ``filtered_resps`` (which then equals it); the text after the last ``</think>`` is scored. ``official[i]`` keeps
 ``filtered``, ``target`` and the metric fields, with ``correct`` set from a per-sample metric value of 0 or 1
@@ -189,11 +190,13 @@ def read(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions
     if not samples:
         raise FormatError(f"{path}: no records")
     if by_position:
-        differ = [f"doc_id {s.id}: target {o['target']!r} vs gold {s.answer!r}" for s, o in zip(samples, official, strict=True)
+        differ = [f"doc_id {s.id}: target {o['target']!r} vs gold {s.answer!r}"
+                  for s, o in zip(samples, official, strict=True)
                   if o.get("target") is not None and not _same_gold(s.answer, o["target"])]
         if len(differ) * 2 > len(samples):
             raise FormatError(f"{path}: {len(differ)} of {len(samples)} records' target differs from the gold at their "
-                              f"doc_id in --data-dir (the log does not follow the task's order?): {'; '.join(differ[:3])}")
+                              "doc_id in --data-dir (the log does not follow the task's order?): "
+                              f"{'; '.join(differ[:3])}")
     return Predictions(benchmark=benchmark, samples=samples, outputs=outputs, official=official, source=str(path),
                        format="lmms-eval", claimed=claimed_scores(path))
 

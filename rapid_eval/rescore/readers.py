@@ -34,4 +34,5 @@ def detect_format(path: Path, benchmark: str) -> tuple[str, Reader]:
         if fmt.detect(path):
             return fmt.name, fmt.read
     names = sorted({f.name for f in formats})
-    raise FormatError(f"{path}: unknown prediction format for benchmark '{benchmark}' (readers tried: {', '.join(names)})")
+    raise FormatError(
+        f"{path}: unknown prediction format for benchmark '{benchmark}' (readers tried: {', '.join(names)})")

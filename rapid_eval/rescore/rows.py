@@ -73,7 +73,8 @@ def option_columns(row: dict[str, Any]) -> tuple[str, ...]:
 
 
 def plain_sample(bench: str, row: dict[str, Any], sid: str, **kw: Any) -> Sample:
-    meta = {k: v for k, v in row.items() if k not in ("image", "decoded_image", "images", "image_path") and not k.startswith("image_")}
+    meta = {k: v for k, v in row.items()
+            if k not in ("image", "decoded_image", "images", "image_path") and not k.startswith("image_")}
     kw.setdefault("answer", cell_text(row.get("answer")))
     return Sample(id=sid, task=bench, question=cell_text(row.get("question")), metadata=meta, **kw)
 
@@ -111,5 +112,6 @@ def sample_from_row(benchmark: str, row: dict[str, Any], index: str = "") -> Sam
     """A ``Sample`` for ``benchmark`` from one row with the benchmark's own (or a port's) field names."""
     if benchmark not in PORT_ROWS:
         known = ", ".join(PORT_ROWS.names())
-        raise KeyError(f"no row builder for benchmark '{benchmark}'{did_you_mean(benchmark, PORT_ROWS.names())}; known: {known}")
+        raise KeyError(
+            f"no row builder for benchmark '{benchmark}'{did_you_mean(benchmark, PORT_ROWS.names())}; known: {known}")
     return _from_adapter(benchmark, row, index) or PORT_ROWS.load(benchmark)(row, index)

@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from rapid_eval.rescore.base import StoredItem
 from rapid_eval.scoring.base import Scorer, Verdict
 
 
@@ -55,10 +56,11 @@ def rescore(
     samples = [s for p in preds for s in p.samples]
     outputs = [o for p in preds for o in p.outputs]
     truncated = [t for p in preds for t in (p.truncated or [False] * len(p.samples))]
-    official = [o for p in preds for o in (p.official or [{}] * len(p.samples))]
+    official = [StoredItem.from_dict(o) for p in preds for o in (p.official or [{}] * len(p.samples))]
     scorer = get_scorer(benchmark)
-    t0, stats = time.monotonic(), {}
-    if not any(outputs) and any(o.get("correct") is not None for o in official):
+    t0 = time.monotonic()
+    stats: dict[str, Any] = {}
+    if not any(outputs) and any(o.correct is not None for o in official):
         return _stored_only(benchmark, paths, preds, scorer, samples, official)
     verdicts = score_all(scorer, samples, outputs, truncated, workers=workers,
                          timeout=timeout or DEFAULT_TIMEOUT, stats=stats)
@@ -66,8 +68,8 @@ def rescore(
     stored_path = official_verdicts(scorer, samples, official)
     judged = stored_path is None and _judge_verdicts(preds)
     if judged:
-        stored_path = [Verdict.unscored("no stored verdict") if o.get("correct") is None
-                       else Verdict(bool(o["correct"]), o.get("extracted"), "judge:stored") for o in official]
+        stored_path = [Verdict.unscored("no stored verdict") if o.correct is None
+                       else Verdict(bool(o.correct), o.extracted, "judge:stored") for o in official]
     head = scorer.metrics(samples, stored_path) if stored_path is not None else judge_free
     result: dict[str, Any] = {
         "benchmark": benchmark,
@@ -94,7 +96,7 @@ def rescore(
         result["agreement"] = agreement(stored_path, verdicts)
     headline_verdicts = verdicts if judged or stored_path is None else stored_path
     result["judge_free"] = {k: judge_free.get(k) for k in ("score", "correct", "n", "unscored")}
-    if any(o.get("correct") is not None for o in official):
+    if any(o.correct is not None for o in official):
         result["stored"] = stored_agreement(samples, official, headline_verdicts)
         if judged or stored_path is None:
             st = result["stored"]
@@ -114,10 +116,10 @@ def _judge_verdicts(preds: Sequence[Any]) -> bool:
 
 
 def _stored_only(benchmark: str, paths: Sequence[Path], preds: Sequence[Any], scorer: Scorer,
-                 samples: Sequence[Any], official: Sequence[dict[str, Any]]) -> dict[str, Any]:
+                 samples: Sequence[Any], official: Sequence[StoredItem]) -> dict[str, Any]:
     """Files without responses (DynaMath result tables): the metrics of the verdicts they store."""
-    verdicts = [Verdict.unscored("no stored verdict") if o.get("correct") is None
-                else Verdict(bool(o["correct"]), o.get("extracted"), "official:stored") for o in official]
+    verdicts = [Verdict.unscored("no stored verdict") if o.correct is None
+                else Verdict(o.correct, o.extracted, "official:stored") for o in official]
     head = scorer.metrics(samples, verdicts)
     return {
         "benchmark": benchmark, "format": ",".join(dict.fromkeys(p.format for p in preds)),
@@ -148,12 +150,14 @@ def _claimed(preds: Sequence[Any]) -> dict[str, Any] | None:
     return {"per_file": [{k: v for k, v in c.items() if k != "official"} for c in claims]}
 
 
-def official_verdicts(scorer: Scorer, samples: Sequence[Any], official: Sequence[dict[str, Any]]) -> list[Verdict] | None:
+def official_verdicts(
+    scorer: Scorer, samples: Sequence[Any], official: Sequence[StoredItem]
+) -> list[Verdict] | None:
     """Verdicts of the official pipeline on what the file stores (extraction / parsed answer); None if nothing."""
-    if hasattr(scorer, "score_extraction") and any(o.get("has_extraction") for o in official):
-        return [scorer.score_extraction(s, o.get("extraction")) for s, o in zip(samples, official, strict=True)]
-    if hasattr(scorer, "score_parsed") and official and all("parsed" in o for o in official):
-        return [scorer.score_parsed(s, o["parsed"]) for s, o in zip(samples, official, strict=True)]
+    if hasattr(scorer, "score_extraction") and any(o.has_extraction for o in official):
+        return [scorer.score_extraction(s, o.extraction) for s, o in zip(samples, official, strict=True)]
+    if hasattr(scorer, "score_parsed") and official and all(o.has_parsed for o in official):
+        return [scorer.score_parsed(s, o.parsed) for s, o in zip(samples, official, strict=True)]
     return None
 
 
@@ -182,12 +186,12 @@ def _explainer(benchmark: str) -> Any:
     return getattr(module, "explain_difference", None)
 
 
-def stored_agreement(samples: Sequence[Any], official: Sequence[dict[str, Any]], verdicts: Sequence[Verdict],
+def stored_agreement(samples: Sequence[Any], official: Sequence[StoredItem], verdicts: Sequence[Verdict],
                      show: int = 20) -> dict[str, Any]:
     """The file's stored per-item verdicts against the headline verdicts: counts and the first differing ids;
     where the benchmark documents known causes of difference, ``documented`` counts them by reason and
     ``undocumented_ids`` lists the rest."""
-    stored = [o.get("correct") for o in official]
+    stored = [o.correct for o in official]
     differ = [s.id for s, st, v in zip(samples, stored, verdicts, strict=True)
               if st is not None and bool(st) != bool(v.correct)]
     out = {
@@ -207,9 +211,9 @@ def stored_agreement(samples: Sequence[Any], official: Sequence[dict[str, Any]],
                 documented[reason] = documented.get(reason, 0) + 1
         out["documented"] = documented
         out["undocumented_ids"] = [i for i, r in reasons.items() if not r][:show]
-    if any(o.get("model_answer") is not None for o in official):  # MathVision also stores the derived answer
+    if any(o.model_answer is not None for o in official):  # MathVision also stores the derived answer
         out["model_answer_differ_ids"] = [s.id for s, o, v in zip(samples, official, verdicts, strict=True)
-                                          if o.get("model_answer") is not None and o["model_answer"] != v.extracted]
+                                          if o.model_answer is not None and o.model_answer != v.extracted]
     return out
 
 

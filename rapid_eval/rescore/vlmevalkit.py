@@ -63,7 +63,8 @@ def _rows(path: Path) -> list[dict[str, Any]]:
         df = pd.read_excel(path, dtype=object)
     else:
         df = pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",", dtype=object, keep_default_na=False)
-    return [{str(k): (None if cell_text(v) == "" else v) for k, v in rec.items()} for rec in df.to_dict(orient="records")]
+    return [{str(k): (None if cell_text(v) == "" else v) for k, v in rec.items()}
+            for rec in df.to_dict(orient="records")]
 
 
 def _verdict(row: dict[str, Any]) -> bool | None:
@@ -113,7 +114,8 @@ def read(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions
                        replay=replay)
 
 
-def _replay(benchmark: str, rows: list[dict[str, Any]], samples: list[Any], official: list[dict[str, Any]]) -> dict[str, Any] | None:
+def _replay(benchmark: str, rows: list[dict[str, Any]], samples: list[Any],
+            official: list[dict[str, Any]]) -> dict[str, Any] | None:
     """Replay the stored judge outputs; fill ``correct`` from them where the file has no verdict column."""
     if not any(row.get("log") is not None or row.get("res") is not None for row in rows):
         return None

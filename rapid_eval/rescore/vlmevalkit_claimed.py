@@ -69,7 +69,7 @@ def _read(path: Path) -> dict[str, Any]:
             return {}
         out = {"score": round(100.0 * score if score <= 1 else score, 4)}
         if "split" in row:
-            out["split"] = row["split"]
+            return {**out, "split": row["split"]}
         return out
     return {}
 

@@ -120,7 +120,8 @@ def final_answer_letters(text: str, allowed: str) -> tuple[frozenset[str] | None
     return None, ""
 
 
-_NAMED = re.compile(r"\b(?:figure|option|choice|box|shape|image|diagram|statement)\s+\(?([A-Z])\)?\s+(?:is|would\s+be)\s+"
+_NAMED = re.compile(r"\b(?:figure|option|choice|box|shape|image|diagram|statement)\s+\(?([A-Z])\)?\s+"
+                    r"(?:is|would\s+be)\s+"
                     r"(?:the\s+|a\s+)?(?:correct|right|only|answer|best)\b", re.IGNORECASE)
 
 

@@ -192,7 +192,8 @@ def normalize_text(s: str) -> str:
 
 
 def compact_text(s: str) -> str:
-    """Lower-case, :func:`unwrap_latex`, every space removed, a trailing period dropped ("Volume = 12" -> "volume=12")."""
+    """Lower-case, :func:`unwrap_latex`, every space removed, a trailing period dropped
+    ("Volume = 12" -> "volume=12")."""
     return re.sub(r"\s+", "", unwrap_latex(s).lower()).rstrip(".")
 
 

@@ -139,9 +139,12 @@ def mathvista_prefetch(row: Mapping[str, Any]) -> Any:
     """VLMEvalKit ``post_check(line, prefetch=True)`` on the raw ``prediction``: the option letter ``can_infer``
     finds (multi_choice), or the number when it already equals the answer; None when there is no prefetch (then
     the GPT extractor is asked)."""
+    res: float
+    ans: float
     try:
         if row.get("question_type") == "multi_choice":
-            letter = can_infer(row.get("prediction"), {chr(65 + i): v for i, v in enumerate(_as_list(row.get("choices")))})
+            choices = {chr(65 + i): v for i, v in enumerate(_as_list(row.get("choices")))}
+            letter = can_infer(row.get("prediction"), choices)
             return letter or None
         if row.get("answer_type") == "integer":
             res, ans = int(_num_text(row.get("prediction"))), int(_num_text(row.get("answer")))

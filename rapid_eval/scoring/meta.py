@@ -13,7 +13,8 @@ CUT = "output cut inside its reasoning trace"
 
 def meta(sample: Sample, *keys: str, default: Any = None) -> Any:
     """First non-empty value among ``keys`` in the sample's group, metadata, or nested ``metadata["metadata"]``."""
-    nested = sample.metadata.get("metadata") if isinstance(sample.metadata.get("metadata"), dict) else {}
+    inner = sample.metadata.get("metadata")
+    nested: dict[str, Any] = inner if isinstance(inner, dict) else {}
     for key in keys:
         for source in (sample.group, sample.metadata, nested):
             val = source.get(key)

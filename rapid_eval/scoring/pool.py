@@ -126,11 +126,13 @@ def _pool_run(run: _Run, workers: int) -> None:
                         s.chunk = chunk
                     except OSError:
                         queue.appendleft(chunk)  # the worker died while idle; replaced below
-            busy = {s.results: s for s in slots if s.chunk is not None}
-            for conn in wait(list(busy), timeout=poll):
-                s = busy[conn]
+            busy = [s for s in slots if s.chunk is not None]
+            ready = wait([s.results for s in busy], timeout=poll)
+            for s in busy:
+                if s.results not in ready:
+                    continue
                 try:
-                    _store(run, s, conn.recv())
+                    _store(run, s, s.results.recv())
                 except (EOFError, OSError):
                     continue  # the process died mid-reply; the deadline check below handles it
             slots = [_check_deadline(run, s, queue) for s in slots]

@@ -83,7 +83,7 @@ def _main_not_reimported(scorer: Scorer) -> Iterator[None]:
     if main is None or type(scorer).__module__ == "__main__":
         yield
         return
-    saved = {k: main.__dict__.pop(k) for k in ("__file__", "__spec__") if k in main.__dict__}
+    saved: dict[str, Any] = {k: main.__dict__.pop(k) for k in ("__file__", "__spec__") if k in main.__dict__}
     main.__spec__ = None
     try:
         yield

@@ -29,6 +29,7 @@ def get_scorer(name: str, **options: Any) -> Scorer:
     if name not in SCORERS:
         from rapid_eval.registry import did_you_mean
 
-        raise KeyError(f"no scorer named '{name}'{did_you_mean(name, scorer_names())}; known: {', '.join(scorer_names())}")
+        raise KeyError(
+            f"no scorer named '{name}'{did_you_mean(name, scorer_names())}; known: {', '.join(scorer_names())}")
     cls = SCORERS.load(name)
     return cls(**options)

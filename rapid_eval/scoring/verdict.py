@@ -21,9 +21,14 @@ class Verdict:
     decided_by: str = "rule"
     """Which path decided: ``rule:<name>``, ``judge:<model>``, ``timeout``, ``unscored``."""
     explanation: str = ""
+    """Why, in words, where a verdict needs it: the reason an item is unscored (``empty gold answer``), a timeout,
+    MathVista's normalised prediction; ``""`` when the rule needs no comment."""
     flags: tuple[str, ...] = ()
     """Noteworthy conditions: ``truncated``, ``no_answer``, ``timeout``, ``random_fallback`` ..."""
     details: dict[str, Any] = field(default_factory=dict)
+    """Scorer-specific evidence, JSON-serialisable (written to ``verdicts.jsonl``): the judge's replies and the
+    rule verdict it replaced (``{"rule": ..., "judge": ...}``), DynaMath's ``official_correct``, MathVerse's
+    ``quick_match`` ..."""
 
     @classmethod
     def unscored(cls, reason: str, **details: Any) -> Verdict:

@@ -1,7 +1,8 @@
 """The per-benchmark seam: an :class:`Adapter` maps one raw row to a :class:`Draft` (a Sample plus image refs).
 
-Each ``rapid_eval/tasks/<bench>.py`` defines one subclass and exposes an instance as ``ADAPTER``. Adapters are
-pure: they read fields and format text, never touch the disk; the loader resolves the image refs afterwards.
+Each ``rapid_eval/benchmarks/<name>/adapter.py`` defines one subclass and exposes an instance as ``ADAPTER``.
+Adapters are pure: they read fields and format text, never touch the disk; the loader resolves the image refs
+afterwards.
 A row that cannot be mapped raises :class:`RowError` (or ``KeyError`` for a missing field) with a short
 reason; a row that maps but has no image sets ``Draft.problem``. Either way the loader adds the file:line and
 sample id, skips the row and goes on with the next.

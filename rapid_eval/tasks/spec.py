@@ -2,7 +2,7 @@
 
 The YAML holds data only (hub id, configs, splits, default options, prompt type, headline metric, license,
 size); the logic that maps a benchmark's rows to :class:`~rapid_eval.types.Sample` lives in
-``rapid_eval/tasks/<name>.py``.
+``rapid_eval/benchmarks/<name>/adapter.py`` (README: Adding a benchmark).
 YAML files live in the ``tasks`` resource folder (:func:`rapid_eval.paths.resource_dir`: ``$RAPID_EVAL_HOME``,
 the checkout, or the wheel's bundled copy).
 """

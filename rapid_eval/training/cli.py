@@ -12,21 +12,12 @@ from typing import Annotated, Any
 
 import typer
 
+from rapid_eval.cli_options import kv_options
 from rapid_eval.log import error, info
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="RAPID training: GRPO, VPO, curricula.")
 
 Opt = typer.Option
-
-
-def _reasoner_args(items: list[str] | None) -> dict[str, str]:
-    out = {}
-    for kv in items or []:
-        if "=" not in kv:
-            raise typer.BadParameter(f"--reasoner-arg expects K=V, got '{kv}'")
-        k, v = kv.split("=", 1)
-        out[k.strip()] = v.strip()
-    return out
 
 
 def _run(default_kind: str, model: str, out: Path, config: Path | None, stages: str | None,
@@ -66,7 +57,8 @@ Steps = Annotated[int | None, Opt("--max-steps", help="Rollout steps per stage")
 def train_vpo(
     model: Model, out: Out, data: Data = None, data_dir: DataDir = None, config: Config = None,
     max_steps: Steps = None,
-    reasoner: Annotated[str | None, Opt("--reasoner", help="Frozen text reasoner (model dir, hub id, served name)")] = None,
+    reasoner: Annotated[str | None, Opt("--reasoner",
+                                        help="Frozen text reasoner (model dir, hub id, served name)")] = None,
     reasoner_backend: Annotated[str | None, Opt("--reasoner-backend", help="hf | openai | vllm")] = None,
     reasoner_base_url: Annotated[str | None, Opt("--reasoner-base-url", help="OpenAI-compatible server URL")] = None,
     reasoner_arg: Annotated[list[str] | None, Opt("--reasoner-arg", help="Reasoner engine option K=V")] = None,
@@ -100,7 +92,8 @@ def train_vpo(
     """VPO: the policy writes captions, the frozen reasoner answers from them (one batched call per step)."""
     flags = dict(data=data, data_dir=str(data_dir) if data_dir else None, max_steps=max_steps, reasoner=reasoner,
                  reasoner_backend=reasoner_backend, reasoner_base_url=reasoner_base_url,
-                 reasoner_args=_reasoner_args(reasoner_arg) or None, reasoner_max_new_tokens=reasoner_max_new_tokens,
+                 reasoner_args=kv_options(reasoner_arg, "--reasoner-arg") or None,
+                 reasoner_max_new_tokens=reasoner_max_new_tokens,
                  penalty=penalty, hascap_judge=hascap_judge, num_generations=num_generations,
                  prompts_per_step=prompts_per_step, updates_per_step=updates_per_step, micro_batch=micro_batch,
                  learning_rate=learning_rate, beta=beta, epsilon=epsilon, epsilon_high=epsilon_high,

@@ -47,8 +47,8 @@ class EngineJudge:
         if not texts:
             return []
         self.calls += 1
-        reqs = [ChatRequest(tuple(Message(m["role"], m["content"]) for m in judge_messages(self.prompts, t)),
-                            self.sampling) for t in texts]
+        reqs = [ChatRequest(tuple(Message(m["role"], m["content"])  # type: ignore[arg-type]  # roles from our template
+                                  for m in judge_messages(self.prompts, t)), self.sampling) for t in texts]
         return [None if c.error else has_caption(c.text) for c in self.engine.generate(reqs)]
 
 

@@ -181,8 +181,8 @@ class VPOReward(_Reward):
         for i in judged:
             rewards[i] = vpo_reward(correct[i], has_cap[i], self.penalty)
         right = [i for i in judged if correct[i]]
-        caps = [has_cap[i] for i in judged if has_cap[i] is not None]
-        scored = [correct[i] for i in judged if correct[i] is not None]
+        caps = [bool(has_cap[i]) for i in judged if has_cap[i] is not None]
+        scored = [bool(correct[i]) for i in judged if correct[i] is not None]
         self._log(log_metric,
                   reasoner_accuracy=sum(scored) / len(scored) if scored else 0.0,
                   contain_cap_ratio=sum(caps) / len(caps) if caps else 0.0,

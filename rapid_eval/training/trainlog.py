@@ -66,7 +66,7 @@ class StepLog(TrainerCallback):
 
 def read_log(path: str | Path) -> list[dict[str, Any]]:
     """The log's rows (a last line cut by a crash is skipped)."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     p = Path(path)
     if not p.is_file():
         return rows

@@ -128,7 +128,8 @@ def test_official_tables_reproduce_the_claims(model):
     assert (b["average"]["score"], b["worst"]["score"]) == CLAIMED[model]
     assert (b["seeds"], b["complete_seeds"], b["average"]["n"]) == (501, 501, 5010)
     for k in range(1, 11):  # the per-variant rows agree with the item cells
-        right = sum(o["correct"] for s, o in zip(preds.samples, preds.official, strict=True) if s.group["variant"] == str(k))
+        right = sum(o["correct"] for s, o in zip(preds.samples, preds.official, strict=True)
+                    if s.group["variant"] == str(k))
         assert right == preds.claimed["correct_per_variant"][str(k)]
         assert round(100 * right / 501, 2) == preds.claimed["A_avg"][str(k)]
 
@@ -137,7 +138,8 @@ def test_dev_rows_attach_gold_and_score():
     dev = shared_path("benchmarks", "dev")
     preds = reader.read(shared_path("benchmarks", "predictions", "dynamath", "GPT4o-result.csv"), "dynamath", str(dev))
     with_gold = [s for s in preds.samples if s.answer]
-    assert len(with_gold) == 80 and {s.group["seed"] for s in with_gold} == {"29", "73", "96", "183", "196", "238", "242", "494"}
+    assert len(with_gold) == 80
+    assert {s.group["seed"] for s in with_gold} == {"29", "73", "96", "183", "196", "238", "242", "494"}
     verdicts = [SCORER.score_one(s, f"\\boxed{{{s.answer}}}") for s in with_gold]
     m = SCORER.metrics(with_gold, verdicts)
     assert m["score"] == 100.0 and m["breakdown"]["complete_seeds"] == 8

@@ -108,7 +108,8 @@ def test_bundled_results_slice():
     assert preds.samples[2].answer == "B, D" and preds.samples[2].metadata["skill"] == ["inductive"]
     stored = logicvista_metrics(preds.samples, stored_verdicts(preds))
     assert stored["correct"] == preds.claimed["correct"] == 2  # v1_8 and v1_15
-    rule = logicvista_metrics(preds.samples, [SCORER.score_one(s, o) for s, o in zip(preds.samples, preds.outputs, strict=True)])
+    rule = logicvista_metrics(preds.samples,
+                              [SCORER.score_one(s, o) for s, o in zip(preds.samples, preds.outputs, strict=True)])
     assert rule["correct"] == stored["correct"]
     assert _agreement(preds) == (20, 20)
 
@@ -173,7 +174,8 @@ ANSWER_STYLES = [  # styles seen in real VLMEvalKit LogicVista outputs (LLaVA-Co
     ("A", "", "Because the sets differ.\n\n*Answer*: A", "rule:marker"),
     ("C", "", "A device used to store energy is a capacitor.\n\n*Answer*: C", "rule:marker"),  # not "A device"
     ("C", "", "So the total is 14.\n\n**Answer:** C) 14", "rule:marker"),
-    ("C", "", "Statement C contradicts the text.\n\n**C) MDBs lend money as typically short-term loans**", "rule:last-line"),
+    ("C", "", "Statement C contradicts the text.\n\n**C) MDBs lend money as typically short-term loans**",
+     "rule:last-line"),
     ("B", "", "128.79 gallons a month, about 1,545 a year.\n\n(B) 1,500 gallons", "rule:last-line"),
     ("D", "", "Comparing the years:\n(D) Spending on IT hardware declined", "rule:last-line"),
     ("B", "", "Option D has no prism. The correct answer is **(B)**.", "rule:phrase"),  # markdown stripped first

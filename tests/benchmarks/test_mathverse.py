@@ -32,9 +32,11 @@ CASES = [
     ("2191.7 metres", "free-form", "\\boxed{2191.7 \\text{ metres}}", True, "rule:boxed+string"),  # unit in both
     ("2191.7 metres", "free-form", "\\boxed{2191.8}", False, "rule:boxed+mv"),  # off by 0.1
     ("Volume $=25.13 \\mathrm{~cm}^{3}$", "free-form", "\\boxed{25.13 \\text{ cm}^3}", True, "rule:boxed+string"),
-    ("Volume $=25.13 \\mathrm{~cm}^{3}$", "free-form", "\\boxed{25.13\\ cm^{3}}", True, "rule:boxed+string"),  # cm^3 as text
+    # cm^3 as text
+    ("Volume $=25.13 \\mathrm{~cm}^{3}$", "free-form", "\\boxed{25.13\\ cm^{3}}", True, "rule:boxed+string"),
     ("Volume $=25.13 \\mathrm{~cm}^{3}$", "free-form", "\\boxed{8\\pi}", True, "rule:boxed+rounded"),  # 25.1327 → 25.13
-    ("Volume $=113.10 \\mathrm{~cm}^{3}$", "free-form", "\\boxed{V = 113.1}", True, "rule:boxed+mv"),  # trailing zero, prefix
+    # trailing zero, prefix
+    ("Volume $=113.10 \\mathrm{~cm}^{3}$", "free-form", "\\boxed{V = 113.1}", True, "rule:boxed+mv"),
     ("Center $=(20,10)$", "free-form", "\\boxed{(20, 10)}", True, "rule:boxed+string"),  # tuple with a prefix
     ("Center $=(20,10)$", "free-form", "\\boxed{(10, 20)}", False, "rule:boxed+mv"),  # order matters
     ("$r=5$", "free-form", "\\boxed{5}", True, "rule:boxed+mv"),  # equation gold vs value
@@ -83,7 +85,8 @@ def test_clean_value(raw, clean):
 
 def test_boxed_option_text_maps_to_its_letter_when_options_are_shown():
     s = Sample(id="1", task="mathverse", question="…Choices:\nA:$\\infty$\nB:0\nC:10", answer="C", answer_type="choice",
-               options=("$\\infty$", "0", "10"), group={"version": "Text Lite"}, metadata={"question_type": "multi-choice"})
+               options=("$\\infty$", "0", "10"), group={"version": "Text Lite"},
+               metadata={"question_type": "multi-choice"})
     v = SCORER.score_one(s, "\\boxed{10}")
     assert (v.correct, v.extracted, v.decided_by) == (True, "C", "rule:boxed")
 
@@ -136,7 +139,8 @@ def test_dev_rows_all_versions():
                         options={"version": "all,Text Only"}).samples
     assert len(samples) == 96
     verdicts = [SCORER.score_one(s, f"The answer is \\boxed{{{s.answer}}}") for s in samples]
-    assert all(v.correct for v in verdicts), [(s.answer, v.extracted) for s, v in zip(samples, verdicts, strict=True) if not v.correct]
+    assert all(v.correct for v in verdicts), [(s.answer, v.extracted)
+                                              for s, v in zip(samples, verdicts, strict=True) if not v.correct]
     m = SCORER.metrics(samples, verdicts)
     assert m["metric"] == "All (five vision versions)" and m["n"] == 80 and m["score"] == 100.0
 

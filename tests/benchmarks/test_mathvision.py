@@ -113,7 +113,8 @@ def test_gold_is_required(tmp_path):
 @pytest.mark.parametrize("model", MODELS)
 def test_dev_ids_reproduce_stored_values(model):
     """On the 50 dev ids, model_answer and correct re-derived from response equal the stored values, item by item."""
-    dev = [json.loads(x) for x in shared_path("benchmarks", "dev", "mathvision", "samples.jsonl").read_text().splitlines()]
+    dev_file = shared_path("benchmarks", "dev", "mathvision", "samples.jsonl")
+    dev = [json.loads(x) for x in dev_file.read_text().splitlines()]
     rows = {r["id"]: r for r in map(json.loads, shared_path("benchmarks", "predictions", "mathvision",
                                                              f"{model}.jsonl").read_text().splitlines())}
     scorer = get_scorer("mathvision")

@@ -82,7 +82,8 @@ def test_bundled_slice_stored_extraction():
     """Stored GPT extractions re-normalised: equal to stored true_false, except the 5 documented float strings."""
     preds = read(SLICE, "mathvista")
     scorer = get_scorer("mathvista")
-    ours = [scorer.score_extraction(s, o["extraction"]).correct for s, o in zip(preds.samples, preds.official, strict=True)]
+    ours = [scorer.score_extraction(s, o["extraction"]).correct
+            for s, o in zip(preds.samples, preds.official, strict=True)]
     stored = [o["correct"] for o in preds.official]
     differ = {s.id for s, a, b in zip(preds.samples, ours, stored, strict=True) if a != b}
     assert differ == {"21", "508", "525", "799", "904"}
@@ -131,8 +132,8 @@ def test_published_outputs(name, claimed, delta):
 
 def test_leaderboard_template_is_not_a_check():
     """Its outputs are the frequent-guess outputs (263) but its scores file claims the random-guess 179."""
-    path = shared_path("benchmarks", "predictions", "mathvista", "lupantech_MathVista", "leaderboad_submission_template",
-                       "output_testmini_template_for_leaderboard_submission.json")
+    path = shared_path("benchmarks", "predictions", "mathvista", "lupantech_MathVista",
+                       "leaderboad_submission_template", "output_testmini_template_for_leaderboard_submission.json")
     r = rescore("mathvista", [path], workers=1)
     assert (r["correct"], r["claimed"]["correct"], r["stored"]["differ"]) == (263, 179, 0)
 

@@ -122,7 +122,8 @@ def test_published_parse_and_eval():
     preds = read_outputs(folder, "mmmu")
     verdicts = score_all(get_scorer("mmmu"), preds.samples, preds.outputs, workers=2)
     stored = json.loads((folder / "total_val_output.json").read_text())
-    mc = [(s, v) for s, v in zip(preds.samples, verdicts, strict=True) if s.metadata["question_type"] == "multiple-choice"]
+    mc = [(s, v) for s, v in zip(preds.samples, verdicts, strict=True)
+          if s.metadata["question_type"] == "multiple-choice"]
     assert len(mc) == 847 and all(v.extracted == stored[s.id] for s, v in mc)
     metrics = get_scorer("mmmu").metrics(preds.samples, verdicts)
     assert (metrics["correct"], metrics["n"], metrics["flags"]) == (330, 900, {"random_fallback": 2})

@@ -39,7 +39,8 @@ def test_score_one(gold, question, output, correct, extracted, decided_by):
 
 
 def test_sample_options_take_precedence_and_metrics():
-    s = Sample(id="0", task="realworldqa", question="Which way?", answer="A", answer_type="choice", options=("Left", "Right"))
+    s = Sample(id="0", task="realworldqa", question="Which way?", answer="A", answer_type="choice",
+               options=("Left", "Right"))
     v = SCORER.score_one(s, "Left")
     assert v.correct is True
     assert SCORER.score_one(s, "x", truncated=True).flags == ("truncated",)

@@ -94,7 +94,8 @@ def test_four_dimensional_formulas_on_a_subset():
     b = m["breakdown"]
     assert b["N"] == 7 and m["n"] == 7
     assert b["counts"] == {"IK": 2, "IG": 1, "CM_strict": 2, "RM_strict": 2, "CM_loose": 3, "RM_loose": 1}
-    assert m["score"] == b["Score (Strict)"] == round(100 * (7 - 0.5 * 1 - 2 - 2) / 7, 2) == round(100 * (2 + 0.5) / 7, 2)
+    assert m["score"] == b["Score (Strict)"] == round(100 * (7 - 0.5 * 1 - 2 - 2) / 7, 2) \
+        == round(100 * (2 + 0.5) / 7, 2)
     assert b["Score (Loose)"] == round(100 * (7 - 0.5 * 1 - 1 - 2) / 7, 2) == round(100 * (3 + 0.5) / 7, 2)
     assert b["strict"]["RM"] == round(100 * 2 / (2 + 2), 2) and b["loose"]["RM"] == round(100 * 1 / (3 + 1), 2)
     assert b["strict"]["IK"] == round(100 * 2 / 7, 2) and b["strict"]["CM"] == round(100 * 2 / 7, 2)

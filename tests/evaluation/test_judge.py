@@ -161,9 +161,12 @@ def test_parse_labels(reply, expected):
 
 def test_prompts_follow_the_official_assembly():
     p = mathverse_extract_prompt("resp")
-    assert p.startswith("I am providing you a response") and p.endswith("7.\n\nModel response: 'resp'\nExtracted Answer: ")
+    assert p.startswith("I am providing you a response")
+    assert p.endswith("7.\n\nModel response: 'resp'\nExtracted Answer: ")
     s = mathverse_score_prompt("Q?", "C\nD", "A and C")
-    assert "\\frac{x^2}{81}" in s and s.endswith("[Question]: Q?\n[Standard Answer]: C\nD\n[Model_answer] : A and C\nJudgement:")
+    assert "\\frac{x^2}{81}" in s
+    assert s.endswith("[Question]: Q?\n[Standard Answer]: C\nD\n[Model_answer] : A and C\nJudgement:")
     v = mathvista_prompt("QUERY", "RESP")
-    assert v.count("Extracted answer:") == 6 and v.endswith("Extracted answer: B\n\nQUERY\n\nRESP\n\nExtracted answer: ")
+    assert v.count("Extracted answer:") == 6
+    assert v.endswith("Extracted answer: B\n\nQUERY\n\nRESP\n\nExtracted answer: ")
     assert parse_extraction("Extracted answer: 14") == "14" and parse_extraction("  ") is None

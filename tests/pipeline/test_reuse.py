@@ -25,7 +25,8 @@ def samples(tmp_path: Path) -> list[Sample]:
     img.write_bytes(PNG)
     img2.write_bytes(PNG + b"\0")  # other bytes: another image as far as the content hash is concerned
     return [
-        Sample(id="1", task="mathvista", question="What is 2+3?", answer="5", answer_type="integer", images=(str(img),)),
+        Sample(id="1", task="mathvista", question="What is 2+3?", answer="5", answer_type="integer",
+               images=(str(img),)),
         Sample(id="2", task="mathvista", question="Pick one.", answer="B", answer_type="choice",
                options=("x", "y"), images=(str(img2),)),
         Sample(id="3", task="mathvista", question="Text only: 1+1?", answer="2", answer_type="integer"),

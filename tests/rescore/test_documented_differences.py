@@ -26,6 +26,6 @@ def test_mathvision_gemini_3013_is_documented():
 
 
 def test_files_that_agree_carry_no_exception_list():
-    r = rescore("mathvision", [DATA / "mathvision" / "Qwen-VL-Plus.jsonl"], data_dir=DATA / "mathvision" / "annotations",
-                workers=0)
+    r = rescore("mathvision", [DATA / "mathvision" / "Qwen-VL-Plus.jsonl"],
+                data_dir=DATA / "mathvision" / "annotations", workers=0)
     assert r["stored"]["differ"] == 0 and "documented" not in r["stored"]

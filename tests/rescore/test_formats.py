@@ -59,8 +59,9 @@ def files(tmp_path: Path) -> dict[str, Path]:
         "vlm_dynamath": _write_table(tmp_path / "Qwen_DynaMath.xlsx", _dynamath_rows(False)),
         "vlm_dynamath_judged": _write_table(tmp_path / "Qwen_DynaMath_gpt-4o-mini.xlsx", _dynamath_rows(True)),
         "vlm_wemath": _write_table(tmp_path / "Qwen_WeMath.csv", [
-            {"index": i, "ID": "2steps_1", "key": key, "question": "Q", "A": "1", "B": "2", "C": "3", "D": "No correct answer",
-             "answer": "B", "knowledge concept": "Area", "prediction": f"{THINK}\\boxed{{{p}}}"}
+            {"index": i, "ID": "2steps_1", "key": key, "question": "Q", "A": "1", "B": "2", "C": "3",
+             "D": "No correct answer", "answer": "B", "knowledge concept": "Area",
+             "prediction": f"{THINK}\\boxed{{{p}}}"}
             for i, (key, p) in enumerate([("2steps_1", "B"), ("2steps_2", "B"), ("2steps_multi", "A")])]),
         "vlm_mathverse": _write_table(tmp_path / "Qwen_MathVerse_MINI_Vision_Only_score.tsv", [
             {"index": 1645, "question": "", "answer": "2191.7 metres", "question_type": "free-form",
@@ -78,12 +79,14 @@ def files(tmp_path: Path) -> dict[str, Path]:
         "lmms_nodoc": tmp_path / "samples_nodoc.jsonl",
         "not_a_table": _write_table(tmp_path / "other.csv", [{"id": 1, "text": "x"}]),
     }
-    rwqa = {"doc_id": 0, "doc": {"question": "How many people?\nPlease answer with a single word or number.", "answer": "3"},
+    rwqa = {"doc_id": 0,
+            "doc": {"question": "How many people?\nPlease answer with a single word or number.", "answer": "3"},
             "target": "3", "arguments": [[{"max_new_tokens": 16}]], "resps": [["three"]], "filtered_resps": ["3"],
             "doc_hash": "ab", "exact_match": 1.0}
     out["lmms_realworldqa"].write_text(json.dumps(rwqa) + "\n", encoding="utf-8")
     dyn = {"doc_id": 3, "doc": {"id": "494", "question_id": 494, "question": "x+y+z?", "ground_truth": "10",
-                                "answer_type": "float", "subject": "algebra", "knowledge_level": "high school", "variant": 2},
+                                "answer_type": "float", "subject": "algebra", "knowledge_level": "high school",
+                                "variant": 2},
            "target": "10", "resps": [[f"{THINK}<answer>\\boxed{{10}}</answer>"]], "filtered_resps": [["x"]],
            "dynamath_worst": {"acc": 1.0}}
     out["lmms_dynamath"].write_text(json.dumps(dyn) + "\n", encoding="utf-8")
@@ -130,14 +133,16 @@ def test_official_files_in_shared_are_detected_by_their_own_reader():
     for path, name in cases:
         assert [n for n, det in DETECTORS.items() if det(path)] == [name], path.name
     # files of the other benchmarks are not claimed by these readers
-    others = [p for p in (root / "mathvista").rglob("output_*.json")][:3] + list((root / "mathvision").glob("*.jsonl"))[:2]
+    others = [p for p in (root / "mathvista").rglob("output_*.json")][:3] + \
+        list((root / "mathvision").glob("*.jsonl"))[:2]
     for path in others:
         assert not any(det(path) for det in DETECTORS.values()), path
 
 
 def test_vlmevalkit_dynamath(files):
     preds = vlmevalkit.read(files["vlm_dynamath"], "dynamath", None)
-    assert [s.id for s in preds.samples] == ["494-v1", "494-v2"] and preds.samples[0].group == {"seed": "494", "variant": "1"}
+    assert [s.id for s in preds.samples] == ["494-v1", "494-v2"]
+    assert preds.samples[0].group == {"seed": "494", "variant": "1"}
     assert preds.outputs[0] == "So x + y + z = \\boxed{-11}." and preds.format == "vlmevalkit"
     scorer = DynaMathScorer()
     verdicts = [scorer.score_one(s, o) for s, o in zip(preds.samples, preds.outputs, strict=True)]
@@ -151,7 +156,8 @@ def test_vlmevalkit_wemath_options_from_columns(files):
     assert preds.samples[0].options == ("1", "2", "3", "No correct answer")
     assert [s.group["key"] for s in preds.samples] == ["2steps_1", "2steps_2", "2steps_multi"]
     scorer = WeMathScorer()
-    m = scorer.metrics(preds.samples, [scorer.score_one(s, o) for s, o in zip(preds.samples, preds.outputs, strict=True)])
+    m = scorer.metrics(preds.samples,
+                       [scorer.score_one(s, o) for s, o in zip(preds.samples, preds.outputs, strict=True)])
     assert m["breakdown"]["counts"]["IG"] == 1 and m["n"] == 1
 
 

@@ -22,7 +22,8 @@ def test_unknown_benchmark_names_the_file():
 
 
 def test_file_of_another_benchmark():
-    with pytest.raises(FormatError, match=r"output_gpt4_2shot_code_slice.json: unknown prediction format for benchmark 'mmmu'"):
+    with pytest.raises(FormatError,
+                       match=r"output_gpt4_2shot_code_slice.json: unknown prediction format for benchmark 'mmmu'"):
         rescore("mmmu", [MATHVISTA])
 
 

@@ -64,8 +64,9 @@ def test_mcq_replay_from_match_log():
 
 
 def test_mathvista_post_check_keeps_vlmevalkit_semantics():
-    assert jr.mathvista_post_check({"question_type": "free_form", "answer_type": "float", "answer": "1.2", "res": "1.20"})
-    assert not jr.mathvista_post_check({"question_type": "free_form", "answer_type": "integer", "answer": "3", "res": "3.0"})
+    free = {"question_type": "free_form"}
+    assert jr.mathvista_post_check({**free, "answer_type": "float", "answer": "1.2", "res": "1.20"})
+    assert not jr.mathvista_post_check({**free, "answer_type": "integer", "answer": "3", "res": "3.0"})
     assert not jr.mathvista_post_check({"question_type": "free_form", "answer_type": "list", "answer": "[1, 2]",
                                         "res": "[1, 2]"})  # VLMEvalKit's str(None) bug: lists never score
     mc = {"question_type": "multi_choice", "answer_type": "text", "answer": "8/11", "answer_option": "B",

@@ -87,7 +87,8 @@ def test_letters_in(candidate, n, concat, expected):
         ("So the answer is (A), since 12 cm fits.", (["A"], "answer-phrase")),
         ("所以，答案是 (D) 20 cm。", (["D"], "answer-phrase")),  # Chinese answer phrase
         ("B", (["B"], "whole")),  # the whole short text
-        ("(C) 18 cm\nBecause the two shorter sides add up to more than the third.", (["C"], "leading")),  # leading letter of a longer text
+        # leading letter of a longer text
+        ("(C) 18 cm\nBecause the two shorter sides add up to more than the third.", (["C"], "leading")),
         ("I think it is 12 cm long, but cannot say which option fits the drawing.", ([], "none")),  # nothing
     ],
 )

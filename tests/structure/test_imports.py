@@ -98,6 +98,7 @@ def test_scoring_import_loads_no_run_machinery_in_a_fresh_interpreter():
 
 
 def test_import_rapid_eval_stays_cheap():
-    code = "import sys, rapid_eval; rapid_eval.load_tasks; print([m for m in ('torch', 'transformers', 'pandas') if m in sys.modules])"
+    code = ("import sys, rapid_eval; rapid_eval.load_tasks; "
+            "print([m for m in ('torch', 'transformers', 'pandas') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr

@@ -94,7 +94,8 @@ def from_port_row(row: dict[str, Any], index: str) -> Sample:
     seed = cell_text(row.get("qid") or row.get("_seed_id") or row.get("seed") or row.get("question_id"))
     variant = cell_text(row.get("varid") or row.get("_variant") or row.get("variant"))
     sample = plain_sample("dynamath", row, f"{seed}-v{variant}" if seed else index,
-                    answer=cell_text(row.get("answer") if row.get("answer") not in (None, "") else row.get("ground_truth")),
+                    answer=cell_text(row.get("answer") if row.get("answer") not in (None, "")
+                                     else row.get("ground_truth")),
                     answer_type=atype, group={"seed": seed, "variant": variant})
     sample.metadata.setdefault("level", row.get("knowledge_level"))
     return sample

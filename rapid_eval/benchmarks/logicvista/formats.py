@@ -92,7 +92,8 @@ def read_results(path: Path, benchmark: str, data_dir: str | None = None) -> Pre
     if not rows:
         raise FormatError(f"{path}: no rows")
     gold = load_gold("logicvista", data_dir) if data_dir else {}
-    samples, outputs, official = [], [], []
+    samples, outputs = [], []
+    official: list[dict[str, Any]] = []
     for row in rows:
         samples.append(_sample_from_result(row, gold))
         outputs.append(entry_of(row.get(f"{model} answer raw") or ""))
@@ -120,7 +121,8 @@ def read_answers(path: Path, benchmark: str, data_dir: str | None = None) -> Pre
     data = json.loads(path.read_text(encoding="utf-8"))
     gold = load_gold("logicvista", data_dir) if data_dir else _sibling_gold(path)
     if not gold:
-        raise FormatError(f"{path}: no gold answers; give --data-dir (with logicvista/) or keep ../results/*.csv beside it")
+        raise FormatError(f"{path}: no gold answers; give --data-dir (with logicvista/) "
+                          "or keep ../results/*.csv beside it")
     samples, outputs, missing = [], [], []
     for key, entry in data.items():
         if key not in gold:
@@ -137,7 +139,8 @@ def from_port_row(row: dict[str, Any], index: str) -> Sample:
     """A logicvista row in a port's own layout (VLMEvalKit TSV columns, lmms-eval ``doc``) that the adapter rejects."""
     answer = cell_text(row.get("answer"))
     sid = cell_text(row.get("_id") or row.get("id") or row.get("question_id")) or index
-    return plain_sample("logicvista", row, sid, answer=answer, answer_type="multi_choice" if "," in answer else "choice")
+    return plain_sample("logicvista", row, sid, answer=answer,
+                        answer_type="multi_choice" if "," in answer else "choice")
 
 
 READERS = (

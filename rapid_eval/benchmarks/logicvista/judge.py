@@ -36,7 +36,8 @@ LOGICVISTA_TEMPLATE = (
     "Answer: <start>\nSpider\n<end>\nYour output: Z\n"
     "Example 3: \n"
     "Question: <start>\nWhich figure is a rotation of the object?\n<end>\n"
-    'Answer: <start>\nThe figure on the right, labeled "D," is a rotation of the object shown in the top left corner.\n<end>\n'
+    'Answer: <start>\nThe figure on the right, labeled "D," is a rotation of the object shown in the top left '
+    "corner.\n<end>\n"
     "Your output: D\n"
     "Example 4: \n"
     "Question: <start>\nWhich of the boxes comes next in the sequence? Select from A-E\n<end>\n"

@@ -9,11 +9,13 @@ last line ``**C) MDBs lend …**`` — :func:`rapid_eval.scoring.answers.final_a
 options:"), ``rule:bare`` (the whole output is a label list: "A", "(C)", "B, D", "A and B"), ``rule:leading``
 (the output starts with a label or a label list: "C. 10 cm", "(A) True", "B and C complete …"), ``rule:is_letter``
 (the last "… is C." statement), ``rule:named`` ("Figure D is the only one …"), ``rule:option-text`` (the
-answer region states the text of one option the question lists as ``(E) €12.86``), ``rule:last-line``. A bare digit is read only inside ``\boxed{}``. Valid labels are the option letters the question
-offers ("Select from A-I", "(A) … (E)"; A–E when it says nothing) or the sample's options. A leading capital
-followed by a lower-case word ("A device …", "I think …") is a word, not a label.
+answer region states the text of one option the question lists as ``(E) €12.86``), ``rule:last-line``. A bare
+digit is read only inside ``\boxed{}``. Valid labels are the option letters the question offers ("Select from
+A-I", "(A) … (E)"; A–E when it says nothing) or the sample's options. A leading capital followed by a lower-case
+word ("A device …", "I think …") is a word, not a label.
 The answer styles of the block/marker/last-line/option-text steps were read from VLMEvalKit LogicVista outputs of
-LLaVA-CoT, Llama-3.2-11B and Qwen2.5-VL-3B (LogicVista_Rationale) (development files); the agreement figures in README are measured on the other, held-out files.
+LLaVA-CoT, Llama-3.2-11B and Qwen2.5-VL-3B (LogicVista_Rationale) (development files); the agreement figures in
+README are measured on the other, held-out files.
 The official single-character pre-check is kept: one character that is neither a–e nor a digit → no answer.
 Gold: the answer split on ", " and lower-cased (a few golds are digits; one is empty and can never match).
 """

@@ -67,8 +67,9 @@ def from_port_row(row: dict[str, Any], index: str) -> Sample:
     meta = maybe_dict(row.get("metadata"))
     mc = cell_text(row.get("question_type")).startswith("multi")
     atype = ("multi_choice" if len(re.findall(r"[A-Z]", answer)) > 1 else "choice") if mc else "text"
-    sample = plain_sample("mathverse", row, cell_text(row.get("sample_index")) or index, answer=answer, answer_type=atype,
-                    group={"problem": cell_text(row.get("problem_index")), "version": cell_text(row.get("problem_version"))})
+    sample = plain_sample("mathverse", row, cell_text(row.get("sample_index")) or index, answer=answer,
+                          answer_type=atype, group={"problem": cell_text(row.get("problem_index")),
+                                                    "version": cell_text(row.get("problem_version"))})
     sample.metadata.update({k: v for k, v in meta.items() if k not in sample.metadata})
     return sample
 

@@ -39,7 +39,7 @@ Model response:  have all the coefficients for the quadratic function:\n\\( f(x)
 Extracted answer: f(x) = -x^2 - 2x + 1
 
 7.
-"""
+"""  # noqa: E501 (the official wording, character for character)
 
 MATHVERSE_SCORE_DEMO = """
 Below are two answers to a math question. Question is [Question], [Standard Answer] is the standard answer to the question, and [Model_answer] is the answer extracted from a model's output to this question.  Determine whether these two answers are consistent.
@@ -70,7 +70,7 @@ Judgement: 1
 [Question]: {question}
 [Standard Answer]: {gt}
 [Model_answer] : {extraction}
-Judgement: """
+Judgement: """  # noqa: E501 (the official wording, character for character)
 
 
 def mathverse_extract_prompt(response: str) -> str:

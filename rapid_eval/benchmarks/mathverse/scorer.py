@@ -105,7 +105,7 @@ def _rounds_to(gold: str, pred: str) -> bool:
     """A decimal gold with k places ("25.13") matches a prediction that rounds to it ("8\\pi", "25.1327")."""
     m = re.fullmatch(r"[-+]?\d+\.(\d+)", gold.strip())
     value = mv.number(pred)
-    return bool(m) and value is not None and round(value, len(m.group(1))) == float(gold)
+    return m is not None and value is not None and round(value, len(m.group(1))) == float(gold)
 
 
 class MathVerseScorer(Scorer):

@@ -76,7 +76,8 @@ def old_latex2sympy_str(latex: str, _prefix: bool = True) -> str:
     except Exception as e:  # noqa: BLE001 - the ANTLR listener raises plain Exception
         col = _error_column(str(e))
         stopped = str(e).startswith(_STOPPED_EARLY) and 0 < col < len(s)
-        if _prefix and stopped and (bad is None or col <= bad) and not (s[col] == "\\" and not s[col + 1 : col + 2].isalpha()):
+        control_symbol = s[col] == "\\" and not s[col + 1 : col + 2].isalpha()
+        if _prefix and stopped and (bad is None or col <= bad) and not control_symbol:
             return old_latex2sympy_str(s[:col], _prefix=False)
         raise _Failed(str(e).split("\n")[0]) from None
     if bad is not None:  # the new grammar read past something the old one could not
@@ -88,7 +89,8 @@ def old_latex2sympy_str(latex: str, _prefix: bool = True) -> str:
 
 @lru_cache(maxsize=65536)
 def latex_value(latex: str) -> tuple[bool, Any]:
-    """``(True, value)`` where the official code takes Python eval of str(latex2sympy(latex)), done safely, or ``(False, reason)`` where the official code raises."""
+    """``(True, value)`` where the official code takes Python eval of str(latex2sympy(latex)), done safely, or
+    ``(False, reason)`` where the official code raises."""
     if _LEADING_SYMBOL.match(latex):
         # Shortcut, same outcome: a lower-case letter reached before anything that could end the expression
         # becomes a sympy symbol (``e`` becomes ``E``), whose name ``eval`` does not know. Parsing long words

@@ -115,7 +115,8 @@ def read(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions
 def from_port_row(row: dict[str, Any], index: str) -> Sample:
     """A mathvision row in a port's own layout (VLMEvalKit TSV columns, lmms-eval ``doc``) that the adapter rejects."""
     options = tuple(cell_text(o) for o in maybe_list(row.get("options"))) or option_columns(row)
-    return plain_sample("mathvision", row, cell_text(row.get("id")) or index, answer_type="choice" if options else "text", options=options)
+    return plain_sample("mathvision", row, cell_text(row.get("id")) or index,
+                        answer_type="choice" if options else "text", options=options)
 
 
 READERS = (
@@ -124,13 +125,13 @@ READERS = (
 """The benchmark's official output formats, asked in this order before the general readers."""
 
 
-def explain_difference(sample: Sample, stored: dict[str, Any], verdict: Any) -> str | None:
+def explain_difference(sample: Sample, stored: Any, verdict: Any) -> str | None:
     """Why rapid-eval's verdict may differ from a stored ``correct`` in a documented way, else None.
 
     The one known case (Gemini-Pro id 3013): an ``a/b`` answer for a ``\\frac{a}{b}`` gold is equal under the
     released rule (``_fix_a_slash_b`` and 2-decimal rounding) but was stored as wrong.
     """
-    answer = str(stored.get("model_answer") or "")
-    if verdict.correct and not stored.get("correct") and re.fullmatch(r"-?\d+/\d+", answer):
+    answer = str(stored.model_answer or "")
+    if verdict.correct and not stored.correct and re.fullmatch(r"-?\d+/\d+", answer):
         return "a/b answer equal to the \\frac gold under the released rule, stored as wrong"
     return None

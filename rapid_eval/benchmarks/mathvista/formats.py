@@ -105,7 +105,8 @@ def from_port_row(row: dict[str, Any], index: str) -> Sample:
     atype = "choice" if qtype == "multi_choice" else (cell_text(row.get("answer_type")) or "text")
     prec = row.get("precision")
     sample = plain_sample("mathvista", row, cell_text(row.get("pid")) or index, answer_type=atype, options=choices,
-                    precision=int(float(prec)) if cell_text(prec) else None, unit=cell_text(row.get("unit")) or None)
+                    precision=int(float(cell_text(prec))) if cell_text(prec) else None,
+                    unit=cell_text(row.get("unit")) or None)
     sample.metadata.update({k: v for k, v in maybe_dict(row.get("metadata")).items() if k not in sample.metadata})
     return sample
 
@@ -116,13 +117,13 @@ READERS = (
 """The benchmark's official output formats, asked in this order before the general readers."""
 
 
-def explain_difference(sample: Sample, stored: dict[str, Any], verdict: Any) -> str | None:
+def explain_difference(sample: Sample, stored: Any, verdict: Any) -> str | None:
     """Why rapid-eval's verdict may differ from a stored ``true_false`` in a documented way, else None.
 
     The one known cause (``benchmarks-data.md`` §3.1): an integer item whose stored GPT extraction is written as a
     float (``2.0``, ``5.5``): the published judgement predates the official normaliser's ``int(float(x))``.
     """
-    extraction = str(stored.get("extraction") or "").strip()
+    extraction = str(stored.extraction or "").strip()
     if sample.metadata.get("answer_type") == "integer" and re.fullmatch(r"-?\d*\.\d+", extraction):
         return "integer item, float extraction: stored judgement predates int(float(x))"
     return None

@@ -60,7 +60,7 @@ Question: What fraction of the shape is blue?\nChoices:\n(A) 3/11\n(B) 8/11\n(C)
 Model response: The correct answer is (B) 8/11.
 
 Extracted answer: B
-"""
+"""  # noqa: E501 (the official wording, character for character)
 
 
 def mathvista_prompt(query: str, response: str) -> str:
@@ -110,7 +110,8 @@ VLMEVALKIT_TASK = "\nPlease read the following example.\nThen extract the answer
 
 def vlmevalkit_prompt(question: str, prediction: str) -> str:
     """VLMEvalKit ``build_mathvista_gpt4_prompt`` (``question`` is its TSV's question, the official query)."""
-    return VLMEVALKIT_TASK + "".join(e + "\n" for e in VLMEVALKIT_ICE) + question + "\n" + "Model respone: " + prediction + "Extracted answer:"
+    examples = "".join(e + "\n" for e in VLMEVALKIT_ICE)
+    return VLMEVALKIT_TASK + examples + question + "\n" + "Model respone: " + prediction + "Extracted answer:"
 
 
 def vlmevalkit_row(sample: Sample, prediction: str = "", res: str | None = None) -> dict[str, object]:

@@ -8,8 +8,8 @@ The official pipeline is: extraction (rule shortcuts, else a GPT few-shot extrac
 2. fallback: the last ``\\boxed{}``, else the text after the last answer phrase, and then for multi_choice an
    option letter or option text (:func:`extract.extract_choice`; else a short response as it is, for the
    nearest-choice rule), for numbers the number stated in that candidate or else the last number of the
-   response, for lists the candidate or else the last ``[...]`` of the response; nothing found -> ``""`` (flag ``no_answer``), which the official normaliser, like for an empty GPT
-   extraction, maps to the nearest choice;
+   response, for lists the candidate or else the last ``[...]`` of the response; nothing found -> ``""`` (flag
+   ``no_answer``), which the official normaliser, like for an empty GPT extraction, maps to the nearest choice;
 3. official normalisation (``calculate_score.py``): multi_choice: ``(X)`` -> letter, in-range letter -> choice,
    else the choice at the smallest Levenshtein distance; integer ``str(int(float(x)))`` (5.5 -> 5); float
    ``str(round(float(x), precision))``; list ``str(x)``; correct iff equal to ``answer``. A float item without a

@@ -1,4 +1,5 @@
-"""RealWorldQA rows of third-party prediction files (VLMEvalKit TSV, lmms-eval docs); it has no official output format."""
+"""RealWorldQA rows of third-party prediction files (VLMEvalKit TSV, lmms-eval docs); it has no official output
+format."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from rapid_eval.types import Sample
 
 def from_port_row(row: dict[str, Any], index: str) -> Sample:
     """A realworldqa row in a port's own layout (VLMEvalKit TSV columns, lmms-eval ``doc``) that the adapter rejects."""
-    return plain_sample("realworldqa", row, cell_text(row.get("id") or row.get("index")) or index, options=option_columns(row))
+    return plain_sample("realworldqa", row, cell_text(row.get("id") or row.get("index")) or index,
+                        options=option_columns(row))
 
 
 READERS: tuple[Format, ...] = ()

@@ -111,7 +111,9 @@ def _steps(key: str) -> int:
     return int(m.group(1)) if m else 0
 
 
-def complete_groups(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> tuple[dict[str, dict[str, bool]], list[str]]:
+def complete_groups(
+    samples: Sequence[Sample], verdicts: Sequence[Verdict]
+) -> tuple[dict[str, dict[str, bool]], list[str]]:
     """``{ID: {key: correct}}`` for groups with every sub-problem and the composite scored; and the partial IDs."""
     groups: dict[str, dict[str, bool | None]] = {}
     for s, v in zip(samples, verdicts, strict=True):
@@ -153,7 +155,8 @@ def four_dimensional(groups: dict[str, dict[str, bool]]) -> dict[str, Any]:
         cm, rm = counts[f"CM_{mode}"], counts[f"RM_{mode}"]
         score = (n - 0.5 * counts["IG"] - rm - counts["IK"]) / n if n else None
         check = (cm + 0.5 * counts["IG"]) / n if n else None
-        assert score is None or abs(score - check) < 1e-9, "four-dimensional categories do not partition the groups"
+        assert score is None or check is None or abs(score - check) < 1e-9, \
+            "four-dimensional categories do not partition the groups"
         out[mode] = {
             "score": round(100 * score, 2) if score is not None else None,
             "IK": tally.pct(counts["IK"], n), "IG": tally.pct(counts["IG"], n), "CM": tally.pct(cm, n),
@@ -163,7 +166,8 @@ def four_dimensional(groups: dict[str, dict[str, bool]]) -> dict[str, Any]:
 
 
 def step_accuracies(samples: Sequence[Sample], verdicts: Sequence[Verdict], ids: set[str]) -> dict[str, Any]:
-    """S1 over the sub-problem rows, S2/S3 over the two-/three-step composites, per knowledge concept (``accuracy.py``)."""
+    """S1 over the sub-problem rows, S2/S3 over the two-/three-step composites, per knowledge concept
+    (``accuracy.py``)."""
     rows = [(s, v) for s, v in zip(samples, verdicts, strict=True) if str(meta(s, "ID", default=s.id)) in ids]
     subs = [(s, v) for s, v in rows if not _key(s).endswith("multi")]
     s2 = [v for s, v in rows if _key(s) == "2steps_multi"]
