@@ -63,35 +63,45 @@ def inline_options(question: str) -> dict[str, str]:
     return {m.group(1): m.group(2).strip() for m in _INLINE_OPTION.finditer(question or "") if m.group(2).strip()}
 
 
-def answer_region(text: str) -> str | None:
-    """Where an answer is written down: the last ``<CONCLUSION>``/``<answer>`` block, else the last answer-marker
-    line, else the whole text when it is short (≤ 60 characters), else its last line (≤ 200 characters);
-    markdown removed."""
+def answer_regions(text: str) -> list[str]:
+    """Where an answer is written down, most specific first: the last ``<CONCLUSION>``/``<answer>`` block, else
+    the last answer-marker line, else the whole text when it is short (≤ 60 characters), else the last sentence
+    of its last line, then that line (≤ 200 characters each); markdown removed."""
     blocks = _BLOCK.findall(text or "")
     if blocks:
-        return strip_markdown(blocks[-1][1])
+        return [strip_markdown(blocks[-1][1])]
     markers = _MARKER.findall(strip_markdown(text or ""))
     if markers:
-        return markers[-1].strip()
+        return [markers[-1].strip()]
     plain = strip_markdown(text or "")
     if len(plain) <= 60:
-        return plain
+        return [plain]
     lines = [ln.strip() for ln in plain.splitlines() if ln.strip()]
-    return lines[-1] if lines and len(lines[-1]) <= 200 else None
+    if not lines:
+        return []
+    last = re.split(r"(?<=[.!?])\s+(?=[A-Z])", lines[-1])[-1]
+    return [r for r in dict.fromkeys((last, lines[-1])) if r and len(r) <= 200]
+
+
+def _words(s: str) -> str:
+    """Lower-case words and numbers separated by single spaces (``"(E) €12.86!"`` -> ``"e €12.86"``)."""
+    return " ".join(re.sub(r"[^\w.%$€£]+|(?<!\d)\.|\.(?!\d)", " ", unwrap_latex(s).lower()).split())
 
 
 def option_by_text(region: str, options: dict[str, str]) -> str | None:
     """The one option whose text the answer region states (``€12.86`` -> the option ``(E) €12.86``): equal after
-    normalising case, spaces and punctuation, else the only option text (of 3 characters or more) contained in
-    the region."""
-    key = compact_text(region)
+    normalising case, spaces and punctuation; else the options whose text (3 characters or more) occurs in the
+    region as whole words, keeping only the longest when one contains another ("counterclockwise" over
+    "clockwise" does not arise: whole words; "Painting V" is not "Painting I"); one left -> its letter."""
+    key = _words(region)
     if not key:
         return None
-    texts = {letter: compact_text(t) for letter, t in options.items() if compact_text(t)}
+    texts = {letter: _words(t) for letter, t in options.items() if _words(t)}
     equal = [letter for letter, t in texts.items() if t == key]
     if len(equal) == 1:
         return equal[0]
-    inside = [letter for letter, t in texts.items() if len(t) >= 3 and t in key]
+    inside = [letter for letter, t in texts.items() if len(t) >= 3 and f" {t} " in f" {key} "]
+    inside = [a for a in inside if not any(a != b and f" {texts[a]} " in f" {texts[b]} " for b in inside)]
     return inside[0] if len(inside) == 1 else None
 
 

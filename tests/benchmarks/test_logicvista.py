@@ -182,6 +182,10 @@ ANSWER_STYLES = [  # styles seen in real VLMEvalKit LogicVista outputs (LLaVA-Co
     ("D", "", "In conclusion, figure D is the only one that represents a rotation.", "rule:named"),
     ("E", "Select from A, B, C, D and E. (A) €25.00 (B) €25.20 (C) €12.68 (D) €12.90 (E) €12.86",
      "Previous price = 18 / 1.4.\n\n<CONCLUSION> €12.86 </CONCLUSION>", "rule:option-text"),
+    ("B", "Which direction does the orange gear rotate? (A) Clockwise  (B) Counterclockwise (C) No rotation",
+     "The gears mesh. Therefore, the orange gear rotates counterclockwise.", "rule:option-text"),  # whole words
+    ("E", "(A) Painting I (B) Painting II (C) Painting III (D) Painting IV (E) Painting V",
+     "Counting from the left, the painting in the fourth position is Painting V.", "rule:option-text"),
 ]
 
 

@@ -28,7 +28,7 @@ from typing import Any
 
 from rapid_eval.scoring import tally
 from rapid_eval.scoring.answers import (
-    answer_region,
+    answer_regions,
     final_answer_letters,
     inline_options,
     is_letter,
@@ -110,9 +110,12 @@ def extract_labels(output: str, allowed: str, question: str = "") -> tuple[froze
 
 
 def _by_text(text: str, question: str, allowed: str) -> frozenset[str] | None:
-    region = answer_region(text)
-    letter = option_by_text(region, inline_options(question)) if region else None
-    return frozenset(letter) if letter and letter in allowed else None
+    options = inline_options(question)
+    for region in answer_regions(text) if options else []:
+        letter = option_by_text(region, options)
+        if letter:
+            return frozenset(letter) if letter in allowed else None
+    return None
 
 
 def _lead(text: str, allowed: str) -> frozenset[str] | None:
