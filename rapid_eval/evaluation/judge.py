@@ -53,13 +53,21 @@ def judge_spec(benchmark: str, protocol: str = "official") -> JudgeSpec:
     spec = getattr(module, _SPEC_ATTR[protocol], None)
     if spec is None:
         have = [p for p in PROTOCOLS if getattr(module, _SPEC_ATTR[p], None) is not None]
-        raise KeyError(f"no '{protocol}' judge protocol for '{benchmark}' (it has: {', '.join(have)})")
+        raise KeyError(f"no LLM judge for '{benchmark}' under the '{protocol}' protocol (its protocols: "
+                       f"{', '.join(have)})")
     return spec
 
 
-def judged_benchmarks() -> tuple[str, ...]:
-    """Names of the benchmarks that have an LLM-judge spec."""
-    return tuple(JUDGES.names())
+def judged_benchmarks(protocol: str = "official") -> tuple[str, ...]:
+    """Names of the benchmarks that have an LLM-judge spec under ``protocol``."""
+    import importlib
+
+    out = []
+    for name in JUDGES.names():
+        module = importlib.import_module(JUDGES.entry(name).target.partition(":")[0])
+        if getattr(module, _SPEC_ATTR.get(protocol, "JUDGE"), None) is not None:
+            out.append(name)
+    return tuple(out)
 
 Mode = Literal["fallback", "always"]
 
@@ -109,6 +117,10 @@ class LLMJudge:
         self.engine, self.mode, self.max_attempts = engine, mode, max_attempts
         self.cache = GenerationCache(cache_path)
         self.max_new_tokens = max_new_tokens
+
+    def handles(self, benchmark: str) -> bool:
+        """Whether this judge's protocol has a spec for ``benchmark``."""
+        return benchmark in judged_benchmarks(self.protocol)
 
     @property
     def name(self) -> str:

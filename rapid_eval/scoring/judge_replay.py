@@ -18,6 +18,11 @@ e8e78f05), pure functions, no ``eval``:
   letters, lower-cased and sorted, equal the gold letters (split on ", ") sorted; anything else is a failed parse
   (``hit`` 0).
 
+:func:`vlmevalkit_mcq_spec` is the same MCQ protocol as a live judge (``score --judge-protocol vlmevalkit`` for
+RealWorldQA and MMMU): prefetch with ``can_infer`` on the prediction (no call), else VLMEvalKit's ``build_prompt``
+with ``build_option_str`` (English template; its Chinese variant is not ported) and ``can_infer`` on the reply.
+A reply ``can_infer`` cannot read counts wrong here, where VLMEvalKit retries twice and then draws a random letter.
+
 ``can_infer`` follows the current VLMEvalKit, including its "answer is **B**" rule added in 2025 (#1552); on the
 short judge replies that are replayed this rule rarely matters.
 """
@@ -197,3 +202,57 @@ def replay_summary(replayed: Sequence[bool | None], stored: Sequence[bool | None
     return {"protocol": "vlmevalkit", "items": len(pairs), "agree": len(pairs) - len(differ), "differ": len(differ),
             "differ_ids": differ[:show], "replayed_correct": sum(bool(r) for r in replayed if r is not None),
             "not_replayable": sum(r is None for r in replayed)}
+
+
+MCQ_TEMPLATE = (
+    'You are an AI assistant who will help me to match '
+    'an answer with several options of a single-choice question. '
+    'You are provided with a question, several options, and an answer, '
+    'and you need to find which option is most similar to the answer. '
+    'If the meaning of all options are significantly different from the answer, output Z. '
+    'Your should output a single uppercase character in A, B, C, D (if they are valid options), and Z. \n'
+    'Example 1: \n'
+    'Question: What is the main object in image?\nOptions: A. teddy bear B. rabbit C. cat D. dog\n'
+    'Answer: a cute teddy bear\nYour output: A\n'
+    'Example 2: \n'
+    'Question: What is the main object in image?\nOptions: A. teddy bear B. rabbit C. cat D. dog\n'
+    'Answer: Spider\nYour output: Z\n'
+    'Example 3: \n'
+    'Question: {}?\nOptions: {}\nAnswer: {}\nYour output: '
+)
+
+
+def mcq_prompt(question: str, choices: Mapping[str, str], prediction: str) -> str:
+    """VLMEvalKit ``build_prompt(question, build_option_str(choices), prediction)``."""
+    options = "There are several options: \n" + "".join(f"{c}. {t}\n" for c, t in choices.items())
+    return MCQ_TEMPLATE.format(question, options, prediction)
+
+
+def mcq_choices(sample: Any, mmmu: bool = False) -> tuple[dict[str, str], str]:
+    """(choices, gold letter) of a sample as VLMEvalKit's MCQ evaluation sees it (``MMMU_preproc`` for MMMU's
+    open questions: ``A`` = the gold answer, ``B`` = "Other Answers", gold ``A``)."""
+    choices = {chr(65 + i): str(t) for i, t in enumerate(sample.options)}
+    gold = sample.answer if isinstance(sample.answer, str) else str(sample.answer)
+    if mmmu and not choices:
+        return {"A": gold, "B": "Other Answers"}, "A"
+    return choices, gold
+
+
+def vlmevalkit_mcq_spec(benchmark: str, mmmu: bool = False) -> Any:
+    """VLMEvalKit's MCQ judge protocol as a :class:`~rapid_eval.scoring.judge_spec.JudgeSpec`."""
+    from rapid_eval.scoring.judge_spec import JudgeSpec, Stage
+
+    def prompt(sample: Any, output: str, state: dict[str, Any]) -> str | None:
+        choices, _ = mcq_choices(sample, mmmu)
+        pre = can_infer(output, choices)
+        if pre:
+            state["extract"] = pre
+            return None
+        return mcq_prompt(str(sample.question), choices, output)
+
+    def decide(sample: Any, state: dict[str, Any]) -> tuple[bool, str | None]:
+        choices, gold = mcq_choices(sample, mmmu)
+        letter = can_infer(state.get("extract") or "", choices) or None
+        return letter == gold, letter
+
+    return JudgeSpec(benchmark, (Stage("extract", prompt, lambda r: (r or "").strip() or None),), decide)

@@ -84,7 +84,30 @@ def test_mathvista_prefetch_matches_the_stored_logs_and_res_replays(tmp_path):
 def test_protocols():
     assert judge_spec("logicvista", "vlmevalkit") is LV and judge_spec("logicvista") is not LV
     assert "Z." in VLMEVALKIT_TEMPLATE
-    with pytest.raises(KeyError, match="no 'vlmevalkit' judge protocol for 'mathverse'"):
+    with pytest.raises(KeyError, match="no LLM judge for 'mathverse' under the 'vlmevalkit' protocol"):
         judge_spec("mathverse", "vlmevalkit")
     with pytest.raises(ValueError, match="judge protocol must be one of official, vlmevalkit"):
         judge_spec("logicvista", "lmms")
+
+
+def test_vlmevalkit_mcq_protocol_realworldqa_and_mmmu(tmp_path):
+    """VLMEvalKit's MCQ protocol: can_infer prefetch on the prediction (no call), else its matching prompt."""
+    from rapid_eval.rescore.rows import sample_from_row
+
+    rows = [{"index": 0, "question": "How many cars?", "A": "0", "B": "1", "answer": "A", "prediction": "A. 0"},
+            {"index": 1, "question": "Which way?", "A": "Left", "B": "Right", "answer": "B",
+             "prediction": "It bends towards the side of the driver's right hand, I would say."}]
+    samples = [sample_from_row("realworldqa", r, str(r["index"])) for r in rows]
+    engine = StoredReplies({"towards the side of the driver's right hand": "B"})
+    report = LLMJudge(engine, tmp_path / "r.jsonl", mode="always", protocol="vlmevalkit").run(
+        "realworldqa", samples, [r["prediction"] for r in rows], _no_answer(2))
+    assert [v.correct for v in report.verdicts] == [True, True] and len(engine.prompts) == 1
+    assert engine.prompts[0].startswith("You are an AI assistant who will help me to match an answer")
+    assert "There are several options: \nA. Left\nB. Right\n" in engine.prompts[0]
+    mmmu = sample_from_row("mmmu", {"index": 2, "question": "How many edges?", "answer": "12",
+                                    "question_type": "open", "split": "validation", "prediction": "12"}, "2")
+    report = LLMJudge(StoredReplies({}), tmp_path / "m.jsonl", mode="always", protocol="vlmevalkit").run(
+        "mmmu", [mmmu], ["The solid has 12 edges"], _no_answer(1))
+    assert report.verdicts[0].correct is True  # MMMU_preproc: option A is the gold answer, found in the text
+    with pytest.raises(KeyError, match="no LLM judge for 'realworldqa' under the 'official' protocol"):
+        judge_spec("realworldqa")
