@@ -228,13 +228,16 @@ def score(
     judge_base_url: str | None = None,
     judge_mode: str = "fallback",
     judge_options: Mapping[str, Any] | None = None,
+    judge_protocol: str = "official",
     log_stats: bool = True,
 ) -> ScoreResult:
     """Score every answer of ``run`` with its benchmark's rules (``scorer="generic"``: the boxed-answer rule).
 
     ``judge``: an optional LLM judge (a model name, served at ``judge_base_url`` or loaded with the default
     backend, or an :class:`Engine`) for MathVista, MathVerse and LogicVista; ``judge_mode`` ``fallback`` (rule
-    first) or ``always``. Judge calls are cached in ``RUN/judge.jsonl``; an engine built here is closed here.
+    first) or ``always``; ``judge_protocol`` ``official`` (the benchmark authors' extraction and normalisation) or
+    ``vlmevalkit`` (VLMEvalKit's prompts and post-processing, as RAPID's published numbers were scored; MathVista
+    and LogicVista). Judge calls are cached in ``RUN/judge.jsonl``; an engine built here is closed here.
     """
     from contextlib import nullcontext
 
@@ -255,7 +258,8 @@ def score(
         backend = "openai" if judge_base_url or "/" not in judge else None
         engine = load_engine(backend, judge, base_url=judge_base_url, **dict(judge_options or {}))
     with engine if engine is not None else nullcontext() as eng:
-        judge_obj = LLMJudge(eng, r.root / "judge.jsonl", mode=judge_mode) if eng is not None else None  # type: ignore[arg-type]
+        judge_obj = (LLMJudge(eng, r.root / "judge.jsonl", mode=judge_mode, protocol=judge_protocol)  # type: ignore[arg-type]
+                     if eng is not None else None)
         summary = score_run(r, mode=scorer, workers=workers, judge=judge_obj)
     if log_stats:
         reports = (summary.get("judge_reports") or {}).values()

@@ -198,13 +198,17 @@ def score(
     judge_base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint of the judge")] = None,
     judge_mode: Annotated[str, typer.Option(help="fallback (rule first) | always")] = "fallback",
     judge_arg: Annotated[list[str] | None, typer.Option("--judge-arg", help="Judge engine option K=V")] = None,
+    judge_protocol: Annotated[str, typer.Option(
+        help="official (the benchmark authors' extraction) | vlmevalkit (VLMEvalKit's prompts and "
+             "post-processing, as RAPID scored)")] = "official",
     allow_incomplete: AllowIncomplete = False,
 ) -> None:
     """Recompute every metric of a run from its records (model calls only for an optional judge, cached)."""
     from rapid_eval import api
 
     result = api.score(run_dir, scorer=scorer, workers=workers, judge=judge, judge_base_url=judge_base_url,
-                       judge_mode=judge_mode, judge_options=kv_options(judge_arg, "--judge-arg"))
+                       judge_mode=judge_mode, judge_options=kv_options(judge_arg, "--judge-arg"),
+                       judge_protocol=judge_protocol)
     _show(result, scorer)
     if result.incomplete:
         parts = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in result.incomplete.items())
@@ -242,7 +246,10 @@ def rescore(
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
     else:
-        info(f"{benchmark}: {result['score']:.2f} ({result.get('metric', 'accuracy')}, n={result['n']})")
+        from rapid_eval.rescore.run import summary_lines
+
+        for line in summary_lines(result):
+            info(line)
 
 
 @app.command()

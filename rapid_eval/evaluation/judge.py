@@ -9,6 +9,11 @@ verdict stands with the flag ``judge_unparsed``.
 
 The report gives, for items where both the rule and the judge decided, how often they agree.
 
+``protocol`` chooses whose judge protocol (prompts and post-processing) runs: ``official`` (``JUDGE`` of
+``benchmarks/<name>/judge.py``: the benchmark authors' extraction, then the benchmark's official normalisation)
+or ``vlmevalkit`` (``JUDGE_VLMEVALKIT``: VLMEvalKit's prompts and post-processing, character for character — how
+RAPID's published numbers were scored; MathVista and LogicVista).
+
     judge = LLMJudge(load_engine("openai", "gpt-4o-mini", base_url=...), run_dir / "judge.jsonl")
     report = judge.run("mathverse", samples, outputs, rule_verdicts)
     report.verdicts  # decided_by "judge:gpt-4o-mini" where the judge decided
@@ -32,11 +37,37 @@ from rapid_eval.types import ChatRequest, Message, Sample, SamplingParams
 
 JUDGES: Registry[JudgeSpec] = benchmark_registry("judge", "JUDGE")
 """Benchmarks whose folder has a ``judge.py`` (``JUDGE``: a :class:`~rapid_eval.scoring.judge_spec.JudgeSpec`)."""
+PROTOCOLS = ("official", "vlmevalkit")
+_SPEC_ATTR = {"official": "JUDGE", "vlmevalkit": "JUDGE_VLMEVALKIT"}
 
 
-def judged_benchmarks() -> tuple[str, ...]:
-    """Names of the benchmarks that have an LLM-judge spec."""
-    return tuple(JUDGES.names())
+def judge_spec(benchmark: str, protocol: str = "official") -> JudgeSpec:
+    """The judge spec of ``benchmark`` under ``protocol``; KeyError naming what exists when there is none."""
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"judge protocol must be one of {', '.join(PROTOCOLS)}, not {protocol!r}")
+    if benchmark not in JUDGES:
+        raise KeyError(f"no LLM judge for '{benchmark}'; judged benchmarks: {', '.join(judged_benchmarks())}")
+    import importlib
+
+    module = importlib.import_module(JUDGES.entry(benchmark).target.partition(":")[0])
+    spec = getattr(module, _SPEC_ATTR[protocol], None)
+    if spec is None:
+        have = [p for p in PROTOCOLS if getattr(module, _SPEC_ATTR[p], None) is not None]
+        raise KeyError(f"no LLM judge for '{benchmark}' under the '{protocol}' protocol (its protocols: "
+                       f"{', '.join(have)})")
+    return spec
+
+
+def judged_benchmarks(protocol: str = "official") -> tuple[str, ...]:
+    """Names of the benchmarks that have an LLM-judge spec under ``protocol``."""
+    import importlib
+
+    out = []
+    for name in JUDGES.names():
+        module = importlib.import_module(JUDGES.entry(name).target.partition(":")[0])
+        if getattr(module, _SPEC_ATTR.get(protocol, "JUDGE"), None) is not None:
+            out.append(name)
+    return tuple(out)
 
 Mode = Literal["fallback", "always"]
 
@@ -77,12 +108,19 @@ class LLMJudge:
     """Judge items through ``engine``; ``cache_path`` holds every call (JSONL, append-only)."""
 
     def __init__(self, engine: Engine, cache_path: str | Path, mode: Mode = "fallback",
-                 max_attempts: int = 3, max_new_tokens: int = 256):
+                 max_attempts: int = 3, max_new_tokens: int = 256, protocol: str = "official"):
         if mode not in ("fallback", "always"):
             raise ValueError(f"judge mode must be 'fallback' or 'always', not {mode!r}")
+        if protocol not in PROTOCOLS:
+            raise ValueError(f"judge protocol must be one of {', '.join(PROTOCOLS)}, not {protocol!r}")
+        self.protocol = protocol
         self.engine, self.mode, self.max_attempts = engine, mode, max_attempts
         self.cache = GenerationCache(cache_path)
         self.max_new_tokens = max_new_tokens
+
+    def handles(self, benchmark: str) -> bool:
+        """Whether this judge's protocol has a spec for ``benchmark``."""
+        return benchmark in judged_benchmarks(self.protocol)
 
     @property
     def name(self) -> str:
@@ -90,9 +128,7 @@ class LLMJudge:
 
     def run(self, benchmark: str, samples: Sequence[Sample], outputs: Sequence[str],
             rule_verdicts: Sequence[Verdict]) -> JudgeReport:
-        if benchmark not in JUDGES:
-            raise KeyError(f"no LLM judge for '{benchmark}'; judged benchmarks: {', '.join(judged_benchmarks())}")
-        spec = JUDGES.load(benchmark)
+        spec = judge_spec(benchmark, self.protocol)
         todo = [i for i, v in enumerate(rule_verdicts) if needs_judge(v, self.mode)]
         report = JudgeReport(verdicts=list(rule_verdicts), judged=len(todo))
         states: dict[int, State] = {i: {} for i in todo}

@@ -84,7 +84,7 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
         task_samples, outputs = [s for _, s in rows], [a.output for a, _ in rows]
         verdicts = score_all(scorer, task_samples, outputs, truncated=[a.truncated for a, _ in rows],
                              workers=workers, timeout=timeout)
-        if judge is not None and task in _judged() and mode != "generic":
+        if judge is not None and judge.handles(task) and mode != "generic":
             report = judge.run(task, task_samples, outputs, verdicts)
             verdicts = report.verdicts
             judge_reports[task] = report.to_dict()
@@ -124,8 +124,3 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
 def _sort_key(k: tuple[str, str, str | None, str]) -> tuple[str, str, str, str]:
     return (k[0], k[1], k[2] or "", k[3])
 
-
-def _judged() -> tuple[str, ...]:
-    from rapid_eval.evaluation.judge import judged_benchmarks
-
-    return judged_benchmarks()

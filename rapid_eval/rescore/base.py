@@ -35,6 +35,8 @@ class Predictions:
     """Scores the file's authors claim, where the file carries them."""
     truncated: list[bool] | None = None
     """Per item: the output was cut inside its reasoning trace (scores 0, flagged)."""
+    replay: dict[str, Any] | None = None
+    """Stored judge outputs replayed through the judge's post-processing vs the stored verdicts (judged files)."""
 
 
 @dataclass(frozen=True)

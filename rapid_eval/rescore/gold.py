@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from rapid_eval.rescore.base import FormatError, Predictions, StoredItem
 from rapid_eval.rescore.rows import sample_from_row
@@ -35,14 +36,29 @@ def natural_key(sample: Sample) -> str:
 def load_gold(benchmark: str, data_dir: str | Path) -> dict[str, Sample]:
     """``{natural key: Sample}`` for every item of ``benchmark`` under ``data_dir``."""
     try:
-        from rapid_eval.tasks import load_task
-
-        samples = load_task(benchmark, data_dir=data_dir, options=_ALL_VERSIONS.get(benchmark)).samples
+        samples = gold_samples(benchmark, data_dir, options=_ALL_VERSIONS.get(benchmark))
     except ImportError:
         samples = _read_jsonl(benchmark, Path(data_dir))
+    return {natural_key(s): s for s in samples}
+
+
+def gold_samples(benchmark: str, data_dir: str | Path, options: dict[str, Any] | None = None) -> list[Sample]:
+    """The task's Samples in dataset order, loaded for their gold answers only: no image is opened or needed.
+
+    A task that cannot be loaded, or whose rows all fail, is a :class:`FormatError` that names the folder and
+    the first failing rows with their reasons (never a bare "give --data-dir" when one was given).
+    """
+    from rapid_eval.tasks import load_task
+
+    try:
+        result = load_task(benchmark, data_dir=data_dir, options=options, images=False)
     except Exception as e:  # noqa: BLE001 - TaskError and friends: report as a format problem with the cause
         raise FormatError(f"{data_dir}: cannot load gold answers for '{benchmark}' ({e})") from e
-    return {natural_key(s): s for s in samples}
+    if not result.samples:
+        shown = "; ".join(result.errors[:3]) + (f"; … {len(result.errors) - 3} more" if len(result.errors) > 3 else "")
+        why = f"{len(result.errors)} rows failed to load: {shown}" if result.errors else "the source has no rows"
+        raise FormatError(f"{data_dir}: no gold answers for '{benchmark}' from {result.source or data_dir} ({why})")
+    return result.samples
 
 
 def _read_jsonl(benchmark: str, data_dir: Path) -> list[Sample]:

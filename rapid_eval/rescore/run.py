@@ -11,7 +11,16 @@ benchmark's judge-free scorer in worker processes, and returns one JSON-able dic
   and ``agreement`` counts both ways;
 - where a file stores per-item verdicts (MathVista ``true_false``, MathVision ``correct``), ``stored`` compares
   them with the headline verdicts item by item; a file with stored verdicts but no responses (DynaMath result
-  tables) is scored from those verdicts (``headline``: "verdicts stored in the file").
+  tables) is scored from those verdicts (``headline``: "verdicts stored in the file");
+- files of third-party judges (VLMEvalKit judged files, whose ``hit`` — or, for MathVista, the stored ``res``
+  replayed through VLMEvalKit's post-check — is the judge's verdict; lmms-eval logs with a per-sample 0/1 metric)
+  take their headline from those stored verdicts, so that it reproduces the file's own claim;
+- every result has ``judge_free``: rapid-eval's rule on the raw responses (``score``, ``correct``, ``n``) and,
+  where the file stores verdicts, its item-by-item agreement with them (``agree``, ``items``, ``agree_pct``,
+  ``differ_ids``); ``stored`` (``agree``/``items``/``differ``/``differ_ids``) compares the stored verdicts with the
+  rule's — the judge-free rule for judge files, the headline rule for official files;
+- ``replay``, where a judged file stores the judge's raw output: that output run through the judge protocol's
+  post-processing against the stored verdict, item by item (see :mod:`rapid_eval.scoring.judge_replay`).
 """
 
 from __future__ import annotations
@@ -57,6 +66,10 @@ def rescore(
                          timeout=timeout or DEFAULT_TIMEOUT, stats=stats)
     judge_free = scorer.metrics(samples, verdicts)
     stored_path = official_verdicts(scorer, samples, official)
+    judged = stored_path is None and _judge_verdicts(preds)
+    if judged:
+        stored_path = [Verdict.unscored("no stored verdict") if o.correct is None
+                       else Verdict(bool(o.correct), o.extracted, "judge:stored") for o in official]
     head = scorer.metrics(samples, stored_path) if stored_path is not None else judge_free
     result: dict[str, Any] = {
         "benchmark": benchmark,
@@ -66,7 +79,8 @@ def rescore(
         "metric": head.get("metric", "accuracy"),
         "score": head["score"],
         "correct": head.get("correct"),
-        "headline": "official extraction in the file" if stored_path is not None else "rule on the responses",
+        "headline": ("verdicts stored in the file" if judged else
+                     "official extraction in the file" if stored_path is not None else "rule on the responses"),
         "breakdown": dict(head.get("breakdown") or {}),
         "unscored": head.get("unscored", 0),
         "timeouts": stats.get("timeouts", 0),
@@ -74,13 +88,31 @@ def rescore(
         "claimed": _claimed(preds),
         "seconds": round(time.monotonic() - t0, 2),
     }
+    for key in ("headline_split",):
+        if key in head:
+            result[key] = head[key]
     if stored_path is not None:
         result["breakdown"]["judge_free"] = {k: judge_free[k] for k in ("score", "correct", "unscored", "breakdown")}
         result["agreement"] = agreement(stored_path, verdicts)
-    headline_verdicts = stored_path if stored_path is not None else verdicts
+    headline_verdicts = verdicts if judged or stored_path is None else stored_path
+    result["judge_free"] = {k: judge_free.get(k) for k in ("score", "correct", "n", "unscored")}
     if any(o.correct is not None for o in official):
         result["stored"] = stored_agreement(samples, official, headline_verdicts)
+        if judged or stored_path is None:
+            st = result["stored"]
+            result["judge_free"].update(agree=st["agree"], items=st["items"], differ_ids=st["differ_ids"],
+                                        agree_pct=round(100.0 * st["agree"] / st["items"], 2) if st["items"] else None)
+    replays = [r for p in preds for r in ([p.replay] if getattr(p, "replay", None) else [])]
+    if replays:
+        result["replay"] = replays[0] if len(replays) == 1 else {"per_file": replays}
     return result
+
+
+def _judge_verdicts(preds: Sequence[Any]) -> bool:
+    """True when every file is a third-party judge's output with a stored verdict on most items."""
+    formats = {"vlmevalkit-judged", "lmms-eval"}
+    return all(p.format in formats and p.official and
+               2 * sum(o.get("correct") is not None for o in p.official) > len(p.official) for p in preds)
 
 
 def _stored_only(benchmark: str, paths: Sequence[Path], preds: Sequence[Any], scorer: Scorer,
@@ -142,9 +174,23 @@ def agreement(official: Sequence[Verdict], judge_free: Sequence[Verdict]) -> dic
     }
 
 
+def _explainer(benchmark: str) -> Any:
+    """``explain_difference(sample, stored, verdict)`` of ``benchmarks/<name>/formats.py``: the documented reasons
+    a rapid-eval verdict may differ from a verdict the authors stored; None when the benchmark lists none."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"rapid_eval.benchmarks.{benchmark}.formats")
+    except ImportError:
+        return None
+    return getattr(module, "explain_difference", None)
+
+
 def stored_agreement(samples: Sequence[Any], official: Sequence[StoredItem], verdicts: Sequence[Verdict],
                      show: int = 20) -> dict[str, Any]:
-    """The file's stored per-item verdicts against the headline verdicts: counts and the first differing ids."""
+    """The file's stored per-item verdicts against the headline verdicts: counts and the first differing ids;
+    where the benchmark documents known causes of difference, ``documented`` counts them by reason and
+    ``undocumented_ids`` lists the rest."""
     stored = [o.correct for o in official]
     differ = [s.id for s, st, v in zip(samples, stored, verdicts, strict=True)
               if st is not None and bool(st) != bool(v.correct)]
@@ -155,7 +201,41 @@ def stored_agreement(samples: Sequence[Any], official: Sequence[StoredItem], ver
         "differ": len(differ),
         "differ_ids": differ[:show],
     }
+    explain = _explainer(samples[0].task if samples else "")
+    if differ and explain is not None:
+        by_id = {s.id: (s, o, v) for s, o, v in zip(samples, official, verdicts, strict=True)}
+        reasons = {i: explain(*by_id[i]) for i in differ}
+        documented: dict[str, int] = {}
+        for reason in reasons.values():
+            if reason:
+                documented[reason] = documented.get(reason, 0) + 1
+        out["documented"] = documented
+        out["undocumented_ids"] = [i for i, r in reasons.items() if not r][:show]
     if any(o.model_answer is not None for o in official):  # MathVision also stores the derived answer
         out["model_answer_differ_ids"] = [s.id for s, o, v in zip(samples, official, verdicts, strict=True)
                                           if o.model_answer is not None and o.model_answer != v.extracted]
     return out
+
+
+def summary_lines(result: dict[str, Any]) -> list[str]:
+    """The human-readable summary of a :func:`rescore` result: headline, claim, judge-free rule, stored verdicts
+    (with the ids that disagree) and the judge replay."""
+    lines = [f"{result['benchmark']}: {result['score']:.2f} ({result.get('metric', 'accuracy')}, n={result['n']}; "
+             f"{result.get('headline', '')})"]
+    claimed = result.get("claimed") or {}
+    if claimed.get("score") is not None:
+        lines.append(f"claimed: {claimed['score']:.2f}" + (f" ({claimed['file']})" if claimed.get("file") else ""))
+    jf = result.get("judge_free") or {}
+    if jf.get("score") is not None and result.get("headline") != "rule on the responses":
+        agree = f", agrees on {jf['agree']}/{jf['items']} items" if jf.get("items") else ""
+        lines.append(f"judge-free rule: {jf['score']:.2f}{agree}")
+    st = result.get("stored") or {}
+    if st.get("items"):
+        ids = ", ".join(map(str, st.get("differ_ids") or []))
+        lines.append(f"stored verdicts: {st['agree']}/{st['items']} agree" + (f"; differ: {ids}" if ids else ""))
+        for reason, n in (st.get("documented") or {}).items():
+            lines.append(f"  documented difference ({n}): {reason}")
+    rp = result.get("replay") or {}
+    if rp.get("items"):
+        lines.append(f"judge replay ({rp.get('protocol')}): {rp['agree']}/{rp['items']} stored verdicts reproduced")
+    return lines

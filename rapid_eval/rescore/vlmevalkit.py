@@ -7,6 +7,10 @@ A prediction file is the dataset TSV plus a ``prediction`` column: ``index``, ``
 ``key``/``knowledge concept``; LogicVista ``skill`` …). Judged files (``…_gpt-4o-mini.xlsx``, ``…_score.xlsx``,
 ``_openai_result``) add per-item results, kept in ``official``: ``hit`` (MCQ, LogicVista, WeMath), ``score``
 (MathVerse stage 2), ``correct`` (DynaMath), ``extract`` / ``extracted`` / ``res`` (the judge's extraction).
+Judged files also get ``claimed`` (the ``_score.csv`` / ``_acc.csv`` beside them, :mod:`.vlmevalkit_claimed`) and
+``replay`` (the stored judge outputs run through VLMEvalKit's post-processing, :mod:`rapid_eval.scoring.judge_replay`,
+against the stored verdicts); where a judged file has no verdict column (MathVista: ``res`` and ``log`` only)
+the replayed verdict is the stored one, as VLMEvalKit's score file counts it.
 ``prediction`` is RAPID's whole reasoner output: the text after the last ``</think>`` is scored; an unclosed
 ``<think>`` (cut in the trace) gives an empty output and ``official[i]["truncated"] = True``.
 """
@@ -20,6 +24,8 @@ from typing import Any
 from rapid_eval.engines.thinking import split_reasoning
 from rapid_eval.rescore.base import Format, FormatError, Predictions
 from rapid_eval.rescore.rows import cell_text, sample_from_row
+from rapid_eval.rescore.vlmevalkit_claimed import claimed_scores
+from rapid_eval.scoring.judge_replay import replay_rows, replay_summary
 
 _SUFFIXES = (".xlsx", ".csv", ".tsv")
 _VERDICT_COLS = ("hit", "score", "correct")
@@ -101,9 +107,26 @@ def read(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions
         final, _, truncated = split_reasoning(cell_text(row.get("prediction")))
         outputs.append(final)
         official.append(_official(row, truncated))
+    replay = _replay(benchmark, rows, samples, official)
     has_verdicts = any(o["correct"] is not None for o in official)
     return Predictions(benchmark=benchmark, samples=samples, outputs=outputs, official=official, source=str(path),
-                       format="vlmevalkit-judged" if has_verdicts else "vlmevalkit", claimed={})
+                       format="vlmevalkit-judged" if has_verdicts else "vlmevalkit", claimed=claimed_scores(path),
+                       replay=replay)
+
+
+def _replay(benchmark: str, rows: list[dict[str, Any]], samples: list[Any],
+            official: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """Replay the stored judge outputs; fill ``correct`` from them where the file has no verdict column."""
+    if not any(row.get("log") is not None or row.get("res") is not None for row in rows):
+        return None
+    replayed = replay_rows(benchmark, rows)
+    if all(r is None for r in replayed):
+        return None
+    if all(o["correct"] is None for o in official):  # MathVista: the score file's hit is the replayed verdict
+        for o, r in zip(official, replayed, strict=True):
+            o["correct"], o["verdict_from"] = r, "replayed"
+        return {**replay_summary(replayed, replayed, [s.id for s in samples]), "stored": "none (verdicts replayed)"}
+    return replay_summary(replayed, [o["correct"] for o in official], [s.id for s in samples])
 
 
 READERS = (

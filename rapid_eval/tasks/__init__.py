@@ -30,6 +30,7 @@ def load_task(
     data_dir: str | Path | None = None,
     limit: int | None = None,
     options: dict[str, Any] | None = None,
+    images: bool = True,
 ) -> LoadResult:
     """Load task ``name`` as Samples.
 
@@ -37,11 +38,13 @@ def load_task(
       files (see :mod:`rapid_eval.tasks.sources`); ``None`` reads the Hugging Face hub.
     - ``limit``: the first N samples; tasks with groups keep whole groups (see :mod:`rapid_eval.tasks._loader`).
     - ``options``: task options declared in the YAML (e.g. MathVerse ``version``, MathVision ``split``).
+    - ``images``: False skips the image step (no image is opened, copied or required; ``Sample.images`` is
+      empty): gold answers for re-scoring prediction files do not need the images.
 
     Rows that cannot be used are skipped and reported in ``LoadResult.errors``; a task that cannot be loaded at
     all (unknown name or option, unreachable hub, empty folder) raises :class:`TaskError` with one line.
     """
-    return load(name, data_dir=data_dir, limit=limit, options=options)
+    return load(name, data_dir=data_dir, limit=limit, options=options, images=images)
 
 
 def describe_tasks(data_dir: str | Path | None = None) -> list[dict[str, Any]]:

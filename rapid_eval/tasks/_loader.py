@@ -74,8 +74,9 @@ def _reason(e: BaseException) -> str:
 class _Run:
     """One pass over a source, collecting samples and per-row errors."""
 
-    def __init__(self, spec: TaskSpec, adapter: Adapter, source: Source, options: dict[str, Any]):
+    def __init__(self, spec: TaskSpec, adapter: Adapter, source: Source, options: dict[str, Any], images: bool = True):
         self.spec, self.adapter, self.source, self.options = spec, adapter, source, options
+        self.images = images
         self.result = LoadResult(spec.name, source=source.description, options=options)
         self._seen: set[str] = set()
 
@@ -109,9 +110,9 @@ class _Run:
         assert raw.data is not None
         try:
             draft = self.adapter.convert(raw.data, ctx)
-            if draft.problem:
+            if draft.problem and self.images:
                 raise RowError(draft.problem)
-            paths = tuple(materialize(ref, self.source.base_dir) for ref in draft.images)
+            paths = tuple(materialize(ref, self.source.base_dir) for ref in draft.images) if self.images else ()
         except _ROW_ERRORS as e:
             self.error(raw, _reason(e), self._sample_id(raw, ctx))
             return
@@ -154,15 +155,16 @@ def load(
     data_dir: str | Path | None = None,
     limit: int | None = None,
     options: dict[str, Any] | None = None,
+    images: bool = True,
 ) -> LoadResult:
-    """See :func:`rapid_eval.tasks.load_task`."""
+    """See :func:`rapid_eval.tasks.load_task`; ``images=False`` skips the image step (gold answers only)."""
     spec = load_spec(name)
     adapter = adapter_for(spec)
     opts = resolve_options(spec, adapter, options)
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise TaskError(f"--limit must be a non-negative integer, got {limit!r}")
     source = open_source(spec, adapter.parts(spec, opts), data_dir)
-    run = _Run(spec, adapter, source, opts)
+    run = _Run(spec, adapter, source, opts, images)
     if limit == 0:
         return run.result
     grouped = limit is not None and adapter.group_key is not None

@@ -166,3 +166,31 @@ def test_answers_files_read_with_gold_from_a_results_csv():
     for path in sorted(folder.glob("*-answers.json")):
         preds = reader.read_answers(path, "logicvista", None)
         assert len(preds.samples) == 448, path.name
+
+
+ANSWER_STYLES = [  # styles seen in real VLMEvalKit LogicVista outputs (LLaVA-CoT, Llama-3.2-11B, Qwen2.5-VL)
+    ("E", "", "The pattern continues.\n\n<CONCLUSION> E </CONCLUSION>", "rule:block"),
+    ("B, D", "", "<REASONING> … </REASONING>\n\n<CONCLUSION> B, D </CONCLUSION>", "rule:block"),
+    ("A", "", "Because the sets differ.\n\n*Answer*: A", "rule:marker"),
+    ("C", "", "A device used to store energy is a capacitor.\n\n*Answer*: C", "rule:marker"),  # not "A device"
+    ("C", "", "So the total is 14.\n\n**Answer:** C) 14", "rule:marker"),
+    ("C", "", "Statement C contradicts the text.\n\n**C) MDBs lend money as typically short-term loans**",
+     "rule:last-line"),
+    ("B", "", "128.79 gallons a month, about 1,545 a year.\n\n(B) 1,500 gallons", "rule:last-line"),
+    ("D", "", "Comparing the years:\n(D) Spending on IT hardware declined", "rule:last-line"),
+    ("B", "", "Option D has no prism. The correct answer is **(B)**.", "rule:phrase"),  # markdown stripped first
+    ("D", "", "In conclusion, figure D is the only one that represents a rotation.", "rule:named"),
+    ("E", "Select from A, B, C, D and E. (A) €25.00 (B) €25.20 (C) €12.68 (D) €12.90 (E) €12.86",
+     "Previous price = 18 / 1.4.\n\n<CONCLUSION> €12.86 </CONCLUSION>", "rule:option-text"),
+    ("B", "Which direction does the orange gear rotate? (A) Clockwise  (B) Counterclockwise (C) No rotation",
+     "The gears mesh. Therefore, the orange gear rotates counterclockwise.", "rule:option-text"),  # whole words
+    ("E", "(A) Painting I (B) Painting II (C) Painting III (D) Painting IV (E) Painting V",
+     "Counting from the left, the painting in the fourth position is Painting V.", "rule:option-text"),
+]
+
+
+@pytest.mark.parametrize(("gold", "question", "output", "step"), ANSWER_STYLES)
+def test_answer_styles_of_real_outputs(gold, question, output, step):
+    sample = Sample(id="v1_0", task="logicvista", question=question, answer=gold)
+    verdict = LogicVistaScorer().score_one(sample, output)
+    assert verdict.correct is True and verdict.decided_by == step

@@ -65,6 +65,12 @@ def test_model_answer(response, expected):
         ("4", "{4}", True, "numeric"),  # braces are a group
         (r"25\pi", r"25\pi\)", False, "numeric"),  # but an unknown character is an error
         ("e", "2.72", False, "numeric"),  # e is sympy's E, unknown to eval
+        # MATH-V outputs/closed-source/Qwen/Qwen-VL-Max.jsonl ids 1324, 2392, 2454 (stored as wrong):
+        (r"$80-2 \pi$", "80-2π", False, "numeric"),  # a non-ASCII π was unknown to the old grammar
+        (r"$2\pi$", "2π", False, "numeric"),
+        (r"$-\!2$", "-2", False, "numeric"),  # so was \!
+        # InternLM-XComposer2-VL ids 2130, 2485 (stored as right): the parse stops at "." before \boxed
+        (r"$\frac{1}{2}$", r"\frac{1}{2}.theansweris\boxed{d", True, "numeric"),
     ],
 )
 def test_is_equal(gold, pred, expected, step):

@@ -188,7 +188,10 @@ def test_lmms_eval_logs(files):
     assert dyn.samples[0].answer == "10" and dyn.samples[0].group == {"seed": "494", "variant": "2"}
     assert dyn.official[0]["metrics"] == {"dynamath_worst": {"acc": 1.0}} and dyn.official[0]["correct"] is None
     assert DynaMathScorer().score_one(dyn.samples[0], dyn.outputs[0]).correct is True
-    with pytest.raises(FormatError, match="no 'doc'"):
+    nodoc = lmms_eval.read(files["lmms_nodoc"], "realworldqa", None)  # ≥ 0.7 logs carry no doc: gold from target
+    assert nodoc.samples[0].answer == "B" and nodoc.outputs == ["B"]
+    files["lmms_nodoc"].write_text(json.dumps({"doc_id": 0, "resps": [["B"]]}) + "\n", encoding="utf-8")
+    with pytest.raises(FormatError, match="no 'doc' and no 'target'"):
         lmms_eval.read(files["lmms_nodoc"], "realworldqa", None)
 
 

@@ -2,11 +2,20 @@
 
 Officially GPT-4 extracts the list of chosen letters (``Yijia-Xiao/LogicVista:eval/extract_accuracy.py``); this
 judge-free rule reads them, first step that succeeds (``decided_by``):
-``rule:boxed`` (labels in the last ``\\boxed{}``), ``rule:phrase`` (after the last "answer is" / "correct
+``rule:boxed`` (labels in the last ``\\boxed{}``), ``rule:block`` / ``rule:marker`` / ``rule:last-line`` (where an
+answer is written down: ``<CONCLUSION> E </CONCLUSION>``, ``**Answer:** (C) It decreases``, ``*Answer*: A``, a
+last line ``**C) MDBs lend …**`` — :func:`rapid_eval.scoring.answers.final_answer_letters`), ``rule:phrase``
+(markdown emphasis removed first) (after the last "answer is" / "correct
 options:"), ``rule:bare`` (the whole output is a label list: "A", "(C)", "B, D", "A and B"), ``rule:leading``
 (the output starts with a label or a label list: "C. 10 cm", "(A) True", "B and C complete …"), ``rule:is_letter``
-(the last "… is C." statement). A bare digit is read only inside ``\boxed{}``. Valid labels are the option letters
-the question offers ("Select from A-I", "(A) … (E)"; A–E when it says nothing) or the sample's options.
+(the last "… is C." statement), ``rule:named`` ("Figure D is the only one …"), ``rule:option-text`` (the
+answer region states the text of one option the question lists as ``(E) €12.86``), ``rule:last-line``. A bare
+digit is read only inside ``\boxed{}``. Valid labels are the option letters the question offers ("Select from
+A-I", "(A) … (E)"; A–E when it says nothing) or the sample's options. A leading capital followed by a lower-case
+word ("A device …", "I think …") is a word, not a label.
+The answer styles of the block/marker/last-line/option-text steps were read from VLMEvalKit LogicVista outputs of
+LLaVA-CoT, Llama-3.2-11B and Qwen2.5-VL-3B (LogicVista_Rationale) (development files); the agreement figures in
+README are measured on the other, held-out files.
 The official single-character pre-check is kept: one character that is neither a–e nor a digit → no answer.
 Gold: the answer split on ", " and lower-cased (a few golds are digits; one is empty and can never match).
 """
@@ -18,7 +27,20 @@ from collections.abc import Sequence
 from typing import Any
 
 from rapid_eval.scoring import tally
-from rapid_eval.scoring.answers import is_letter, leading_letter, leading_letters, letter_set, phrase_letters
+from rapid_eval.scoring.answers import (
+    answer_regions,
+    final_answer_letters,
+    inline_options,
+    is_letter,
+    last_line_option,
+    leading_letter,
+    leading_letters,
+    letter_set,
+    named_option,
+    option_by_text,
+    phrase_letters,
+    strip_markdown,
+)
 from rapid_eval.scoring.base import Scorer, Verdict
 from rapid_eval.scoring.extract import last_boxed
 from rapid_eval.scoring.meta import as_list, meta, truncated_verdict
@@ -28,6 +50,7 @@ SKILLS = ("inductive", "deductive", "numerical", "spatial", "mechanical")
 _RANGE = re.compile(r"\b([A-Z])\s*(?:-|–|to)\s*([A-Z])\b")
 _LISTED = re.compile(r"\b(?:from|between)\s+((?:[A-Z]\s*,\s*)+[A-Z]?,?\s*(?:and|or)\s*[A-Z])\b")
 _PAREN = re.compile(r"\(([A-Z])\)")
+_WORD_START = re.compile(r"^\s*[A-Z]\s+(?!(?:and|or|&)\b)[a-z]")
 
 
 def gold_set(answer: str | list[str]) -> frozenset[str]:
@@ -56,7 +79,7 @@ def allowed_letters(sample: Sample) -> str:
     return "".join(chr(c) for c in range(ord("A"), ord(top) + 1))
 
 
-def extract_labels(output: str, allowed: str) -> tuple[frozenset[str] | None, str]:
+def extract_labels(output: str, allowed: str, question: str = "") -> tuple[frozenset[str] | None, str]:
     """(chosen labels, step) — labels lower-cased as in the official lists."""
     text = (output or "").strip()
     if len(text) == 1 and not (text.lower() in "abcde" or text.isdigit()):
@@ -68,11 +91,17 @@ def extract_labels(output: str, allowed: str) -> tuple[frozenset[str] | None, st
         got = letter_set(boxed, allowed, lower_ok=True) or _lead(boxed, allowed)
         if got:
             return got, "boxed"
+    found, where = final_answer_letters(text, allowed)
+    if found:
+        return found, where
     bare = text.rstrip("#*.!) ").lstrip("(* ")
-    steps = (("phrase", lambda: phrase_letters(text, allowed)),
+    steps = (("phrase", lambda: phrase_letters(strip_markdown(text), allowed)),
              ("bare", lambda: letter_set(bare, allowed, lower_ok=len(bare) <= 1) if len(bare) <= 40 else None),
              ("leading", lambda: leading_letters(text, allowed) or _lead(text, allowed)),
-             ("is_letter", lambda: frozenset(is_letter(text, allowed) or "") or None))
+             ("is_letter", lambda: frozenset(is_letter(strip_markdown(text), allowed) or "") or None),
+             ("named", lambda: named_option(text, allowed)),
+             ("option-text", lambda: _by_text(text, question, allowed)),
+             ("last-line", lambda: last_line_option(text, allowed)))
     for name, step in steps:
         got = step()
         if got:
@@ -80,7 +109,18 @@ def extract_labels(output: str, allowed: str) -> tuple[frozenset[str] | None, st
     return None, "none"
 
 
+def _by_text(text: str, question: str, allowed: str) -> frozenset[str] | None:
+    options = inline_options(question)
+    for region in answer_regions(text) if options else []:
+        letter = option_by_text(region, options)
+        if letter:
+            return frozenset(letter) if letter in allowed else None
+    return None
+
+
 def _lead(text: str, allowed: str) -> frozenset[str] | None:
+    if _WORD_START.match(text):
+        return None
     letter = leading_letter(text, allowed)
     return frozenset(letter) if letter else None
 
@@ -94,7 +134,7 @@ class LogicVistaScorer(Scorer):
         gold = gold_set(sample.answer)
         if truncated:
             return truncated_verdict()
-        got, step = extract_labels(output or "", allowed_letters(sample))
+        got, step = extract_labels(output or "", allowed_letters(sample), sample.question or "")
         if got is None:
             return Verdict(False, None, f"rule:{step}", flags=("no_answer",))
         labels = frozenset(x.lower() for x in got)

@@ -12,7 +12,8 @@ Differences in mechanics, not in results:
   dependency) and emulate the old behaviour where it matters for these comparisons:
   the old pre-processing (``$``, ``\\,``, ``~``, ``\\quad`` -> space; ``\\dfrac``/``\\tfrac`` -> ``\\frac``;
   ``\\left(``/``\\right)`` -> parentheses), no normalisation, no mixed fractions (``2\\frac{1}{2}`` is a product),
-  ``\\circ``, ``%`` and ``\\boxed`` unsupported (an error, hence "not equal"), ``{4}`` is the group 4, and -
+  ``\\circ``, ``%``, ``\\boxed``, ``\\!`` and non-ASCII characters (``80-2π``) unsupported (an error, hence
+  "not equal") unless the parse stops before them, ``{4}`` is the group 4, and -
   since the old grammar had no end-of-input rule - a parse that stops at a token that cannot continue the
   expression keeps the prefix (``2\\sqrt{3}}.so`` -> ``2\\sqrt{3}``), while an unknown character is an error.
 
@@ -33,7 +34,15 @@ _OLD_PREPROCESS = (
     ("\\dfrac", "\\frac"), ("\\tfrac", "\\frac"), ("\\displaystyle", " "), ("\\quad", " "), ("\\qquad", " "),
     ("~", " "), ("\\,", " "), ("$", " "), ("\\bigl(", "("), ("\\bigr)", ")"), ("\\left(", "("), ("\\right)", ")"),
 )
-_UNSUPPORTED = ("\\circ", "%", "\\boxed")
+_UNSUPPORTED = ("\\circ", "%", "\\boxed", "\\!")
+
+
+def _first_unsupported(s: str) -> int | None:
+    """Where the first thing the old grammar could not read starts: ``\\circ``, ``%``, ``\\boxed``, ``\\!``, or a
+    non-ASCII character (``π``, ``√``, ``°``); None when there is none."""
+    found = [i for i in (s.find(tok) for tok in _UNSUPPORTED) if i >= 0]
+    found += [i for i, c in enumerate(s) if ord(c) > 127][:1]
+    return min(found) if found else None
 _STOPPED_EARLY = "I expected one of these"
 _LEADING_SYMBOL = re.compile(r"[\s{(\[0-9]*[a-z]")
 
@@ -61,16 +70,18 @@ def old_latex2sympy_str(latex: str, _prefix: bool = True) -> str:
     s = latex
     for old, new in _OLD_PREPROCESS:
         s = s.replace(old, new)
-    if any(tok in s for tok in _UNSUPPORTED):
-        raise _Failed("not supported by latex2sympy2")
+    bad = _first_unsupported(s)
     try:
         expr = latex2sympy(s, normalization_config=None, conversion_config=config)
     except Exception as e:  # noqa: BLE001 - the ANTLR listener raises plain Exception
         col = _error_column(str(e))
         stopped = str(e).startswith(_STOPPED_EARLY) and 0 < col < len(s)
-        if _prefix and stopped and not (s[col] == "\\" and not s[col + 1 : col + 2].isalpha()):
+        control_symbol = s[col] == "\\" and not s[col + 1 : col + 2].isalpha()
+        if _prefix and stopped and (bad is None or col <= bad) and not control_symbol:
             return old_latex2sympy_str(s[:col], _prefix=False)
         raise _Failed(str(e).split("\n")[0]) from None
+    if bad is not None:  # the new grammar read past something the old one could not
+        raise _Failed("not supported by latex2sympy2")
     if isinstance(expr, finite_set) and len(expr) == 1:
         expr = next(iter(expr))
     return str(expr)

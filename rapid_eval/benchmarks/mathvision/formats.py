@@ -65,9 +65,9 @@ def load_gold(data_dir: str) -> dict[str, Sample]:
                           "official gold, e.g. shared/benchmarks/annotations)")
     if path.name == "samples.jsonl" and path.parent.name == "mathvision":
         try:
-            from rapid_eval.tasks import load_task
+            from rapid_eval.rescore.gold import gold_samples
 
-            return {s.id: s for s in load_task("mathvision", data_dir=path.parent.parent).samples}
+            return {s.id: s for s in gold_samples("mathvision", path.parent.parent)}
         except ImportError:
             pass
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -123,3 +123,15 @@ READERS = (
     Format("mathvision-output", detect, read),
 )
 """The benchmark's official output formats, asked in this order before the general readers."""
+
+
+def explain_difference(sample: Sample, stored: Any, verdict: Any) -> str | None:
+    """Why rapid-eval's verdict may differ from a stored ``correct`` in a documented way, else None.
+
+    The one known case (Gemini-Pro id 3013): an ``a/b`` answer for a ``\\frac{a}{b}`` gold is equal under the
+    released rule (``_fix_a_slash_b`` and 2-decimal rounding) but was stored as wrong.
+    """
+    answer = str(stored.model_answer or "")
+    if verdict.correct and not stored.correct and re.fullmatch(r"-?\d+/\d+", answer):
+        return "a/b answer equal to the \\frac gold under the released rule, stored as wrong"
+    return None

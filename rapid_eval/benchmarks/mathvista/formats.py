@@ -9,6 +9,7 @@ fields go to ``Predictions.official``; a sibling ``scores_*.json`` (same suffix)
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -114,3 +115,15 @@ READERS = (
     Format("mathvista-output", detect, read),
 )
 """The benchmark's official output formats, asked in this order before the general readers."""
+
+
+def explain_difference(sample: Sample, stored: Any, verdict: Any) -> str | None:
+    """Why rapid-eval's verdict may differ from a stored ``true_false`` in a documented way, else None.
+
+    The one known cause (``benchmarks-data.md`` §3.1): an integer item whose stored GPT extraction is written as a
+    float (``2.0``, ``5.5``): the published judgement predates the official normaliser's ``int(float(x))``.
+    """
+    extraction = str(stored.extraction or "").strip()
+    if sample.metadata.get("answer_type") == "integer" and re.fullmatch(r"-?\d*\.\d+", extraction):
+        return "integer item, float extraction: stored judgement predates int(float(x))"
+    return None

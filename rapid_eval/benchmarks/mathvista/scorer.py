@@ -12,7 +12,10 @@ The official pipeline is: extraction (rule shortcuts, else a GPT few-shot extrac
    ``no_answer``), which the official normaliser, like for an empty GPT extraction, maps to the nearest choice;
 3. official normalisation (``calculate_score.py``): multi_choice: ``(X)`` -> letter, in-range letter -> choice,
    else the choice at the smallest Levenshtein distance; integer ``str(int(float(x)))`` (5.5 -> 5); float
-   ``str(round(float(x), precision))``; list ``str(x)``; correct iff equal to ``answer``.
+   ``str(round(float(x), precision))``; list ``str(x)``; correct iff equal to ``answer``. A float item without a
+   ``precision`` (VLMEvalKit's MathVista_MINI TSV has no such column) is rounded to the decimals the gold answer
+   itself carries (:func:`gold_precision`; gold ``47.6`` -> 1), which is what the official ``precision`` field
+   holds for every testmini float item; never ``round(x, None)`` (an integer).
 
 ``decided_by`` is ``rule:mathvista:<step>``; :meth:`MathVistaScorer.score_extraction` scores an extraction made
 elsewhere (e.g. the stored GPT ``extraction`` of an official output file) with step 3 only.
@@ -69,12 +72,26 @@ def normalize_extraction(
         if answer_type == "integer":
             return str(int(float(extraction)))
         if answer_type == "float":
-            return str(round(float(extraction), precision))
+            return str(round(float(extraction), precision if precision is not None else 0))
     except (TypeError, ValueError, OverflowError):
         return None
     if answer_type == "list":
         return str(extraction)
     return extraction
+
+
+def gold_precision(answer: Any) -> int:
+    """Decimals the gold answer is written with (``"47.6"`` -> 1, ``"1.45"`` -> 2, ``"3"`` -> 0): the official
+    ``precision`` of a float item, for files that do not carry it."""
+    text = str(answer).strip()
+    return len(text.split(".", 1)[1]) if re.fullmatch(r"-?\d*\.\d+", text) else 0
+
+
+def precision_of(sample: Sample) -> int | None:
+    """The item's ``precision``; for a float item without one, the gold answer's own decimals."""
+    if sample.precision is not None:
+        return sample.precision
+    return gold_precision(sample.answer) if item_types(sample)[1] == "float" else None
 
 
 def item_types(sample: Sample) -> tuple[str, str]:
@@ -167,7 +184,7 @@ class MathVistaScorer(Scorer):
     def score_extraction(self, sample: Sample, extraction: Any) -> Verdict:
         """Official normalisation + exact equality for an extraction made elsewhere (stored GPT extraction)."""
         qtype, atype = item_types(sample)
-        prediction = normalize_extraction(extraction, sample.options, qtype, atype, sample.precision)
+        prediction = normalize_extraction(extraction, sample.options, qtype, atype, precision_of(sample))
         return Verdict(prediction == sample.answer, None if extraction is None else str(extraction),
                        "official:normalize", f"prediction={prediction!r}", details={"prediction": prediction})
 

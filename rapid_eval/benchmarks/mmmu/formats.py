@@ -121,14 +121,36 @@ def read_eval_only(path: Path, benchmark: str, data_dir: str | None = None) -> P
                        format="mmmu-eval-only")
 
 
+_PORT_ID = re.compile(r"(dev|validation|test)_([A-Za-z_]+?)_(\d+)")
+
+
+def port_origin(row: dict[str, Any]) -> tuple[str, str, str]:
+    """(split, subject, official id or "") of a VLMEvalKit ``MMMU_DEV_VAL`` row: the official id is in ``id``
+    or in an image file name (``image_path`` ``['validation_Accounting_1_1.png']``); the split also in ``split``,
+    the subject also in ``field`` / ``category`` (``Art Theory`` -> ``Art_Theory``)."""
+    for col in ("id", "image_path", "image"):
+        m = _PORT_ID.search(cell_text(row.get(col)))
+        if m:
+            return m.group(1), m.group(2), m.group(0)
+    subject = cell_text(row.get("field") or row.get("category")).strip().replace(" ", "_")
+    return cell_text(row.get("split")).strip(), subject, ""
+
+
 def from_port_row(row: dict[str, Any], index: str) -> Sample:
-    """A mmmu row in a port's own layout (VLMEvalKit TSV columns, lmms-eval ``doc``) that the adapter rejects."""
+    """A mmmu row in a port's own layout (VLMEvalKit TSV columns, lmms-eval ``doc``) that the adapter rejects.
+    ``split`` (dev / validation) and ``subject`` go to the metadata, so that VLMEvalKit's ``MMMU_DEV_VAL`` is
+    scored per split and its discipline breakdown is filled."""
     options = tuple(cell_text(o) for o in maybe_list(row.get("options"))) or option_columns(row)
     answer = row.get("answer")
     gold: str | list[str] = [str(a) for a in answer] if isinstance(answer, list) else cell_text(answer)
-    mc = cell_text(row.get("question_type")) != "open" and bool(options)
-    return plain_sample("mmmu", row, cell_text(row.get("id")) or index, answer=gold,
-                        answer_type="choice" if mc else "text", options=options)
+    if isinstance(gold, str) and gold.startswith("["):
+        gold = [cell_text(a) for a in maybe_list(gold)]
+    mc = cell_text(row.get("question_type")) not in ("open", "short-answer") and bool(options)
+    split, subject, official_id = port_origin(row)
+    sample = plain_sample("mmmu", row, cell_text(row.get("id")) or official_id or index, answer=gold,
+                          answer_type="choice" if mc else "text", options=options)
+    sample.metadata.update({k: v for k, v in (("split", split), ("subject", subject)) if v})
+    return sample
 
 
 READERS = (

@@ -147,6 +147,15 @@ def subject_of(sample: Sample) -> str:
     return str(sample.metadata.get("subject") or "_".join(sample.id.split("_")[1:-1]))
 
 
+def split_of(sample: Sample) -> str:
+    """``dev`` / ``validation`` / ``test`` from the metadata (``split``, ``origin``) or the id prefix; else ""."""
+    for key in ("split", "origin"):
+        if sample.metadata.get(key) in ("dev", "validation", "test"):
+            return str(sample.metadata[key])
+    prefix = sample.id.split("_", 1)[0]
+    return prefix if prefix in ("dev", "validation", "test") else ""
+
+
 class MMMUScorer(Scorer):
     """Official MMMU parsing and evaluation (see the module docstring)."""
     name = "mmmu"
@@ -177,13 +186,25 @@ class MMMUScorer(Scorer):
         return Verdict(_mc_correct(sample.answer, letter), letter, f"rule:mmmu:{how}", flags=flags)
 
     def score_parsed(self, sample: Sample, parsed: Any) -> Verdict:
-        """Eval-only scoring of a stored final answer (``main_eval_only.py``)."""
+        """Eval-only scoring of a stored final answer (``main_eval_only.py``); a stored list is already the open
+        parser's candidates (lmms-eval's ``parsed_pred``) and goes to ``eval_open`` as it is."""
         if is_multiple_choice(sample):
             return Verdict(_mc_correct(sample.answer, parsed), str(parsed), "official:eval-only")
-        preds = parse_open(str(parsed))
+        preds = list(parsed) if isinstance(parsed, list) else parse_open(str(parsed))
         return Verdict(eval_open(sample.answer, preds), str(parsed), "official:eval-only")
 
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+        """Official micro accuracy per subject and discipline. Items of several splits (VLMEvalKit's
+        ``MMMU_DEV_VAL`` holds dev 150 + validation 900) are scored apart: the headline and the subject/discipline
+        breakdowns are the validation split's, and ``breakdown["split"]`` gives each split (as VLMEvalKit's
+        ``_acc.csv`` has one row per split)."""
+        splits = {split_of(s) for s in samples}
+        if "validation" in splits and len(splits) > 1:
+            val = [(s, v) for s, v in zip(samples, verdicts, strict=True) if split_of(s) == "validation"]
+            out = self.metrics([s for s, _ in val], [v for _, v in val])
+            out["breakdown"]["split"] = tally.grouped(samples, verdicts, lambda s: [split_of(s)])
+            out["headline_split"] = "validation"
+            return out
         subject = tally.grouped(samples, verdicts, lambda s: [subject_of(s)])
         discipline = tally.grouped(samples, verdicts, lambda s: [SUBJECT_TO_DISCIPLINE.get(subject_of(s))])
         return tally.official_summary(self.headline, verdicts, {"discipline": discipline, "subject": subject})

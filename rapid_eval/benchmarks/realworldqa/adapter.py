@@ -24,6 +24,19 @@ from rapid_eval.types import Sample
 _OPTION_LINE = re.compile(r"^([A-H])\.\s+(.*\S)\s*$", re.M)
 
 
+def option_columns(row: Mapping[str, Any]) -> tuple[str, ...]:
+    """VLMEvalKit's option columns ``A``, ``B`` … in letter order (stops at the first missing or empty one)."""
+    options: list[str] = []
+    for letter in "ABCDEFGH":
+        value = row.get(letter)
+        if value is None or value != value or not str(value).strip():  # None, NaN (pandas) or blank
+            break
+        if isinstance(value, float) and value.is_integer():  # a spreadsheet cell "0" read back as 0.0
+            value = int(value)
+        options.append(str(value).strip())
+    return tuple(options)
+
+
 def parse_options(question: str) -> tuple[str, ...]:
     """``A. text`` lines of the question, in letter order (stops at the first gap)."""
     options: list[str] = []
@@ -42,7 +55,7 @@ class RealWorldQA(Adapter):
     def convert(self, row: Mapping[str, Any], ctx: RowContext) -> Draft:
         question = raw(get(row, "question"))
         answer = text(get(row, "answer"))
-        options = parse_options(question)
+        options = parse_options(question) or option_columns(row)
         is_letter = len(answer) == 1 and answer in "ABCDEFGH"
         sample = Sample(
             id=self.row_id(row, ctx),

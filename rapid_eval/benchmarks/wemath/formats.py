@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rapid_eval.benchmarks.wemath.adapter import parse_options
+from rapid_eval.rescore.base import Format
 from rapid_eval.rescore.rows import cell_text, option_columns, plain_sample
 from rapid_eval.types import Sample
 
@@ -20,3 +21,7 @@ def from_port_row(row: dict[str, Any], index: str) -> Sample:
     sid = f"{cell_text(row.get('ID'))}_{key.rsplit('_', 1)[-1]}" if row.get("ID") else index
     return plain_sample("wemath", row, sid, answer_type="choice", options=options or option_columns(row),
                         group={"ID": cell_text(row.get("ID")), "key": cell_text(row.get("key"))})
+
+
+READERS: tuple[Format, ...] = ()
+"""No official output format of its own (files come through the general VLMEvalKit / lmms-eval readers)."""

@@ -1,0 +1,14 @@
+"""RealWorldQA's LLM judge, for the optional judge (:mod:`rapid_eval.evaluation.judge`).
+
+xAI published no scorer, so there is no ``official`` protocol; ``JUDGE_VLMEVALKIT`` is VLMEvalKit's MCQ protocol
+(``open-compass/VLMEvalKit:vlmeval/dataset/utils/multiple_choice.py``; see
+:func:`rapid_eval.scoring.judge_replay.vlmevalkit_mcq_spec`).
+"""
+
+from __future__ import annotations
+
+from rapid_eval.scoring.judge_replay import vlmevalkit_mcq_spec
+
+JUDGE = None
+"""No official LLM judge (xAI published no scorer)."""
+JUDGE_VLMEVALKIT = vlmevalkit_mcq_spec("realworldqa")
