@@ -19,10 +19,19 @@ BOOT = BootOptions(n_boot=200, seed=0)
 
 
 def _by_hand(run, task, variant, reasoner):
-    """Accuracy over scored verdicts, counted directly from verdicts.jsonl."""
+    """Accuracy over scored verdicts, counted directly from verdicts.jsonl; for MMMU over the validation items
+    only when the run also holds dev items (the headline is the validation split's, as VLMEvalKit's)."""
+    from rapid_eval.benchmarks.mmmu.scorer import split_of
+    from rapid_eval.types import Sample
+
+    samples = {json.loads(x)["key"]: Sample.from_dict(json.loads(x))
+               for x in (run / "samples.jsonl").read_text().splitlines()}
     rows = [json.loads(line) for line in (run / "verdicts.jsonl").read_text().splitlines()]
     picked = [r for r in rows if r["task"] == task and r["variant"] == variant and r["reasoner"] == reasoner
               and r["correct"] is not None]
+    splits = {split_of(samples[f"{task}/{r['sample_id']}"]) for r in picked}
+    if task == "mmmu" and "validation" in splits and len(splits) > 1:
+        picked = [r for r in picked if split_of(samples[f"{task}/{r['sample_id']}"]) == "validation"]
     return 100.0 * sum(r["correct"] for r in picked) / len(picked)
 
 
