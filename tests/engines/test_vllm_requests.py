@@ -123,3 +123,20 @@ def test_command_line_options_are_typed_for_vllm():
     assert [option_value(v) for v in ["2", "0.85", "true", "False", "null", "None", "float32", "mp"]] == [
         2, 0.85, True, False, None, None, "float32", "mp"]
     assert option_value('{"image": 4}') == {"image": 4} and option_value(3) == 3 and option_value([1]) == [1]
+
+
+def test_a_dead_engine_fails_the_whole_call():
+    class EngineDead(RuntimeError):
+        pass
+
+    calls = []
+
+    def chat(conversations, params, template_kwargs):
+        calls.append(len(conversations))
+        raise EngineDead("EngineCore encountered an issue")
+
+    seen = {}
+    with pytest.raises(EngineDead):
+        execute([req(f"q{i}") for i in range(8)], chat, lambda kw: kw, lambda i, c: seen.setdefault(i, c),
+                fatal=(EngineDead,))
+    assert calls == [8] and seen == {}  # no retries, no per-request errors recorded as if the prompts were bad

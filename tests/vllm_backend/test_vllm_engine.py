@@ -24,8 +24,9 @@ def req(text, *imgs, **sampling):
 @pytest.fixture(scope="module")
 def engine(vllm_model):
     # option values as `--engine-arg K=V` delivers them: strings
+    # a small step budget (a pass-through option of vllm.LLM) makes a stage span several scheduler steps
     with load_engine("vllm", str(vllm_model), dtype="float32", enforce_eager="true", max_model_len=str(MAX_LEN),
-                     seed="0") as e:
+                     seed="0", max_num_batched_tokens="512") as e:
         yield e
 
 
@@ -39,10 +40,12 @@ def tokenizer(vllm_model):
 def test_engine_starts_lazily_with_typed_options(engine, vllm_model):
     assert engine._llm is None  # nothing started until a request needs the model
     assert engine._llm_kwargs["max_model_len"] == MAX_LEN and engine._llm_kwargs["enforce_eager"] is True
+    assert engine._llm_kwargs["enable_chunked_prefill"] is False  # the CPU default (see vllm_engine)
     ident = engine.identity()
     assert (ident["backend"], ident["dtype"], ident["path"]) == ("vllm", "float32", str(vllm_model))
     assert ident["fingerprint"] and "max_model_len" not in ident
     assert engine.llm.llm_engine.model_config.max_model_len == MAX_LEN
+    assert engine.llm.llm_engine.vllm_config.scheduler_config.max_num_batched_tokens == 512
 
 
 def test_translation_matches_raw_vllm_output(engine, tokenizer):
@@ -86,7 +89,10 @@ def test_a_stage_is_one_call_per_template_setting_and_errors_stay_per_request(en
 
     engine._chat = counting
     try:
-        good = [req(f"Question {i}: what is {i} + 3?") for i in range(24)]
+        # seeded sampling over more prompt tokens than one step takes (24 x ~100 > 512): the case that crashed
+        # vLLM's CPU worker with chunked prefill on
+        good = [req(f"Question {i}: " + "what is the total of the values in the table? " * 8, temperature=0.6,
+                    seed=i) for i in range(24)]
         off = [req(f"Quick {i}", enable_thinking=False) for i in range(6)]
         out = engine.generate(good + off)
         assert calls == [(24, None), (6, {"enable_thinking": False})]
