@@ -28,6 +28,8 @@ vLLM raises an ImportError that names ``pip install "rapid-eval[vllm]"`` (GPU) /
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 try:
@@ -48,6 +50,25 @@ def _on_cpu() -> bool:
     from vllm.platforms import current_platform
 
     return bool(current_platform.is_cpu())
+
+
+def check_cpu_head_dim(model_dir: str) -> None:
+    """Refuse, before vLLM starts, a local model whose head_dim vLLM's CPU attention does not support (it would
+    die at the first request with ``Unsupported CPU attention configuration``, taking the engine core along)."""
+    config = Path(model_dir) / "config.json"
+    if not config.is_file():
+        return
+    from vllm.v1.attention.backends.cpu_attn import CPUAttentionBackend
+
+    cfg = json.loads(config.read_text())
+    text = cfg.get("text_config") or cfg
+    hidden, heads = text.get("hidden_size"), text.get("num_attention_heads")
+    head_dim = text.get("head_dim") or (hidden // heads if hidden and heads else None)
+    supported = CPUAttentionBackend.get_supported_head_sizes()
+    if head_dim and head_dim not in supported:
+        raise ValueError(f"vLLM's CPU attention does not support head_dim={head_dim} ({model_dir}); it supports "
+                         f"{supported}. The tiny models: python -m rapid_eval.dev.tiny_models DIR llm-vllm "
+                         "builds one that it runs")
 
 
 class VLLMEngine(Engine):
@@ -83,7 +104,10 @@ class VLLMEngine(Engine):
         if self._llm is None:
             if self._closed:
                 raise RuntimeError("vllm engine is closed")
-            self._llm = vllm.LLM(model=self._fingerprint.get("path", self.model), **self._llm_kwargs)
+            path = self._fingerprint.get("path", self.model)
+            if _on_cpu():
+                check_cpu_head_dim(path)
+            self._llm = vllm.LLM(model=path, **self._llm_kwargs)
         return self._llm
 
     @property

@@ -48,6 +48,20 @@ def test_engine_starts_lazily_with_typed_options(engine, vllm_model):
     assert engine.llm.llm_engine.vllm_config.scheduler_config.max_num_batched_tokens == 512
 
 
+def test_head_dim_vllm_cpu_cannot_run_is_refused_before_start(vllm_model, tmp_path):
+    import json
+    import shutil
+
+    narrow = tmp_path / "narrow"
+    shutil.copytree(vllm_model, narrow)
+    cfg = json.loads((narrow / "config.json").read_text())
+    (narrow / "config.json").write_text(json.dumps({**cfg, "head_dim": 16}))  # the tiny `llm`'s head_dim
+    engine = load_engine("vllm", str(narrow), dtype="float32")
+    with pytest.raises(ValueError, match=r"head_dim=16 .*llm-vllm"):
+        engine.generate([req("hi")])
+    assert engine._llm is None
+
+
 def test_translation_matches_raw_vllm_output(engine, tokenizer):
     reqs = [req("What is 2+3?"), req("What is 2+3?", enable_thinking=False), req("cut", max_new_tokens=4),
             req("hot", temperature=0.6, top_p=0.95, seed=3)]
