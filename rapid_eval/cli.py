@@ -265,11 +265,15 @@ def demo(
 
 
 @dev_app.command("tiny-models")
-def tiny_models(out: Annotated[Path, typer.Argument(help="Folder; writes OUT/vlm and OUT/llm")]) -> None:
+def tiny_models(
+    out: Annotated[Path, typer.Argument(help="Folder; writes OUT/vlm and OUT/llm")],
+    vllm: Annotated[bool, typer.Option("--vllm", help="Also OUT/llm-vllm: the scripted Qwen3 with head_dim 64, "
+                                       "which vLLM's CPU attention accepts")] = False,
+) -> None:
     """Build a tiny random Qwen2.5-VL (OUT/vlm) and Qwen3 (OUT/llm), offline and deterministically."""
-    from rapid_eval.dev.tiny_models import build_tiny_models
+    from rapid_eval.dev.tiny_models import DEFAULT_MODELS, build_tiny_models
 
-    paths = build_tiny_models(out)
+    paths = build_tiny_models(out, (*DEFAULT_MODELS, "llm-vllm") if vllm else DEFAULT_MODELS)
     info(f"tiny models: {paths}")
 
 

@@ -1,8 +1,10 @@
-"""Build tiny, real-architecture Qwen models offline: a random Qwen2.5-VL (``vlm``) and a scripted Qwen3 (``llm``).
+"""Build tiny, real-architecture Qwen models offline: a random Qwen2.5-VL (``vlm``) and a scripted Qwen3 (``llm``),
+plus on request a wider scripted Qwen3 that vLLM accepts (``llm-vllm``).
 
 ``build_tiny_models(out_dir)`` writes ``out_dir/vlm`` and ``out_dir/llm``, both loadable with
-``from_pretrained`` (the VLM processor needs the torchvision-free loader in ``engines/_hf_processor.py``).
-The build is deterministic (same bytes on rebuild) and idempotent (a complete build is reused).
+``from_pretrained`` (the VLM processor needs the torchvision-free loader in ``engines/_hf_processor.py``);
+``build_tiny_models(out_dir, ("llm-vllm",))`` writes ``out_dir/llm-vllm``. The build is deterministic (same bytes
+on rebuild) and idempotent (a complete build is reused).
 
 - The **VLM** has random weights (seeded), a random vision tower included, except that its decoder is scripted
   like the LLM's (below), weakly: greedy decoding replies ``VLM_REPLY`` and stops (a random decoder runs to
@@ -15,6 +17,9 @@ The build is deterministic (same bytes on rebuild) and idempotent (a complete bu
   (``<think>Add the numbers.</think>\\n\\nThe answer is \\boxed{5}``), or only the answer part when
   ``enable_thinking=False`` (the template then ends the prompt after an empty think block). That gives tests a
   real reasoning trace to split and a parseable answer, at no training cost.
+- **llm-vllm** is the same scripted Qwen3 (same tokenizer, template and reply) with head_dim 64 (hidden 128,
+  2 heads): vLLM's CPU attention rejects head_dim 16 (``Unsupported CPU attention configuration``), so the
+  ``llm`` above cannot run on vLLM; this one does. It is separate so the hf tests keep the smaller model.
 """
 
 from __future__ import annotations
@@ -38,6 +43,9 @@ BUILD_VERSION = "tiny-qwen-v2"
 """Bump when the recipe changes: a complete build with another version is rebuilt."""
 MARKER = ".rapid-tiny-complete"
 HIDDEN, INTER, LAYERS, HEADS, KV_HEADS = 64, 128, 2, 4, 2
+VLLM_HIDDEN, VLLM_HEADS, VLLM_KV_HEADS = 128, 2, 1
+"""``llm-vllm``: head_dim = 128 / 2 = 64 (vLLM's CPU attention needs head_dim >= 32)."""
+DEFAULT_MODELS = ("vlm", "llm")
 VLM_REPLY = "A figure with labels; the answer is \\boxed{5}."
 """What the tiny VLM answers greedily to every prompt (caption, solution or direct answer alike)."""
 
@@ -139,15 +147,15 @@ def _script(emb: Any, head: Any, layers: Any, chain: list[int], strength: float 
             head[dst, k] = strength
 
 
-def _build_llm(tok: Any, d: Path) -> None:
+def _build_llm(tok: Any, d: Path, hidden: int = HIDDEN, heads: int = HEADS, kv_heads: int = KV_HEADS) -> None:
     import torch
     from transformers import Qwen3Config, Qwen3ForCausalLM
 
     ids = _ids(tok)
     torch.manual_seed(4321)
-    cfg = Qwen3Config(vocab_size=_vocab_size(tok), hidden_size=HIDDEN, intermediate_size=INTER,
-                      num_hidden_layers=LAYERS, num_attention_heads=HEADS, num_key_value_heads=KV_HEADS,
-                      head_dim=HIDDEN // HEADS, max_position_embeddings=4096,
+    cfg = Qwen3Config(vocab_size=_vocab_size(tok), hidden_size=hidden, intermediate_size=INTER,
+                      num_hidden_layers=LAYERS, num_attention_heads=heads, num_key_value_heads=kv_heads,
+                      head_dim=hidden // heads, max_position_embeddings=4096,
                       rope_parameters={"rope_type": "default", "rope_theta": 1e6}, tie_word_embeddings=False,
                       bos_token_id=ids["pad"], eos_token_id=ids["eos"], pad_token_id=ids["pad"])
     model = Qwen3ForCausalLM(cfg)
@@ -157,10 +165,21 @@ def _build_llm(tok: Any, d: Path) -> None:
     _save_tokenizer(tok, d, LLM_CHAT_TEMPLATE)
 
 
-def build_tiny_models(out_dir: str | Path) -> dict[str, Path]:
-    """Build (or reuse) ``out_dir/vlm`` and ``out_dir/llm``; return ``{"vlm": path, "llm": path}``."""
+def _build_llm_vllm(tok: Any, d: Path) -> None:
+    _build_llm(tok, d, VLLM_HIDDEN, VLLM_HEADS, VLLM_KV_HEADS)
+
+
+BUILDERS = {"vlm": _build_vlm, "llm": _build_llm, "llm-vllm": _build_llm_vllm}
+
+
+def build_tiny_models(out_dir: str | Path, names: tuple[str, ...] | list[str] = DEFAULT_MODELS) -> dict[str, Path]:
+    """Build (or reuse) ``out_dir/<name>`` for each name (default ``vlm`` and ``llm``; ``llm-vllm`` on request);
+    return ``{name: path}``."""
+    unknown = sorted(set(names) - set(BUILDERS))
+    if unknown:
+        raise ValueError(f"unknown tiny model(s) {unknown}; choose from {sorted(BUILDERS)}")
     out = Path(out_dir).resolve()
-    paths = {"vlm": out / "vlm", "llm": out / "llm"}
+    paths = {name: out / name for name in names}
     if all(_complete(p) for p in paths.values()):
         return paths
     out.mkdir(parents=True, exist_ok=True)
@@ -178,14 +197,13 @@ def build_tiny_models(out_dir: str | Path) -> dict[str, Path]:
 
 def _build_missing(paths: dict[str, Path]) -> None:
     tok = build_tokenizer()
-    builders = {"vlm": _build_vlm, "llm": _build_llm}
     for name, final in paths.items():
         if _complete(final):
             continue
         tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=final.parent))
         tmp.chmod(0o755)
         try:
-            builders[name](tok, tmp)
+            BUILDERS[name](tok, tmp)
             (tmp / MARKER).write_text(BUILD_VERSION + "\n")
             if final.exists():
                 shutil.rmtree(final)
@@ -195,12 +213,13 @@ def _build_missing(paths: dict[str, Path]) -> None:
 
 
 def main() -> None:
-    """``python -m rapid_eval.dev.tiny_models OUT_DIR``: build and print the model paths."""
+    """``python -m rapid_eval.dev.tiny_models OUT_DIR [NAME ...]``: build and print the model paths (names:
+    vlm, llm, llm-vllm; default vlm and llm)."""
     import sys
 
-    if len(sys.argv) != 2:
-        raise SystemExit("usage: python -m rapid_eval.dev.tiny_models OUT_DIR")
-    for name, path in build_tiny_models(sys.argv[1]).items():
+    if len(sys.argv) < 2:
+        raise SystemExit(f"usage: python -m rapid_eval.dev.tiny_models OUT_DIR [{' | '.join(BUILDERS)} ...]")
+    for name, path in build_tiny_models(sys.argv[1], tuple(sys.argv[2:]) or DEFAULT_MODELS).items():
         print(f"{name}: {path}")
 
 

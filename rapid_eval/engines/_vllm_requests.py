@@ -5,12 +5,18 @@ plan against an ``LLM.chat``-like callable, translate outputs. Pure Python, test
   before the text (no base64 round trip, no local-file permission needed).
 - ``chat_template_kwargs`` is a per-call argument of ``LLM.chat``, so requests are grouped by
   ``enable_thinking`` and each group is one call with a list of conversations and a list of ``SamplingParams``.
-- A request whose images cannot be read fails alone; a group whose call raises is retried one request at a time,
-  so one bad prompt (e.g. longer than ``max_model_len``) fails only itself.
+- A request whose images cannot be read fails alone. A group whose call raises (vLLM validates every prompt
+  before it schedules any, and aborts the whole call on the first bad one, e.g. a prompt longer than
+  ``max_model_len``) is split in halves and each half retried, down to single requests: k bad prompts among n
+  cost about ``2 k log2(n)`` extra calls and the good ones stay batched (retrying one request at a time would
+  turn a 10,000-request stage into 10,000 serial calls behind one bad prompt).
+- Checked against real ``vllm.LLM`` output on CPU in ``tests/vllm_backend`` (text split at ``</think>``, token
+  counts, finish reasons, vLLM's validation errors per request).
 """
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +26,21 @@ from rapid_eval.engines._images import load_pil
 from rapid_eval.engines.base import OnComplete
 from rapid_eval.engines.thinking import split_reasoning
 from rapid_eval.types import ChatRequest, Completion, SamplingParams
+
+
+def option_value(value: Any) -> Any:
+    """An engine option as ``vllm.LLM`` wants it: a command-line string is read as JSON when it parses (``2``,
+    ``0.5``, ``true``, ``null``, ``{"image": 4}``), ``True``/``False``/``None`` as Python spells them, anything
+    else (``float32``, ``mp``) kept as text; values that are not strings pass unchanged."""
+    if not isinstance(value, str):
+        return value
+    python = {"True": True, "False": False, "None": None}
+    if value in python:
+        return python[value]
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
 
 
 def to_vllm_messages(request: ChatRequest) -> list[dict[str, Any]]:
@@ -101,30 +122,34 @@ ChatFn = Callable[[list[list[dict[str, Any]]], list[Any], dict[str, Any] | None]
 
 
 def execute(requests: Sequence[ChatRequest], chat: ChatFn, make_params: Callable[[dict[str, Any]], Any],
-            on_complete: OnComplete) -> None:
-    """Run every request through ``chat`` group by group, reporting each completion once."""
+            on_complete: OnComplete, fatal: tuple[type[BaseException], ...] = ()) -> None:
+    """Run every request through ``chat`` group by group, reporting each completion once. Exceptions of a
+    ``fatal`` type (vLLM's ``EngineDeadError``) concern the whole engine: they propagate, nothing is retried."""
     groups, errors = plan(requests)
     for i, msg in errors:
         on_complete(i, Completion(finish_reason="error", error=msg))
     for g in groups:
-        _run_group(g, chat, make_params, on_complete)
+        _run_group(g, chat, make_params, on_complete, fatal)
 
 
 def _run_group(g: Group, chat: ChatFn, make_params: Callable[[dict[str, Any]], Any],
-               on_complete: OnComplete) -> None:
+               on_complete: OnComplete, fatal: tuple[type[BaseException], ...]) -> None:
     t0 = time.perf_counter()
     try:
         outputs = chat(g.messages, [make_params(kw) for kw in g.sampling], g.chat_template_kwargs)
         if len(outputs) != len(g.indices):
             raise RuntimeError(f"vLLM returned {len(outputs)} outputs for {len(g.indices)} prompts")
-    except Exception as e:  # isolate the failing request(s) below
+    except Exception as e:  # isolate the failing request(s) by bisection
+        if isinstance(e, fatal):
+            raise
         if len(g.indices) == 1:
             on_complete(g.indices[0], Completion(finish_reason="error",
                                                  error=f"vLLM failed: {type(e).__name__}: {e}"))
             return
-        for j in range(len(g.indices)):
-            single = Group(g.chat_template_kwargs, [g.indices[j]], [g.messages[j]], [g.sampling[j]])
-            _run_group(single, chat, make_params, on_complete)
+        mid = len(g.indices) // 2
+        for part in (slice(0, mid), slice(mid, None)):
+            half = Group(g.chat_template_kwargs, g.indices[part], g.messages[part], g.sampling[part])
+            _run_group(half, chat, make_params, on_complete, fatal)
         return
     seconds = time.perf_counter() - t0
     for i, out in zip(g.indices, outputs, strict=True):

@@ -60,3 +60,23 @@ def test_llm_chat_template_thinking_switch(tiny_models):
     assert off == default + "<think>\n\n</think>\n\n"
     ids = tok.encode(SCRIPTED_REPLY, add_special_tokens=False)
     assert tok.decode(ids) == SCRIPTED_REPLY
+
+
+def test_vllm_variant_is_wider_and_follows_the_same_script(tiny_models, tmp_path):
+    """``llm-vllm`` (head_dim 64, which vLLM's CPU attention accepts) replies like ``llm`` through transformers."""
+    import pytest
+
+    from rapid_eval.engines.registry import load_engine
+    from rapid_eval.types import ChatRequest, Message, SamplingParams
+
+    with pytest.raises(ValueError, match="unknown tiny model"):
+        build_tiny_models(tmp_path, ("llm", "nope"))
+    paths = build_tiny_models(tmp_path, ("llm-vllm",))
+    assert set(paths) == {"llm-vllm"} and not (tmp_path / "llm").exists()
+    cfg = json.loads((paths["llm-vllm"] / "config.json").read_text())
+    assert cfg["head_dim"] == 64 and cfg["hidden_size"] == 128 and cfg["model_type"] == "qwen3"
+    assert (paths["llm-vllm"] / "tokenizer.json").read_bytes() == (tiny_models["llm"] / "tokenizer.json").read_bytes()
+    req = ChatRequest((Message("user", "What is 2+3?"),), SamplingParams(max_new_tokens=32))
+    with load_engine("hf", str(paths["llm-vllm"]), device="cpu") as engine:
+        out = engine.generate([req])[0]
+    assert (out.reasoning, out.text, out.completion_tokens) == ("Add the numbers.", "The answer is \\boxed{5}", 16)

@@ -1,4 +1,5 @@
-"""vLLM request building and output translation (pure functions; vLLM itself is GPU-only and absent here)."""
+"""vLLM request building and output translation (pure functions, no vLLM needed; tests/vllm_backend checks
+them against real ``vllm.LLM`` output in the vLLM environment)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from rapid_eval.engines._vllm_requests import (
     completion_from_output,
     execute,
+    option_value,
     plan,
     sampling_kwargs,
     to_vllm_messages,
@@ -86,8 +88,27 @@ def test_execute_one_call_per_group_and_fallback_on_failure(images):
     assert seen[0].text == "echo a T=0.0" and seen[2].text == "echo b T=0.7" and seen[3].text == "echo c T=0.0"
     assert seen[1].finish_reason == "error" and "max_model_len" in seen[1].error
     assert seen[4].finish_reason == "error" and "does-not-exist" in seen[4].error
-    # one call for the default group (fails), then one per request of it; one call for the thinking group
-    assert calls == [(3, None), (1, None), (1, None), (1, None), (1, {"enable_thinking": True})]
+    # the default group fails, then is bisected: [a] ok, [too long, b] fails, [too long] fails, [b] ok;
+    # one call for the thinking group
+    assert calls == [(3, None), (1, None), (2, None), (1, None), (1, None), (1, {"enable_thinking": True})]
+
+
+def test_one_bad_prompt_keeps_the_rest_batched():
+    calls = []
+
+    def chat(conversations, params, template_kwargs):
+        calls.append(len(conversations))
+        texts = [conv[-1]["content"] for conv in conversations]
+        if "bad" in texts:
+            raise ValueError("prompt longer than max_model_len")
+        return [output(t) for t in texts]
+
+    reqs = [req("bad" if i == 700 else f"q{i}") for i in range(1000)]
+    seen = {}
+    execute(reqs, chat, lambda kw: kw, lambda i, c: seen.setdefault(i, c))
+    assert sorted(seen) == list(range(1000))
+    assert [i for i, c in seen.items() if c.error] == [700] and seen[3].text == "q3"
+    assert len(calls) <= 2 * 10 + 1 and sum(calls) < 3000  # bisection, not 1000 single calls
 
 
 @pytest.mark.skipif(importlib.util.find_spec("vllm") is not None, reason="vLLM is installed here")
@@ -96,3 +117,26 @@ def test_missing_vllm_names_the_extra():
         importlib.import_module("rapid_eval.engines.vllm_engine")
     with pytest.raises(BackendError, match=r"rapid-eval\[vllm\]"):
         load_engine("vllm", "some/model")
+
+
+def test_command_line_options_are_typed_for_vllm():
+    assert [option_value(v) for v in ["2", "0.85", "true", "False", "null", "None", "float32", "mp"]] == [
+        2, 0.85, True, False, None, None, "float32", "mp"]
+    assert option_value('{"image": 4}') == {"image": 4} and option_value(3) == 3 and option_value([1]) == [1]
+
+
+def test_a_dead_engine_fails_the_whole_call():
+    class EngineDead(RuntimeError):
+        pass
+
+    calls = []
+
+    def chat(conversations, params, template_kwargs):
+        calls.append(len(conversations))
+        raise EngineDead("EngineCore encountered an issue")
+
+    seen = {}
+    with pytest.raises(EngineDead):
+        execute([req(f"q{i}") for i in range(8)], chat, lambda kw: kw, lambda i, c: seen.setdefault(i, c),
+                fatal=(EngineDead,))
+    assert calls == [8] and seen == {}  # no retries, no per-request errors recorded as if the prompts were bad
