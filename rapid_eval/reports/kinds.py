@@ -98,7 +98,19 @@ def ablation(spec_path: Path, boot: BootOptions, inline: dict | None = None,
                                       "perceptor": model_label(sel.perceptor), "reasoner": model_label(sel.reasoner),
                                       "run": str(sel.run)}, cells, None if is_base else base_label))
     table.notes.append(f"deltas: paired against row {base_label} on the items both rows answered")
+    _note_avg(table, tasks)
     return table
+
+
+def _note_avg(table: ReportTable, tasks: list[str]) -> None:
+    """Say so when AVG is not over the papers' seven benchmarks (then it is not comparable to the paper's AVG)."""
+    from rapid_eval.reports.model import PAPER_BENCHMARKS
+
+    if sorted(tasks) != sorted(PAPER_BENCHMARKS):
+        missing = [b for b in PAPER_BENCHMARKS if b not in tasks]
+        table.notes.append(f"AVG here is over {len(tasks)} benchmark(s), not the papers' seven"
+                           + (f" (missing: {', '.join(missing)})" if missing else "")
+                           + ": compare it with the paper's AVG with care")
 
 
 def _pairs(runs: list[Path], variant: str, perceptor: str | None = None) -> list[tuple[Path, str, str]]:
@@ -145,6 +157,7 @@ def main(runs: list[Path], boot: BootOptions, variant: str = RAPID_VARIANT, para
             table.rows.append(Row(label, _info(p, r, variant, params), cells,
                                   model_label(p) if base else None, {"gain": cells["avg"].delta}))
     table.notes.append("gain: AVG minus the MLLM alone (its direct variant), paired on shared items")
+    _note_avg(table, tasks)
     return table
 
 

@@ -82,6 +82,8 @@ def to_rich(t: ReportTable) -> Table:
         table.add_column(extra, justify="right", no_wrap=True)
     for row in t.rows:
         label = row.label.replace(" / ", "\n").replace(" + ", "\n+ ")  # model names on lines of their own
+        if t.kind == "ablation" and row.info.get("config"):
+            label += f"\n{row.info['config']}"
         label += f"\n{row.info['params_b']:.3g}B" if row.info.get("params_b") else ""
         extras = [_num(row.extra.get(e), signed=True) if isinstance(row.extra.get(e), float | None)
                   else str(row.extra.get(e)) for e in t.extra_columns]

@@ -85,6 +85,7 @@ rows:
     avg = rows["B"].cells["avg"]
     assert avg.vs_paper == pytest.approx(avg.value - 47.5)
     assert avg.delta == pytest.approx(avg.value - rows["A"].cells["avg"].value)
+    assert any("not the papers' seven" in n and "mathverse" in n for n in table.notes)
     bad = tmp_path / "bad.yaml"
     bad.write_text(f"rows:\n  - {{label: B, run: {scripted_run}, variant: none}}\n")
     with pytest.raises(ValueError, match="bad.yaml: row B .*is ambiguous.*reasoner llmA.*reasoner llmB"):
