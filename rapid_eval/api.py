@@ -191,12 +191,14 @@ def reason(
     seed: int | None = None,
     thinking: bool | None = None,
     retry_failed: bool = False,
+    repeats: int = 1,
     log_stats: bool = True,
     **stats_extra: Any,
 ) -> StageResult:
     """Run the reasoner on every usable perception record of ``run`` (only ``variants`` / ``perceptor`` if
     given). Scoring is a separate call (:func:`score`). ``retry_failed``: redo only the calls that failed
-    before (nothing new is started)."""
+    before (nothing new is started). ``repeats``: sample each answer K times with seeds seed..seed+K-1, each a
+    cached call and record of its own."""
     from rapid_eval.perception.variants import parse_variants
     from rapid_eval.prompts import PromptSet
     from rapid_eval.reasoning import reason as run_reason
@@ -209,7 +211,7 @@ def reason(
                       seed=seed, enable_thinking=thinking)
     before = engine.counters()
     n, stats, skipped = run_reason(r, engine, PromptSet(prompts), params, chosen, perceptor,
-                                   only_failed=retry_failed)
+                                   only_failed=retry_failed, repeats=repeats)
     counters = _counter_delta(engine, before)
     if log_stats:
         r.log_stats("reason", n, stats, started, reasoner=engine.model, skipped=len(skipped),

@@ -12,11 +12,13 @@ import typer
 
 from rapid_eval.cli_options import kv_options
 from rapid_eval.log import console, error, info, warn
+from rapid_eval.reports.cli import register as register_reports
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Evaluate decoupled perception (MLLM) + reasoning (text LLM) pipelines, RAPID-style.")
 dev_app = typer.Typer(no_args_is_help=True, help="Developer tools (tiny offline models).")
 app.add_typer(dev_app, name="dev")
+register_reports(app)  # table, report, run
 from rapid_eval.training.cli import register as _register_training  # noqa: E402 - imports stay lazy
 
 _register_training(app)  # train-vpo, train-grpo
@@ -167,6 +169,7 @@ def reason(
     engine_arg: EngineArgs = None,
     retry_failed: Annotated[bool, typer.Option("--retry-failed",
                                                help="Redo only the calls that failed before")] = False,
+    repeats: Annotated[int, typer.Option(help="Sample each answer K times with seeds seed..seed+K-1")] = 1,
     allow_incomplete: AllowIncomplete = False,
 ) -> None:
     """Run the text reasoner on every perception record, score the answers, write RUN/summary.json."""
@@ -178,7 +181,7 @@ def reason(
     with api.load_engine(backend, reasoner, base_url=base_url, **kv_options(engine_arg, "--engine-arg")) as engine:
         result = api.reason(run, engine, variants=variants, perceptor=perceptor, prompts=prompts,
                             max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, seed=seed,
-                            thinking=thinking, retry_failed=retry_failed)
+                            thinking=thinking, retry_failed=retry_failed, repeats=repeats)
     for s in result.skipped[:10]:
         warn(s)
     _show(api.score(result.run, scorer=scorer, workers=workers, log_stats=False), scorer)

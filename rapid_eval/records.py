@@ -130,6 +130,8 @@ class PerceptionRecord(_Record):
 class ReasoningRecord(_Record):
     """One reasoner answer for one perception record (``reasoning.jsonl``)."""
 
+    _omit_none: ClassVar[tuple[str, ...]] = ("error", "repeat")
+
     key: str
     """Content hash of (perception key, generation key)."""
     task: str
@@ -162,6 +164,8 @@ class ReasoningRecord(_Record):
     """Generation time of the call."""
     error: str | None = None
     """Set when the call failed; retried by the next run."""
+    repeat: int | None = None
+    """Repeat index ``k`` of ``reason --repeats K`` (sampled with seed + k); None (left out) for repeat 0."""
 
     @property
     def uid(self) -> str:

@@ -4,7 +4,8 @@ For testing orchestration (reuse, resume, retries, error paths) without a model,
 configuration: ``--backend scripted --model scripted``. Options (``--engine-arg K=V``):
 
 - ``reply``: the reply to every request (default: a ``<think>`` trace then ``The answer is \\boxed{A}.``);
-  ``{last_word}`` in it is replaced by the last word of the request's last message.
+  ``{last_word}`` in it is replaced by the last word of the request's last message, ``{seed}`` by the sampling
+  seed and ``{seed_letter}`` by the seed-th letter (A for 0), so repeats with distinct seeds answer differently.
 - ``delay``: seconds to sleep per request (to test kills mid-run).
 - ``fail_on``: requests whose text contains this string fail with an error completion.
 """
@@ -46,7 +47,9 @@ class ScriptedEngine(Engine):
                 on_complete(i, Completion(finish_reason="error", error=f"scripted failure ({self.fail_on!r})"))
                 continue
             words = req.messages[-1].text.split()
-            raw = self.reply.replace("{last_word}", words[-1] if words else "")
+            seed = req.sampling.seed or 0
+            raw = (self.reply.replace("{last_word}", words[-1] if words else "").replace("{seed}", str(seed))
+                   .replace("{seed_letter}", chr(ord("A") + seed % 26)))
             final, trace, truncated = split_reasoning(raw)
             on_complete(i, Completion(
                 text=final, reasoning=trace, truncated_thinking=truncated,

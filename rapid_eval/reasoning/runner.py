@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rapid_eval.cache import CallStats, request_key
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash
@@ -50,10 +52,15 @@ def reason(
     variants: list[str] | None = None,
     perceptor: str | None = None,
     only_failed: bool = False,
+    repeats: int = 1,
 ) -> tuple[int, CallStats, list[str]]:
-    """Write one reasoning record per usable perception record; return (records, call stats, skipped notes).
+    """Write one reasoning record per usable perception record and repeat; return (records, call stats, skipped).
 
-    ``only_failed``: keep only the calls whose last attempt failed (``reason --retry-failed``)."""
+    ``only_failed``: keep only the calls whose last attempt failed (``reason --retry-failed``).
+    ``repeats``: repeat ``k`` samples with seed ``sampling.seed + k`` (the seed is in the cache key, so each repeat
+    is a cached call of its own) and its record carries ``repeat=k``; repeat 0 is the plain run, keys unchanged."""
+    if repeats < 1:
+        raise ValueError(f"repeats must be >= 1, got {repeats}")
     samples = run.samples()
     todo: list[tuple[PerceptionRecord, Sample]] = []
     skipped: list[str] = []
@@ -70,17 +77,19 @@ def reason(
             continue
         todo.append((rec, samples[rec.uid]))
 
-    requests = [reasoner_request(s, r.variant, r.caption, r.solution, prompts, sampling) for r, s in todo]
+    seeds = [sampling if k == 0 else replace(sampling, seed=(sampling.seed or 0) + k) for k in range(repeats)]
+    jobs = [(r, s, k) for k in range(repeats) for r, s in todo]
+    requests = [reasoner_request(s, r.variant, r.caption, r.solution, prompts, seeds[k]) for r, s, k in jobs]
     if only_failed:
         ident = engine.identity()
         failed = [bool((g := run.generations.get(request_key(ident, q))) and g.get("error")) for q in requests]
-        todo = [t for t, f in zip(todo, failed, strict=True) if f]
+        jobs = [t for t, f in zip(jobs, failed, strict=True) if f]
         requests = [q for q, f in zip(requests, failed, strict=True) if f]
-    labels = [f"{r.uid} [{r.variant}]" for r, _ in todo]
+    labels = [f"{r.uid} [{r.variant}]" + (f" repeat {k}" if k else "") for r, _, k in jobs]
     results, stats = run.generations.run(engine, requests, stage="reason", labels=labels)
 
     reasoner = engine.identity()
-    for (prec, _), gen in zip(todo, results, strict=True):
+    for (prec, _, k), gen in zip(jobs, results, strict=True):
         row = ReasoningRecord(
             key=content_hash({"perception": prec.key, "generation": gen["key"]}),
             task=prec.task,
@@ -98,7 +107,8 @@ def reason(
             truncated_thinking=bool(gen.get("truncated_thinking")),
             seconds=gen.get("seconds"),
             error=gen.get("error") or None,
+            repeat=k or None,
         ).to_dict()
         if run.reasoning.get(row["key"]) != row:
             run.reasoning.append(row)
-    return len(todo), stats, skipped
+    return len(jobs), stats, skipped

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from pathlib import PurePath
 from typing import Any
 
+from rich import box
 from rich.table import Table
 
 from rapid_eval.log import console, info
@@ -36,15 +37,20 @@ def summary_tables(rows: Iterable[dict[str, Any]], title_suffix: str = "") -> li
         variants = [v for v in VARIANT_ORDER if any(k[1] == v for k in cells)]
         tasks = sorted({k[0] for k in cells})
         title = f"perceptor {model_label(perceptor)} -> reasoner {model_label(reasoner)}"
-        table = Table(title=f"{title} ({title_suffix})" if title_suffix else title)
+        metrics = {task: next(cells[(task, v)] for v in variants if (task, v) in cells)["metric"] for task in tasks}
+        legend = "; ".join(f"{short_metric(m)} = {m}" for m in sorted({str(m) for m in metrics.values()})
+                           if short_metric(m) != m)
+        # 80 columns: inner rules only, one space of padding, metric codes explained in the caption, headers whole
+        table = Table(title=f"{title} ({title_suffix})" if title_suffix else title, box=box.MINIMAL,
+                      padding=(0, 1, 0, 0), caption=legend or None, caption_justify="left")
         table.add_column("task", no_wrap=True)
-        table.add_column("metric", max_width=22)
-        table.add_column("n", justify="right")
+        table.add_column("metric", no_wrap=True)
+        table.add_column("n", justify="right", no_wrap=True)
         for v in variants:
-            table.add_column(v, justify="right")
+            table.add_column(v, justify="right", no_wrap=True, min_width=max(len(v), 5))
         for task in tasks:
             first = next(cells[(task, v)] for v in variants if (task, v) in cells)
-            table.add_row(task, str(first["metric"]), str(first["n"]),
+            table.add_row(task, short_metric(str(first["metric"])), str(first["n"]),
                           *[_fmt(cells[(task, v)]["score"]) if (task, v) in cells else "" for v in variants])
         if len(tasks) > 1:
             avg = []
@@ -52,9 +58,18 @@ def summary_tables(rows: Iterable[dict[str, Any]], title_suffix: str = "") -> li
                 scores = [cells[(t, v)]["score"] for t in tasks if (t, v) in cells]
                 complete = len(scores) == len(tasks) and None not in scores
                 avg.append(_fmt(sum(scores) / len(scores)) if complete else "")
-            table.add_row("AVG", "mean of tasks", "", *avg, style="bold")
+            table.add_row("AVG", "mean", "", *avg, style="bold")
         tables.append(table)
     return tables
+
+
+def short_metric(metric: str) -> str:
+    """A metric name in at most 6 characters (``worst-case accuracy`` -> ``worst``), for 80-column tables."""
+    low = metric.lower()
+    for key, code in (("worst", "worst"), ("strict", "strict"), ("loose", "loose"), ("accuracy", "acc")):
+        if key in low:
+            return code
+    return metric[:6]
 
 
 def _fmt(score: float | None) -> str:

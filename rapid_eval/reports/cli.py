@@ -1,0 +1,188 @@
+"""``rapid-eval table ...``, ``rapid-eval report ...`` and ``rapid-eval run CONFIG.yaml``: thin wiring.
+
+Registered in ``rapid_eval.cli`` with :func:`register`; every import of the reporters stays lazy.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rapid_eval.log import error, info
+
+table_app = typer.Typer(no_args_is_help=True, help="The papers' tables from one or more runs (ablation, main, "
+                        "variants, scaling), beside the paper's numbers, with CIs and paired tests.")
+
+Runs = Annotated[list[Path] | None, typer.Option("--run", help="Run directory (repeatable)")]
+Fmt = Annotated[str, typer.Option("--format", help="rich | md | csv | latex | json | html")]
+Out = Annotated[Path | None, typer.Option("--out", help="Write to FILE instead of the terminal")]
+Boot = Annotated[int, typer.Option("--bootstrap", help="Bootstrap resamples for CIs and paired tests (0: none)")]
+Seed = Annotated[int, typer.Option("--seed", help="Bootstrap seed")]
+Variant = Annotated[str, typer.Option("--variant", help="O_p variant of the reasoned rows")]
+Params = Annotated[list[str] | None, typer.Option("--params", help="MODEL=BILLIONS for models not on disk")]
+
+
+def _emit(table, fmt: str, out: Path | None) -> None:
+    from rapid_eval.reports.render import render
+
+    try:
+        result = render(table, fmt)
+    except ValueError as e:
+        error(str(e))
+        raise typer.Exit(2) from None
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        if fmt == "rich":
+            from rich.console import Console
+
+            with open(out, "w", encoding="utf-8") as f:
+                Console(file=f, width=80).print(result)
+        else:
+            out.write_text(str(result), encoding="utf-8")
+        info(f"{table.kind} table -> {out}")
+    elif fmt == "rich":  # the table is the command's output: stdout (messages stay on stderr)
+        from rich.console import Console
+
+        Console(highlight=False).print(result)
+    else:
+        sys.stdout.write(str(result))
+
+
+def _need(runs: list[Path] | None) -> list[Path]:
+    if not runs:
+        error("give at least one --run RUN")
+        raise typer.Exit(2)
+    for r in runs:
+        if not (r / "verdicts.jsonl").exists():
+            error(f"{r}: no verdicts.jsonl here; is it a run directory? (score it: rapid-eval score --run {r})")
+            raise typer.Exit(2)
+    return runs
+
+
+@table_app.command("ablation")
+def ablation(spec: Annotated[Path, typer.Option("--spec", help="YAML: rows A-I -> run, perceptor, reasoner, variant")],
+             fmt: Fmt = "rich", out: Out = None, bootstrap: Boot = 1000, seed: Seed = 0) -> None:
+    """RAPID's ablation rows A-I, each mapped to runs by a YAML spec, beside the paper's AVG."""
+    from rapid_eval.reports.build import BootOptions
+    from rapid_eval.reports.kinds import ablation as build
+
+    try:
+        table = build(spec, BootOptions(bootstrap, seed))
+    except (ValueError, FileNotFoundError) as e:
+        error(str(e))
+        raise typer.Exit(2) from None
+    _emit(table, fmt, out)
+
+
+@table_app.command("main")
+def main(run: Runs = None, fmt: Fmt = "rich", out: Out = None, variant: Variant = "qcap+sol",
+         params: Params = None, bootstrap: Boot = 1000, seed: Seed = 0) -> None:
+    """Perceptor x reasoner rows with parameters, per-benchmark metrics, AVG and gain over the MLLM alone."""
+    from rapid_eval.reports.build import BootOptions
+    from rapid_eval.reports.kinds import main as build
+    from rapid_eval.reports.params import parse_given
+
+    _emit(build(_need(run), BootOptions(bootstrap, seed), variant, parse_given(params)), fmt, out)
+
+
+@table_app.command("variants")
+def variants(run: Runs = None, fmt: Fmt = "rich", out: Out = None,
+             perceptor: Annotated[str | None, typer.Option(help="Only this perceptor")] = None,
+             bootstrap: Boot = 1000, seed: Seed = 0) -> None:
+    """O_p variants (none, cap, qcap, sol, cap+sol, qcap+sol, direct) x reasoner, per benchmark and AVG."""
+    from rapid_eval.reports.build import BootOptions
+    from rapid_eval.reports.kinds import variants as build
+
+    _emit(build(_need(run), BootOptions(bootstrap, seed), perceptor), fmt, out)
+
+
+@table_app.command("scaling")
+def scaling(run: Runs = None, fmt: Fmt = "rich", out: Out = None, variant: Variant = "qcap+sol",
+            params: Params = None, plot: Annotated[Path | None, typer.Option(help="PNG of AVG against "
+                                                                              "parameters")] = None,
+            bootstrap: Boot = 1000, seed: Seed = 0) -> None:
+    """AVG against total parameters (perceptor + reasoner) across reasoners, with a PNG plot."""
+    from rapid_eval.reports.build import BootOptions
+    from rapid_eval.reports.kinds import scaling as build
+    from rapid_eval.reports.params import parse_given
+    from rapid_eval.reports.plots import scaling_plot
+
+    table = build(_need(run), BootOptions(bootstrap, seed), variant, parse_given(params))
+    _emit(table, fmt, out)
+    target = plot or (out.with_suffix(".png") if out else Path("scaling.png"))
+    written = scaling_plot(table, target)
+    if written:
+        info(f"scaling plot -> {written}")
+    else:
+        error("no row has both a parameter count and an AVG: give --params MODEL=BILLIONS")
+
+
+@table_app.command("diagnostics")
+def diagnostics(run: Runs = None, fmt: Fmt = "rich", out: Out = None,
+                price: Annotated[list[str] | None, typer.Option("--price", help="MODEL=USD_IN/USD_OUT per "
+                                                                "million tokens (repeatable)")] = None,
+                hascap_model: Annotated[str | None, typer.Option(help="Judge every caption with the hasCap "
+                                                                 "prompt through this model (cached)")] = None,
+                backend: Annotated[str | None, typer.Option(help="Backend of the hasCap judge")] = None,
+                base_url: Annotated[str | None, typer.Option(help="Endpoint of the hasCap judge")] = None,
+                engine_arg: Annotated[list[str] | None, typer.Option("--engine-arg", help="K=V")] = None) -> None:
+    """Trace length, cost per stage (tokens, seconds, money) and the valid-caption ratio per configuration."""
+    from rapid_eval.reports.diagnostics import caption_ratio, diagnostics_table, parse_prices
+
+    runs = _need(run)
+    if hascap_model:
+        from rapid_eval.api import load_engine
+
+        opts = dict(kv.split("=", 1) for kv in engine_arg or [])
+        with load_engine(backend, hascap_model, base_url=base_url, **opts) as engine:
+            for r in runs:
+                caption_ratio(r, engine)  # cached in the run: a second judgement makes no call
+    _emit(diagnostics_table(runs, parse_prices(price)), fmt, out)
+
+
+def report(runs: Annotated[list[Path], typer.Argument(help="Run directories")],
+           out: Annotated[Path, typer.Option("--out", help="Folder of the static site")] = Path("report"),
+           params: Params = None, bootstrap: Boot = 1000, seed: Seed = 0) -> None:
+    """A static HTML explorer of every answer (filters, traces, verdicts) and a summary page; no server."""
+    from rapid_eval.reports.build import BootOptions
+    from rapid_eval.reports.explorer import build_explorer
+    from rapid_eval.reports.params import parse_given
+    from rapid_eval.reports.summary import summary_html
+
+    _need(runs)
+    summary = summary_html(runs, out, BootOptions(bootstrap, seed), parse_given(params))
+    index = build_explorer(runs, out, summary)
+    info(f"report -> {index} (open it in a browser; summary: {out / 'summary.html'})")
+
+
+def run(config: Annotated[Path, typer.Argument(help="YAML: tasks, perceptors, reasoners, variants, repeats, "
+                                                "tables (see results/configs/)")],
+        out: Annotated[Path | None, typer.Option("--out", help="Run directory (overrides the config's 'out')")] = None,
+        ) -> None:
+    """Reproduce a table from one config: run every missing stage (reusing every record), then write the
+    tables (OUT/tables) and the report (OUT/report). A second run makes no model call."""
+    from rapid_eval.reports.config_run import ConfigError, run_config
+
+    try:
+        done = run_config(config, out)
+    except ConfigError as e:
+        error(str(e))
+        raise typer.Exit(2) from None
+    for s in done["stages"]:
+        for msg in s["errors"]:
+            error(f"{s['stage']} {s['model']}: {msg}")
+    for path in done["tables"]:
+        info(f"table -> {path}")
+    if done["failed"]:
+        error(f"{done['failed']} call(s) failed; everything else is saved. Rerun the same command to retry them.")
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``table``, ``report`` and ``run`` to the main CLI."""
+    app.add_typer(table_app, name="table")
+    app.command("report")(report)
+    app.command("run")(run)

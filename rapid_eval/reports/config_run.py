@@ -1,0 +1,231 @@
+"""``rapid-eval run CONFIG.yaml``: one file reproduces a table — tasks, perceptors, reasoners, variants, repeats,
+tables — and running it performs every stage that is missing, then writes the tables and the report.
+
+Every model call goes through the run's generation cache, so a second run makes no call (``stats.jsonl`` shows
+``generated: 0``); scoring is recomputed from the records (it makes no model call). Paths in the config are
+relative to the config file. Schema (see ``results/configs/*.yaml``)::
+
+    out: runs/NAME                 # the run directory
+    data_dir: DIR                  # default for every task (optional; else the hub)
+    limit: N                       # default per task (optional)
+    tasks: [mathvista, ...]        # or a mapping name -> {data_dir, limit, options}
+    perceptors: [{model, backend, base_url, engine_args, max_new_tokens, temperature, top_p, seed}]
+    reasoners:  [{model, backend, base_url, engine_args, max_new_tokens, temperature, top_p, seed, thinking}]
+    variants: [direct, qcap+sol]   # O_p variants (direct = the MLLM alone)
+    repeats: 1                     # reasoner samples per answer (distinct seeds)
+    scorer: official
+    params: {MODEL: BILLIONS}      # for main/scaling when the weights are not on disk
+    tables: [variants, main, scaling, {kind: ablation, spec: FILE}]
+    formats: [md, json]            # each table written as OUT/tables/<kind>.<format>
+    report: true                   # the HTML explorer in OUT/report
+    bootstrap: 1000
+    hascap: {model, backend, ...}  # judge every caption with the hasCap prompt (valid-caption ratio), cached
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from rapid_eval.log import info, warn
+
+KNOWN = {"out", "data_dir", "limit", "tasks", "perceptors", "reasoners", "variants", "repeats", "scorer", "params",
+         "tables", "formats", "report", "bootstrap", "title", "description", "hascap"}
+ENGINE_KEYS = {"model", "backend", "base_url", "engine_args"}
+SAMPLING_KEYS = {"max_new_tokens", "temperature", "top_p", "seed", "thinking"}
+
+
+class ConfigError(ValueError):
+    """A config that cannot run; the message names the file and the entry."""
+
+
+def _model(base: Path, model: str) -> str:
+    """``tiny:vlm`` / ``tiny:llm``: the offline tiny models (built on first use, as the demo does); a path
+    starting with ``.``, ``/`` or ``~``, or a folder that exists beside the config: relative to the config;
+    anything else: a hub id or served name."""
+    if model.startswith("tiny:"):
+        import os
+
+        from rapid_eval.dev.tiny_models import build_tiny_models
+        from rapid_eval.paths import cache_dir
+
+        root = os.environ.get("RAPID_EVAL_TINY_MODELS") or cache_dir() / "tiny-models"
+        name = model.removeprefix("tiny:")
+        if name not in ("vlm", "llm"):
+            raise ConfigError(f"unknown tiny model '{model}' (tiny:vlm, tiny:llm)")
+        return str(build_tiny_models(root)[name])
+    local = _rel(base, Path(model).expanduser())
+    return str(local) if model.startswith((".", "/", "~")) or local.is_dir() else model
+
+
+def load_config(path: Path, out: Path | None = None) -> dict[str, Any]:
+    try:
+        cfg = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as e:
+        raise ConfigError(f"{path}: cannot read the config ({e})") from None
+    if not isinstance(cfg, dict):
+        raise ConfigError(f"{path}: the config must be a mapping")
+    unknown = sorted(set(cfg) - KNOWN)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key(s) {', '.join(unknown)}; known: {', '.join(sorted(KNOWN))}")
+    for key in ("out", "tasks", "perceptors"):
+        if not cfg.get(key):
+            raise ConfigError(f"{path}: '{key}' is required")
+    if cfg.get("hascap") is not None and not isinstance(cfg["hascap"], dict):
+        raise ConfigError(f"{path}: hascap must be a mapping like a perceptor entry ({{model: ..., backend: ...}})")
+    judges = [cfg["hascap"]] if cfg.get("hascap") else []
+    for kind, models in (("perceptors", cfg.get("perceptors")), ("reasoners", cfg.get("reasoners")),
+                         ("hascap", judges)):
+        for i, m in enumerate(models or []):
+            if not isinstance(m, dict) or not m.get("model"):
+                raise ConfigError(f"{path}: {kind}[{i}] needs a 'model'")
+            bad = sorted(set(m) - ENGINE_KEYS - SAMPLING_KEYS)
+            if bad:
+                raise ConfigError(f"{path}: {kind}[{i}] ({m['model']}): unknown key(s) {', '.join(bad)}")
+    from rapid_eval.perception import parse_variants
+
+    try:
+        cfg["variants"] = parse_variants(cfg.get("variants"))
+    except ValueError as e:
+        raise ConfigError(f"{path}: variants: {e}") from None
+    base = path.parent
+    cfg["out"] = Path(out).resolve() if out else _rel(base, cfg["out"])
+    cfg["tasks"] = _tasks(path, cfg)
+    for m in [*cfg["perceptors"], *(cfg.get("reasoners") or []), *judges]:
+        m["model"] = _model(base, str(m["model"]))
+    return cfg
+
+
+def _rel(base: Path, p: Any) -> Path:
+    p = Path(str(p))
+    return p if p.is_absolute() else (base / p).resolve()
+
+
+def _tasks(path: Path, cfg: dict) -> list[dict[str, Any]]:
+    raw = cfg["tasks"]
+    items = raw.items() if isinstance(raw, dict) else [(t, {}) if isinstance(t, str) else next(iter(t.items()))
+                                                        for t in raw]
+    out = []
+    for name, opts in items:
+        opts = dict(opts or {})
+        data_dir = opts.get("data_dir", cfg.get("data_dir"))
+        out.append({"name": name, "data_dir": str(_rel(path.parent, data_dir)) if data_dir else None,
+                    "limit": opts.get("limit", cfg.get("limit")), "options": opts.get("options") or {}})
+    return out
+
+
+def _engine(m: dict):
+    from rapid_eval.api import load_engine
+
+    opts = {str(k): v for k, v in (m.get("engine_args") or {}).items()}
+    return load_engine(m.get("backend"), m["model"], base_url=m.get("base_url"), **opts)
+
+
+def _sampling(m: dict) -> dict[str, Any]:
+    """The config's sampling settings of one model, as keyword options of the API's stages."""
+    return {k: m[k] for k in ("max_new_tokens", "temperature", "top_p", "seed", "thinking") if k in m}
+
+
+def run_config(path: Path, out: Path | None = None) -> dict[str, Any]:
+    """Run every missing stage of the config, then write its tables and report; return what was done."""
+    from rapid_eval import api
+    from rapid_eval.reports.load import forget_runs
+
+    cfg = load_config(path, out)
+    samples = []
+    for t in cfg["tasks"]:
+        samples += api.load_tasks([t["name"]], data_dir=t["data_dir"], limit=t["limit"],
+                                  options={t["name"]: t["options"]}, on_loaded=info)
+    done: dict[str, Any] = {"generated": 0, "reused": 0, "failed": 0, "stages": []}
+    for m in cfg["perceptors"]:
+        kw = _sampling(m)
+        kw.pop("thinking", None)
+        with _engine(m) as engine:
+            res = api.perceive(samples, engine, cfg["variants"], cfg["out"], config=str(path), **kw)
+        _count(done, "perceive", m["model"], res.stats)
+    reasoned = [v for v in cfg["variants"] if v != "direct"]
+    for m in cfg.get("reasoners") or []:
+        if not reasoned:
+            break
+        with _engine(m) as engine:
+            res = api.reason(cfg["out"], engine, variants=reasoned, repeats=int(cfg.get("repeats") or 1),
+                             config=str(path), **_sampling(m))
+        for s in res.skipped[:10]:
+            warn(s)
+        _count(done, "reason", m["model"], res.stats)
+    api.score(cfg["out"], scorer=cfg.get("scorer", "official"))
+    forget_runs()
+    if cfg.get("hascap"):
+        from rapid_eval.reports.diagnostics import caption_ratio
+
+        with _engine(cfg["hascap"]) as engine:
+            _, st = caption_ratio(cfg["out"], engine, max_new_tokens=cfg["hascap"].get("max_new_tokens"))
+        _count(done, "hascap", cfg["hascap"]["model"], st)
+    done["tables"] = write_tables(cfg, path)
+    if cfg.get("report", True):
+        from rapid_eval.reports.build import BootOptions
+        from rapid_eval.reports.explorer import build_explorer
+        from rapid_eval.reports.summary import summary_html
+
+        site = cfg["out"] / "report"
+        boot = BootOptions(int(cfg.get("bootstrap", 1000)))
+        done["report"] = str(build_explorer([cfg["out"]], site, summary_html([cfg["out"]], site, boot,
+                                                                             cfg.get("params") or {})))
+    info(f"run {path}: {done['generated']} calls made, {done['reused']} reused, {done['failed']} failed "
+         f"-> {cfg['out']}")
+    return done
+
+
+def _count(done: dict, stage: str, model: str, st) -> None:
+    done["generated"] += st.generated
+    done["reused"] += st.reused
+    done["failed"] += st.failed
+    done["stages"].append({"stage": stage, "model": model, "generated": st.generated, "reused": st.reused,
+                           "failed": st.failed, "errors": st.errors[:5]})
+
+
+def write_tables(cfg: dict, path: Path) -> list[str]:
+    """Each table of the config in each format, under ``OUT/tables``; the scaling table also as a PNG."""
+    from rapid_eval.reports import kinds
+    from rapid_eval.reports.build import BootOptions
+    from rapid_eval.reports.diagnostics import diagnostics_table
+    from rapid_eval.reports.render import render
+
+    boot = BootOptions(int(cfg.get("bootstrap", 1000)))
+    runs, params = [cfg["out"]], cfg.get("params") or {}
+    out_dir = cfg["out"] / "tables"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for entry in cfg.get("tables") or ["variants"]:
+        kind = entry if isinstance(entry, str) else entry.get("kind")
+        if kind == "ablation":
+            if not isinstance(entry, dict) or not (entry.get("spec") or entry.get("rows")):
+                raise ConfigError(f"{path}: the ablation table needs {{kind: ablation, spec: FILE}} or rows")
+            if entry.get("spec"):
+                table = kinds.ablation(_rel(path.parent, entry["spec"]), boot)
+            else:
+                inline = {k: v for k, v in entry.items() if k != "kind"}
+                table = kinds.ablation(path, boot, inline=inline, default_run=cfg["out"])
+        elif kind in ("main", "scaling"):
+            table = getattr(kinds, kind)(runs, boot, params=params)
+        elif kind == "variants":
+            table = kinds.variants(runs, boot)
+        elif kind == "diagnostics":
+            table = diagnostics_table(runs)
+        else:
+            raise ConfigError(f"{path}: unknown table '{kind}' (ablation, main, variants, scaling, diagnostics)")
+        for fmt in cfg.get("formats") or ["md", "json"]:
+            if fmt not in ("md", "csv", "latex", "json", "html"):
+                raise ConfigError(f"{path}: unknown format '{fmt}' (md, csv, latex, json, html)")
+            target = out_dir / f"{kind}.{'tex' if fmt == 'latex' else fmt}"
+            text = render(table, fmt)
+            target.write_text(text, encoding="utf-8")
+            written.append(str(target))
+        if kind == "scaling":
+            from rapid_eval.reports.plots import scaling_plot
+
+            if png := scaling_plot(table, out_dir / "scaling.png"):
+                written.append(str(png))
+    return written
