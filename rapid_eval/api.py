@@ -149,9 +149,10 @@ def perceive(
     run = _run(out, create=True)
     params = sampling(PERCEPTOR_DEFAULTS, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
                       seed=seed)
-    n, stats = run_perceive(run, engine, list(samples), chosen, PromptSet(prompts), params)
-    if log_stats:
-        run.log_stats("perceive", n, stats, started, model=engine.model, variants=chosen, **stats_extra)
+    with run.lock("perceive"):
+        n, stats = run_perceive(run, engine, list(samples), chosen, PromptSet(prompts), params)
+        if log_stats:
+            run.log_stats("perceive", n, stats, started, model=engine.model, variants=chosen, **stats_extra)
     return StageResult(run, n, stats)
 
 
@@ -167,11 +168,15 @@ def reason(
     top_p: float | None = None,
     seed: int | None = None,
     thinking: bool | None = None,
+    score_as_they_arrive: str | None = None,
     log_stats: bool = True,
     **stats_extra: Any,
 ) -> StageResult:
     """Run the reasoner on every usable perception record of ``run`` (only ``variants`` / ``perceptor`` if
-    given). Scoring is a separate call (:func:`score`)."""
+    given). Scoring is a separate call (:func:`score`); ``score_as_they_arrive="official"`` (or ``"generic"``)
+    decides, while the batch runs, every new answer that needs no symbolic math and caches its verdict, so the
+    following :func:`score` has only the rest to do (the CLI's ``reason`` does both)."""
+    from rapid_eval.evaluation.prescore import Prescorer
     from rapid_eval.perception.variants import parse_variants
     from rapid_eval.prompts import PromptSet
     from rapid_eval.reasoning import reason as run_reason
@@ -182,9 +187,15 @@ def reason(
         if variants else None
     params = sampling(REASONER_DEFAULTS, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
                       seed=seed, enable_thinking=thinking)
-    n, stats, skipped = run_reason(r, engine, PromptSet(prompts), params, chosen, perceptor)
-    if log_stats:
-        r.log_stats("reason", n, stats, started, reasoner=engine.model, skipped=len(skipped), **stats_extra)
+    with r.lock("reason"):
+        pre = Prescorer(r.root / "verdict_cache.jsonl", score_as_they_arrive) if score_as_they_arrive else None
+        try:
+            n, stats, skipped = run_reason(r, engine, PromptSet(prompts), params, chosen, perceptor, on_answer=pre)
+        finally:
+            if pre is not None:
+                pre.close()
+        if log_stats:
+            r.log_stats("reason", n, stats, started, reasoner=engine.model, skipped=len(skipped), **stats_extra)
     return StageResult(r, n, stats, skipped)
 
 
@@ -223,7 +234,7 @@ def score(
     elif judge:
         backend = "openai" if judge_base_url or "/" not in judge else None
         engine = load_engine(backend, judge, base_url=judge_base_url, **dict(judge_options or {}))
-    with engine if engine is not None else nullcontext() as eng:
+    with r.lock("score"), engine if engine is not None else nullcontext() as eng:
         judge_obj = LLMJudge(eng, r.root / "judge.jsonl", mode=judge_mode) if eng is not None else None  # type: ignore[arg-type]
         summary = score_run(r, mode=scorer, workers=workers, judge=judge_obj)
     if log_stats:

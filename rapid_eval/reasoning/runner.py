@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from rapid_eval.cache import CallStats
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
+
+from rapid_eval.cache import CallStats, request_key
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash
 from rapid_eval.prompts import PromptSet
@@ -29,12 +33,19 @@ def reasoner_request(
     solution: str | None,
     prompts: PromptSet,
     sampling: SamplingParams,
+    system: str | None = None,
 ) -> ChatRequest:
-    """The reasoner's chat request. Items without an image get the plain prompt, as RAPID's reasoner does."""
+    """The reasoner's chat request. Items without an image get the plain prompt, as RAPID's reasoner does.
+    ``system``: the rendered system prompt, when the caller renders it once for a whole batch."""
     template = REASONER_TEMPLATES[variant] if sample.images else "reason_none"
     user = prompts.render(template, question=sample.question, caption=caption or "", solution=solution or "")
-    system = prompts.render("reasoner_system")
+    if system is None:
+        system = prompts.render("reasoner_system")
     return ChatRequest(messages=(Message("system", system), Message("user", user)), sampling=sampling)
+
+
+OnAnswer = Callable[[Sample, dict[str, Any]], None]
+"""Called with (sample, generation record) as each new reasoner answer is stored (``reason`` scores it)."""
 
 
 def reason(
@@ -44,12 +55,24 @@ def reason(
     sampling: SamplingParams,
     variants: list[str] | None = None,
     perceptor: str | None = None,
+    on_answer: OnAnswer | None = None,
 ) -> tuple[int, CallStats, list[str]]:
-    """Write one reasoning record per usable perception record; return (records, call stats, skipped notes)."""
-    samples = run.samples()
-    todo: list[tuple[PerceptionRecord, Sample]] = []
+    """Write one reasoning record per usable perception record; return (records, call stats, skipped notes).
+
+    Perception records are streamed; a reasoning record already stored without error is kept without reading
+    its generation, and only requests that are not cached are held for the batch, so a rerun's memory does not
+    grow with the text of the run."""
+    identity = engine.identity()
+    system = prompts.render("reasoner_system")
+    sample = lru_cache(maxsize=4096)(run.sample)
+    todo: list[tuple[PerceptionRecord, str]] = []  # records still to write (generation key)
+    requests: list[ChatRequest] = []
+    req_keys: list[str] = []
+    labels: list[str] = []
     skipped: list[str] = []
-    for rec in run.perception_records():
+    seen: set[str] = set()  # distinct generation keys (each one call, or one reuse)
+    n = 0
+    for rec in run.iter_perception():
         if rec.variant == "direct" or (variants and rec.variant not in variants):
             continue
         if perceptor and rec.perceptor.get("model") != perceptor:
@@ -57,26 +80,44 @@ def reason(
         if rec.error:
             skipped.append(f"{rec.uid} [{rec.variant}]: perception failed ({rec.error}); rerun perceive")
             continue
-        if rec.uid not in samples:
+        s = sample(rec.uid)
+        if s is None:
             skipped.append(f"{rec.uid}: sample missing from samples.jsonl")
             continue
-        todo.append((rec, samples[rec.uid]))
+        n += 1
+        req = reasoner_request(s, rec.variant, rec.caption, rec.solution, prompts, sampling, system)
+        gkey = request_key(identity, req)
+        seen.add(gkey)
+        if _key(rec.key, gkey) in run.reasoning:
+            continue  # stored, and its generation is immutable once successful
+        todo.append((rec, gkey))
+        if gkey not in run.generations:
+            requests.append(req)
+            req_keys.append(gkey)
+            labels.append(f"{rec.uid} [{rec.variant}]")
+    reused = len(seen) - len(set(req_keys))
+    first_uid = {k: rec.uid for rec, k in reversed(todo)}
 
-    requests = [reasoner_request(s, r.variant, r.caption, r.solution, prompts, sampling) for r, s in todo]
-    labels = [f"{r.uid} [{r.variant}]" for r, _ in todo]
-    results, stats = run.generations.run(engine, requests, stage="reason", labels=labels)
+    def arrived(i: int, gen: dict[str, Any]) -> None:
+        if on_answer is not None and not gen.get("error"):
+            s = sample(first_uid[req_keys[i]])
+            if s is not None:
+                on_answer(s, gen)
 
-    reasoner = engine.identity()
-    for (prec, _), gen in zip(todo, results, strict=True):
-        rec = ReasoningRecord(
-            key=content_hash({"perception": prec.key, "generation": gen["key"]}),
+    _, stats = run.generations.run(engine, requests, stage="reason", labels=labels, keys=req_keys,
+                                   on_result=arrived)
+    stats.reused += reused
+    for prec, gkey in todo:
+        gen = run.generations.get(gkey) or run.generations.store.get(gkey) or {"key": gkey, "error": "not generated"}
+        out = ReasoningRecord(
+            key=_key(prec.key, gkey),
             task=prec.task,
             sample_id=prec.sample_id,
             variant=prec.variant,
             perceptor=prec.perceptor,
-            reasoner=reasoner,
+            reasoner=identity,
             perception_key=prec.key,
-            generation_key=gen["key"],
+            generation_key=gkey,
             text=gen.get("text", ""),
             reasoning=gen.get("reasoning"),
             prompt_tokens=gen.get("prompt_tokens"),
@@ -86,6 +127,10 @@ def reason(
             seconds=gen.get("seconds"),
             error=gen.get("error") or None,
         ).to_dict()
-        if run.reasoning.get(rec["key"]) != rec:
-            run.reasoning.append(rec)
-    return len(todo), stats, skipped
+        if run.reasoning.get(out["key"]) != out:
+            run.reasoning.append(out)
+    return n, stats, skipped
+
+
+def _key(perception_key: str, generation_key: str) -> str:
+    return content_hash({"perception": perception_key, "generation": generation_key})
