@@ -3,7 +3,8 @@
 For each size N it writes a data folder of real fixture items (MathVista, MathVision, WeMath) replicated with
 distinct question texts, then times the CLI in fresh processes with the scripted backend:
 
-- ``build``: ``perceive --variants none,cap`` over N/2 samples + ``reason`` (which scores): N reasoning records;
+- ``build``: ``perceive`` of the six reasoned variants over N/6 samples + ``reason`` (which scores): N reasoning
+  records, each a distinct reasoner call (the caption, query-caption and solution calls are shared by variants);
 - ``rerun``: the same two commands again: zero model calls, nothing rescored (the issue's goal at 100k: <= 20 s
   and <= 1 GB peak RSS);
 - ``score``: ``rapid-eval score`` (every verdict served from the verdict cache);
@@ -29,6 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tasks" / "fixtures"
 TASKS = ("mathvista", "mathvision", "wemath")
 ID_FIELDS = ("pid", "id", "ID", "question_id", "index")
+VARIANTS = "none,cap,qcap,sol,cap+sol,qcap+sol"
+PER_SAMPLE = 6
+"""Reasoning records per sample (one per variant above)."""
 
 
 def make_data(out: Path, samples: int) -> None:
@@ -72,9 +76,9 @@ def cli(*args: str) -> list[str]:
 
 def bench_size(tmp: Path, n: int) -> dict[str, tuple[float, float]]:
     data, run = tmp / f"data{n}", tmp / f"run{n}"
-    make_data(data, n // 2)
+    make_data(data, -(-n // PER_SAMPLE))
     perceive = cli("perceive", "--model", "vlm", "--backend", "scripted", "--tasks", ",".join(TASKS),
-                   "--data-dir", str(data), "--variants", "none,cap", "--out", str(run))
+                   "--data-dir", str(data), "--variants", VARIANTS, "--out", str(run))
     reason = cli("reason", "--reasoner", "llm", "--backend", "scripted", "--run", str(run))
     out: dict[str, tuple[float, float]] = {}
     for step, cmds in (("build", (perceive, reason)), ("rerun", (perceive, reason)),

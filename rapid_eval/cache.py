@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash, file_hash
 from rapid_eval.progress import StepProgress
 from rapid_eval.store import RecordStore
-from rapid_eval.types import ChatRequest, Completion
+from rapid_eval.types import ChatRequest, Completion, SamplingParams
 
 
 def request_key(identity: dict[str, Any], request: ChatRequest) -> str:
@@ -31,7 +32,13 @@ def request_key(identity: dict[str, Any], request: ChatRequest) -> str:
         except OSError:
             images = [f"missing:{p}" for p in m.images]  # the engine will report the unreadable image
         messages.append({"role": m.role, "text": m.text, "images": images})
-    return content_hash({"engine": identity, "messages": messages, "sampling": request.sampling.to_dict()})
+    return content_hash({"engine": identity, "messages": messages, "sampling": _sampling_dict(request.sampling)})
+
+
+@lru_cache(maxsize=64)
+def _sampling_dict(sampling: SamplingParams) -> dict[str, Any]:
+    """``sampling.to_dict()`` once per distinct settings (a batch shares one; ``asdict`` is slow). Read-only."""
+    return sampling.to_dict()
 
 
 @dataclass
@@ -149,7 +156,7 @@ def _record(key: str, stage: str, identity: dict[str, Any], request: ChatRequest
         "stage": stage,
         "engine": identity,
         "messages": [m.to_dict() for m in request.messages],
-        "sampling": request.sampling.to_dict(),
+        "sampling": _sampling_dict(request.sampling),
         **c.to_dict(),
         "created": time.time(),
     }

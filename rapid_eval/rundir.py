@@ -87,11 +87,10 @@ class Run:
     # -- samples -------------------------------------------------------------------------------------------------
     def add_samples(self, samples: list[Sample]) -> None:
         for s in samples:
-            d = s.to_dict()
             uid = sample_uid(s)
             old = self._samples.get(uid)
-            if old is None or {k: v for k, v in old.items() if k != "key"} != d:
-                self._samples.append({"key": uid, **d})
+            if old is None or Sample.from_dict(old) != s:
+                self._samples.append({"key": uid, **s.to_dict()})
 
     def samples(self) -> dict[str, Sample]:
         return {r["key"]: Sample.from_dict(r) for r in self._samples}

@@ -15,6 +15,7 @@ decided again next time). Judge verdicts have their own cache (``judge.jsonl``);
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import sys
 from functools import cache
@@ -27,6 +28,7 @@ from rapid_eval.store import RecordStore
 from rapid_eval.types import Sample
 
 _PKG = Path(__file__).resolve().parent.parent
+_SAMPLE_FIELDS = dataclasses.fields(Sample)
 
 
 @cache
@@ -79,7 +81,7 @@ class VerdictCache:
         else:
             if len(self._samples) > 4096:
                 self._samples.clear()
-            sid = content_hash(sample.to_dict())
+            sid = content_hash({f.name: getattr(sample, f.name) for f in _SAMPLE_FIELDS})  # asdict is 10x slower
             self._samples[uid] = (sample, sid)
         return content_hash({"scorer": version, "sample": sid, "output": output, "truncated": bool(truncated)})
 
