@@ -24,10 +24,14 @@ class PromptSet:
             keep_trailing_newline=False,
             autoescape=False,
         )
+        self._templates: dict[str, jinja2.Template] = {}
 
     def render(self, name: str, **variables: Any) -> str:
         try:
-            return self.env.get_template(f"{name}.jinja").render(**variables)
+            template = self._templates.get(name)
+            if template is None:  # Environment.get_template stats the file on every call (auto_reload)
+                template = self._templates[name] = self.env.get_template(f"{name}.jinja")
+            return template.render(**variables)
         except jinja2.TemplateNotFound as e:
             raise FileNotFoundError(f"prompt template '{name}.jinja' not found in {', '.join(self.dirs)}") from e
         except jinja2.UndefinedError as e:

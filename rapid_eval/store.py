@@ -199,11 +199,16 @@ class RecordStore:
 
     def __iter__(self) -> Iterator[dict[str, Any]]:
         """The latest record per key, streamed in file order (memory: one chunk, not the file)."""
+        return self.iter()
+
+    def iter(self, containing: bytes | None = None) -> Iterator[dict[str, Any]]:
+        """Like iterating the store; ``containing``: parse only lines holding these bytes (a cheap pre-filter,
+        e.g. ``b'"variant": "direct"'``; the caller still checks the parsed record)."""
         idx = self._idx()
         if not idx or not self.path.exists():
             return
         for off, raw in iter_lines(self.path, 0, self._scanned):
-            if not raw.startswith(b"{"):
+            if not raw.startswith(b"{") or (containing is not None and containing not in raw):
                 continue
             try:
                 rec = parse_line(raw)

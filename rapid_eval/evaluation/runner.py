@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rapid_eval.evaluation.verdict_cache import VerdictCache
+from rapid_eval.evaluation.verdict_cache import VerdictCache, scoring_code_version
 from rapid_eval.records import PerceptionRecord, ReasoningRecord, SummaryRow, VerdictRecord
 from rapid_eval.rundir import Run
 from rapid_eval.scoring import Scorer, Verdict, get_scorer, scorer_names, tally
@@ -47,7 +47,8 @@ class Answer:
 
 def iter_answers(run: Run) -> Iterator[Answer]:
     """Every scorable answer of the run, streamed (failed records are left out: their rerun is still owed)."""
-    for prec in run.iter_perception():
+    for d in run.perception.iter(containing=b'"direct"'):  # only direct answers are scored: skip the parse
+        prec = PerceptionRecord.from_dict(d)
         if prec.variant == "direct" and not prec.error:
             yield Answer(prec, prec.answer or "", bool(prec.truncated_thinking))
     for rrec in run.iter_reasoning():
@@ -93,6 +94,11 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
     kept as they are. ``judge`` (an ``LLMJudge``) re-decides, for the benchmarks whose official extraction uses
     an LLM, the items its policy selects; its calls are cached in the run (``judge.jsonl``).
     """
+    inputs = _input_stamp(run, mode)
+    if judge is None and (run.root / "verdicts.jsonl").exists():
+        last = _read_json(run.root / "summary.json")
+        if last.get("inputs") == inputs:
+            return last  # not a byte of the answers, samples or scoring code changed since that pass
     samples = run.samples()
     vcache = VerdictCache(run.root / "verdict_cache.jsonl")
     scorers: dict[str, Scorer] = {}
@@ -113,6 +119,8 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
     if judge is None and (run.root / "verdicts.jsonl").exists():
         last = _read_json(run.root / "summary.json")
         if last.get("fingerprint") == fingerprint:
+            last["inputs"] = inputs
+            run.write_json("summary.json", last)
             return last
 
     verdict_rows: list[dict[str, Any]] = []
@@ -161,7 +169,7 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
     run.write_json("scores.json", full)
     summary = {"scorer_mode": mode, "answers": len(verdict_rows), "judge": judge.name if judge else None,
                "judge_reports": judge_reports, "rows": summary_rows, "cached_verdicts": cached,
-               "fingerprint": fingerprint}
+               "fingerprint": fingerprint, "inputs": inputs}
     run.write_json("summary.json", summary)
     return summary
 
@@ -171,6 +179,19 @@ def cached_verdicts(vcache: VerdictCache, scorer: Scorer, items: list[_Item]) ->
     if getattr(scorer, "sequential", False):
         return [None] * len(items)
     return [vcache.get(it.cache_key) if it.cache_key in vcache else None for it in items]
+
+
+def _input_stamp(run: Run, mode: str) -> dict[str, Any]:
+    """What a scoring pass reads, cheaply: (size, mtime) of the record files it scores (append-only: any new line
+    changes the size) and a hash of all scoring code. Equal stamps mean an identical pass."""
+    files = {}
+    for name in ("samples", "perception", "reasoning"):
+        try:
+            st = (run.root / f"{name}.jsonl").stat()
+            files[name] = [st.st_size, st.st_mtime_ns]
+        except FileNotFoundError:
+            files[name] = None
+    return {"mode": mode, "code": scoring_code_version(), "files": files}
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -56,6 +56,11 @@ def scorer_version(scorer: Scorer) -> str:
     return f"{scorer.name}@{_sources_hash(tuple(sorted(folders)))}"
 
 
+def scoring_code_version() -> str:
+    """A hash of every scorer's code (``scoring/`` and every benchmark folder) and the math dependencies."""
+    return _sources_hash((str(_PKG / "benchmarks"), str(_PKG / "scoring")))
+
+
 def cacheable(scorer: Scorer, verdict: Verdict) -> bool:
     return not getattr(scorer, "sequential", False) and "timeout" not in verdict.flags \
         and verdict.decided_by != "unscored"

@@ -50,6 +50,7 @@ def test_an_invalid_utf8_line_in_each_record_file_is_skipped_with_file_and_line(
         lines.insert(1, b'{"key": "bad", "text": "caf\xe9 \xff\xfe"}\n')  # latin-1 bytes: not UTF-8
         path.write_bytes(b"".join(lines))
     samples = ",".join(TASKS.split(","))
+    stderr = ""
     for cmd in (("perceive", "--model", "vlm", "--backend", "scripted", "--engine-arg", "reply=caption of {last_word}",
                  "--tasks", samples, "--data-dir", str(FIXTURES), "--variants", "cap,sol,direct", "--out", str(out)),
                 ("reason", "--reasoner", "llm", "--backend", "scripted", "--run", str(out)),
@@ -57,7 +58,7 @@ def test_an_invalid_utf8_line_in_each_record_file_is_skipped_with_file_and_line(
         res = _cli(*cmd)
         assert res.returncode == 0, res.stderr
         assert "UnicodeDecodeError" not in res.stderr
-    stderr = _cli("score", "--run", str(out)).stderr.replace("\n", "")
+        stderr += res.stderr.replace("\n", "")
     for name in ("perception", "reasoning", "samples"):
         assert f"{out / name}.jsonl:2" in stderr and "UTF-8" in stderr
     run = Run(out, create=False)
