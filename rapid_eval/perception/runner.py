@@ -27,10 +27,23 @@ def perceive(
     A record whose key (sample, variant, perceptor, generation keys of its parts) is already stored without error
     is kept as it is: its parts are not read back, so a rerun costs the index lookups, not the text."""
     run.add_samples(samples)
+    stats = CallStats()
+    for i in range(0, len(samples), BATCH):
+        stats.merge(_perceive(run, engine, samples[i : i + BATCH], variants, prompts, sampling))
+    return len(samples) * len(variants), stats
+
+
+BATCH = 5_000
+"""Samples per engine batch (up to seven calls each): bounds what a first run holds, whatever its size."""
+
+
+def _perceive(run: Run, engine: Engine, samples: list[Sample], variants: list[str], prompts: PromptSet,
+              sampling: SamplingParams) -> CallStats:
     identity = engine.identity()
     # 1. every distinct (sample, part) call, in one batch; requests already cached are not kept
     keys: dict[tuple[str, str], str] = {}
     requests, labels, req_keys = [], [], []
+    asked: set[str] = set()
     for s in samples:
         for v in variants:
             for name in VARIANTS[v]:
@@ -39,19 +52,18 @@ def perceive(
                     continue
                 req = part_request(s, part, prompts, sampling)
                 k = keys[(sample_uid(s), name)] = request_key(identity, req)
-                if k not in run.generations:
+                if k not in run.generations and k not in asked:
+                    asked.add(k)
                     requests.append(req)
                     req_keys.append(k)
                     labels.append(f"{sample_uid(s)} [{name}]")
     _, stats = run.generations.run(engine, requests, stage="perceive", labels=labels, keys=req_keys)
-    stats.reused += len(set(keys.values())) - len(set(req_keys))
+    stats.reused += len(set(keys.values())) - len(req_keys)
 
     # 2. compose the variants from their parts (only records not stored yet, or stored with an error)
-    n = 0
     for s in samples:
         for v in variants:
             gen_keys = {name: keys.get((sample_uid(s), name)) for name in VARIANTS[v]}
-            n += 1
             if _key(s, v, identity, gen_keys) in run.perception:
                 continue
             parts = {name: run.generations.store.get(k) or {"key": k, "error": "not generated"} if k else None
@@ -59,7 +71,7 @@ def perceive(
             rec = _compose(s, v, identity, parts).to_dict()
             if run.perception.get(rec["key"]) != rec:
                 run.perception.append(rec)
-    return n, stats
+    return stats
 
 
 def _key(sample: Sample, variant: str, perceptor: dict[str, Any], gen_keys: dict[str, str | None]) -> str:

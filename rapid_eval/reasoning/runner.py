@@ -65,12 +65,11 @@ def reason(
     identity = engine.identity()
     system = prompts.render("reasoner_system")
     sample = lru_cache(maxsize=4096)(run.sample)
-    todo: list[tuple[PerceptionRecord, str]] = []  # records still to write (generation key)
-    requests: list[ChatRequest] = []
-    req_keys: list[str] = []
-    labels: list[str] = []
+    batch = _Batch()
+    stats = CallStats()
     skipped: list[str] = []
     seen: set[str] = set()  # distinct generation keys (each one call, or one reuse)
+    asked: set[str] = set()  # distinct keys requested
     n = 0
     for rec in run.iter_perception():
         if rec.variant == "direct" or (variants and rec.variant not in variants):
@@ -90,46 +89,78 @@ def reason(
         seen.add(gkey)
         if _key(rec.key, gkey) in run.reasoning:
             continue  # stored, and its generation is immutable once successful
-        todo.append((rec, gkey))
-        if gkey not in run.generations:
-            requests.append(req)
-            req_keys.append(gkey)
-            labels.append(f"{rec.uid} [{rec.variant}]")
-    reused = len(seen) - len(set(req_keys))
-    first_uid = {k: rec.uid for rec, k in reversed(todo)}
-
-    def arrived(i: int, gen: dict[str, Any]) -> None:
-        if on_answer is not None and not gen.get("error"):
-            s = sample(first_uid[req_keys[i]])
-            if s is not None:
-                on_answer(s, gen)
-
-    _, stats = run.generations.run(engine, requests, stage="reason", labels=labels, keys=req_keys,
-                                   on_result=arrived)
-    stats.reused += reused
-    for prec, gkey in todo:
-        gen = run.generations.get(gkey) or run.generations.store.get(gkey) or {"key": gkey, "error": "not generated"}
-        out = ReasoningRecord(
-            key=_key(prec.key, gkey),
-            task=prec.task,
-            sample_id=prec.sample_id,
-            variant=prec.variant,
-            perceptor=prec.perceptor,
-            reasoner=identity,
-            perception_key=prec.key,
-            generation_key=gkey,
-            text=gen.get("text", ""),
-            reasoning=gen.get("reasoning"),
-            prompt_tokens=gen.get("prompt_tokens"),
-            completion_tokens=gen.get("completion_tokens"),
-            finish_reason=gen.get("finish_reason"),
-            truncated_thinking=bool(gen.get("truncated_thinking")),
-            seconds=gen.get("seconds"),
-            error=gen.get("error") or None,
-        ).to_dict()
-        if run.reasoning.get(out["key"]) != out:
-            run.reasoning.append(out)
+        batch.todo.append((rec, gkey))
+        if gkey not in run.generations and gkey not in batch.asked:
+            batch.add(req, gkey, f"{rec.uid} [{rec.variant}]")
+        if len(batch.todo) >= BATCH:
+            stats.merge(batch.flush(run, engine, identity, sample, on_answer))
+            asked |= batch.asked
+            batch = _Batch()
+    stats.merge(batch.flush(run, engine, identity, sample, on_answer))
+    asked |= batch.asked
+    stats.reused += len(seen) - len(asked)
     return n, stats, skipped
+
+
+BATCH = 20_000
+"""Records per engine batch: bounds the memory a first run holds (requests and their texts), whatever the run's
+size; large enough for any engine's own batching."""
+
+
+class _Batch:
+    """Reasoning records to write and the requests they still need."""
+
+    def __init__(self) -> None:
+        self.todo: list[tuple[PerceptionRecord, str]] = []  # (perception record, generation key)
+        self.requests: list[ChatRequest] = []
+        self.keys: list[str] = []
+        self.labels: list[str] = []
+        self.asked: set[str] = set()
+
+    def add(self, req: ChatRequest, key: str, label: str) -> None:
+        self.requests.append(req)
+        self.keys.append(key)
+        self.labels.append(label)
+        self.asked.add(key)
+
+    def flush(self, run: Run, engine: Engine, identity: dict[str, Any], sample: Callable[[str], Sample | None],
+              on_answer: OnAnswer | None) -> CallStats:
+        """Generate what is missing, then append one reasoning record per item of the batch."""
+        if not self.todo:
+            return CallStats()
+        first_uid = {k: rec.uid for rec, k in reversed(self.todo)}
+
+        def arrived(i: int, gen: dict[str, Any]) -> None:
+            if on_answer is not None and not gen.get("error"):
+                s = sample(first_uid[self.keys[i]])
+                if s is not None:
+                    on_answer(s, gen)
+
+        _, stats = run.generations.run(engine, self.requests, stage="reason", labels=self.labels, keys=self.keys,
+                                       on_result=arrived)
+        for prec, gkey in self.todo:
+            gen = run.generations.store.get(gkey) or {"key": gkey, "error": "not generated"}
+            out = ReasoningRecord(
+                key=_key(prec.key, gkey),
+                task=prec.task,
+                sample_id=prec.sample_id,
+                variant=prec.variant,
+                perceptor=prec.perceptor,
+                reasoner=identity,
+                perception_key=prec.key,
+                generation_key=gkey,
+                text=gen.get("text", ""),
+                reasoning=gen.get("reasoning"),
+                prompt_tokens=gen.get("prompt_tokens"),
+                completion_tokens=gen.get("completion_tokens"),
+                finish_reason=gen.get("finish_reason"),
+                truncated_thinking=bool(gen.get("truncated_thinking")),
+                seconds=gen.get("seconds"),
+                error=gen.get("error") or None,
+            ).to_dict()
+            if run.reasoning.get(out["key"]) != out:
+                run.reasoning.append(out)
+        return stats
 
 
 def _key(perception_key: str, generation_key: str) -> str:

@@ -210,3 +210,22 @@ def test_a_rescore_with_no_new_answer_scores_nothing(tmp_path, monkeypatch):
     result = rapid_eval.score(out)
     new = len([r for r in Run(out).reasoning if r["reasoner"]["model"] == "llm2"])
     assert 0 < sum(calls) <= new and result.summary["cached_verdicts"] >= first["answers"] - new
+
+
+def test_small_batches_write_the_same_records(tmp_path, monkeypatch):
+    import rapid_eval.perception.runner as prunner
+    import rapid_eval.reasoning.runner as rrunner
+
+    _build(tmp_path / "one")
+    monkeypatch.setattr(prunner, "BATCH", 2)
+    monkeypatch.setattr(rrunner, "BATCH", 3)
+    _build(tmp_path / "many")
+    for name in ("perception", "reasoning", "generations"):
+        one = sorted(json.dumps({k: v for k, v in r.items() if k != "created"}, sort_keys=True)
+                     for r in _lines(tmp_path / "one" / f"{name}.jsonl"))
+        many = sorted(json.dumps({k: v for k, v in r.items() if k != "created"}, sort_keys=True)
+                      for r in _lines(tmp_path / "many" / f"{name}.jsonl"))
+        assert one == many, name
+    stats = [json.loads(x) for x in (tmp_path / "many" / "stats.jsonl").read_text().splitlines()]
+    assert [s["generated"] for s in stats[:2]] == [
+        json.loads(x)["generated"] for x in (tmp_path / "one" / "stats.jsonl").read_text().splitlines()[:2]]
