@@ -26,9 +26,11 @@ class StageLock:
         self.path = Path(root) / f"{stage}.lock"
         self.stage = stage
         self._fd: int | None = None
+        self._depth = 0  # re-entrant within this object (``api.reason`` inside a caller's ``with run.lock(...)``)
 
     def acquire(self) -> StageLock:
         if self._fd is not None:
+            self._depth += 1
             return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -43,10 +45,12 @@ class StageLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         self._fd = fd
+        self._depth = 1
         return self
 
     def release(self) -> None:
-        if self._fd is not None:
+        self._depth -= 1
+        if self._fd is not None and self._depth <= 0:
             try:
                 os.ftruncate(self._fd, 0)
             finally:

@@ -167,7 +167,9 @@ class RecordStore:
     # -- reading -------------------------------------------------------------------------------------------------
     def _read(self, offset: int, length: int) -> dict[str, Any] | None:
         if self._rfd is None:
-            self._rfd = os.open(self.path, os.O_RDONLY)
+            with self._lock:
+                if self._rfd is None:
+                    self._rfd = os.open(self.path, os.O_RDONLY)
         raw = os.pread(self._rfd, length, offset)
         try:
             rec = parse_line(raw)

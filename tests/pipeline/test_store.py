@@ -229,3 +229,15 @@ def test_small_batches_write_the_same_records(tmp_path, monkeypatch):
     stats = [json.loads(x) for x in (tmp_path / "many" / "stats.jsonl").read_text().splitlines()]
     assert [s["generated"] for s in stats[:2]] == [
         json.loads(x)["generated"] for x in (tmp_path / "one" / "stats.jsonl").read_text().splitlines()[:2]]
+
+
+def test_a_stage_lock_held_by_the_caller_is_reentrant(tmp_path):
+    run = Run(tmp_path / "run")
+    samples = rapid_eval.load_tasks("mathvista", data_dir=FIXTURES)
+    with run.lock("perceive"):
+        with rapid_eval.load_engine("scripted", "vlm") as vlm:
+            rapid_eval.perceive(samples, vlm, "cap", run)  # takes the same lock inside
+        from rapid_eval.runlock import RunLocked, StageLock
+
+        with pytest.raises(RunLocked):
+            StageLock(run.root, "perceive").acquire()  # still held after the inner release
