@@ -153,6 +153,7 @@ def perceive(
         n, stats = run_perceive(run, engine, list(samples), chosen, PromptSet(prompts), params)
         if log_stats:
             run.log_stats("perceive", n, stats, started, model=engine.model, variants=chosen, **stats_extra)
+        run.close()
     return StageResult(run, n, stats)
 
 
@@ -196,6 +197,7 @@ def reason(
                 pre.close()
         if log_stats:
             r.log_stats("reason", n, stats, started, reasoner=engine.model, skipped=len(skipped), **stats_extra)
+        r.close()
     return StageResult(r, n, stats, skipped)
 
 
@@ -237,6 +239,7 @@ def score(
     with r.lock("score"), engine if engine is not None else nullcontext() as eng:
         judge_obj = LLMJudge(eng, r.root / "judge.jsonl", mode=judge_mode) if eng is not None else None  # type: ignore[arg-type]
         summary = score_run(r, mode=scorer, workers=workers, judge=judge_obj)
+        r.close()
     if log_stats:
         reports = (summary.get("judge_reports") or {}).values()
         calls = CallStats(generated=sum(x["calls"] for x in reports), reused=sum(x["cache_hits"] for x in reports),

@@ -141,6 +141,11 @@ class Run:
         for store in stores:
             store.sync()
 
+    def close(self) -> None:
+        """fsync and close every open store, saving their indexes (they reopen on next use)."""
+        for store in list(self._stores.values()) + ([self._generations.store] if self._generations else []):
+            store.close()
+
     # -- bookkeeping ---------------------------------------------------------------------------------------------
     def log_stats(self, command: str, records: int, stats: CallStats, started: float, **extra: Any) -> dict[str, Any]:
         """Append one line to ``stats.jsonl`` for this invocation (never any secret: options are filtered)."""

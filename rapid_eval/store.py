@@ -6,7 +6,9 @@ Decisions (issue 13, issue 9):
   offset and length of its latest line and whether it holds a result (no ``error``): one packed int per key.
   ``get(key)`` reads that one line back (``pread``); iterating streams the file. A 411 MB ``generations.jsonl``
   costs its keys, not its text. The scan is lazy (first use), so a run whose stage never touches a file never
-  reads it.
+  reads it, and closing a store saves its index beside the file (:mod:`rapid_eval.store_index`), so the next
+  open scans only what was appended since. (An embedded database would hold the same index; JSONL plus this
+  index keeps one source of truth that a person can read, and a 1M-record index is ~100 MB in memory.)
 - **Readers never modify.** A reader that finds an unterminated last line leaves it alone: it is either a writer's
   line in progress or a torn line from a crash. Only a process about to append repairs a torn tail, and only while
   it holds the file's exclusive ``flock`` (taken without waiting: if another writer holds the file, the tail is
@@ -32,6 +34,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from rapid_eval import store_index
 from rapid_eval.log import warn
 
 SYNC_INTERVAL = 0.25
@@ -103,15 +106,28 @@ class RecordStore:
         self._rfd: int | None = None
         self._dirty = False
         self._last_sync = time.monotonic()
+        self._saved = 0  # bytes covered by the index saved beside the file
 
     # -- index ---------------------------------------------------------------------------------------------------
     def _idx(self) -> dict[str, int]:
         if self._index is None:
             with self._lock:
                 if self._index is None:
-                    self._index = {}
-                    self._scan()
+                    saved = store_index.load(self.path) if self.path.exists() else None
+                    if saved is not None:
+                        self._index, self._scanned, self._lines = saved
+                        self._saved = self._scanned
+                    else:
+                        self._index = {}
+                    self._scan()  # what was appended since (everything, without a saved index)
         return self._index
+
+    def save_index(self) -> None:
+        """Save the index beside the file (``RUN/.index/``) if it covers new bytes, so the next open skips the scan."""
+        with self._lock:
+            if self._index is not None and self._scanned > self._saved:
+                store_index.save(self.path, self._index, self._scanned, self._lines)
+                self._saved = self._scanned
 
     def _scan(self) -> None:
         """Index the complete lines from ``_scanned`` to the end of the file (caller holds ``_lock``)."""
@@ -274,8 +290,12 @@ class RecordStore:
             while n < len(data):  # a short write (disk full, signal): finish the line
                 n += os.write(self._wfd, data[n:])
             end = os.lseek(self._wfd, 0, os.SEEK_CUR)  # O_APPEND: the end of our own line
-            idx[str(record["key"])] = _pack(end - len(data), len(data), not record.get("error"))
-            self._scanned = max(self._scanned, end)
+            if end - len(data) == self._scanned:
+                idx[str(record["key"])] = _pack(end - len(data), len(data), not record.get("error"))
+                self._scanned = end
+                self._lines += 1
+            else:  # another process appended since our scan: index its lines too (and ours), in file order
+                self._scan()
             self._dirty = True
             if time.monotonic() - self._last_sync >= SYNC_INTERVAL:
                 self._sync_locked()
@@ -300,6 +320,8 @@ class RecordStore:
                 self._wfd = None
 
     def close(self) -> None:
+        """fsync, save the index if it grew, close the descriptors (the store can still be used: they reopen)."""
+        self.save_index()
         with self._lock:
             self._sync_locked()
             for name in ("_wfd", "_rfd"):
