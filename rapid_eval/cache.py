@@ -80,7 +80,7 @@ class GenerationCache:
     """An append-only store of model calls (``generations.jsonl`` of a run), indexed by request key."""
 
     def __init__(self, path: str | Path):
-        self.store = RecordStore(path)
+        self.store = RecordStore(path, persist_index=True)
 
     def __contains__(self, key: str) -> bool:
         """A successful result is cached under ``key`` (the record itself is not read)."""

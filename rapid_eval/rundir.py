@@ -31,6 +31,9 @@ from rapid_eval.runlock import StageLock
 from rapid_eval.store import RecordStore, read_jsonl, stream_jsonl
 from rapid_eval.types import Sample
 
+APPEND_ONLY = ("samples", "generations", "perception", "reasoning", "verdict_cache", "judge")
+"""Record files that are only ever appended to (their indexes are saved beside them)."""
+
 
 def sample_uid(sample: Sample) -> str:
     return f"{sample.task}/{sample.id}"
@@ -54,7 +57,7 @@ class Run:
     def store(self, name: str) -> RecordStore:
         """The record store of ``RUN/<name>.jsonl``, opened (and indexed) on first use."""
         if name not in self._stores:
-            self._stores[name] = RecordStore(self.root / f"{name}.jsonl")
+            self._stores[name] = RecordStore(self.root / f"{name}.jsonl", persist_index=name in APPEND_ONLY)
         return self._stores[name]
 
     @property

@@ -96,8 +96,11 @@ def _reason(e: ValueError) -> str:
 class RecordStore:
     """An append-only JSONL file of dict records, indexed by their ``key`` field (latest line wins)."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, persist_index: bool = False):
+        """``persist_index``: load and save the index beside the file (only for files that are only ever appended
+        to; a derived file rewritten in place, like ``verdicts.jsonl``, is always scanned)."""
         self.path = Path(path)
+        self.persist_index = persist_index
         self._lock = threading.Lock()
         self._index: dict[str, int] | None = None
         self._scanned = 0  # bytes indexed: the end of the last complete line seen
@@ -113,7 +116,7 @@ class RecordStore:
         if self._index is None:
             with self._lock:
                 if self._index is None:
-                    saved = store_index.load(self.path) if self.path.exists() else None
+                    saved = store_index.load(self.path) if self.persist_index and self.path.exists() else None
                     if saved is not None:
                         self._index, self._scanned, self._lines = saved
                         self._saved = self._scanned
@@ -125,7 +128,7 @@ class RecordStore:
     def save_index(self) -> None:
         """Save the index beside the file (``RUN/.index/``) if it covers new bytes, so the next open skips the scan."""
         with self._lock:
-            if self._index is not None and self._scanned > self._saved:
+            if self.persist_index and self._index is not None and self._scanned > self._saved:
                 store_index.save(self.path, self._index, self._scanned, self._lines)
                 self._saved = self._scanned
 

@@ -3,8 +3,9 @@
 ``RUN/.index/<file>.json`` holds the store's index (key -> packed offset, length, ok) for the first ``size`` bytes
 of the data file, with the line count and a hash of the bytes just before ``size``. It is a cache, never the
 source of truth: it is used only if the data file is at least ``size`` bytes long and those bytes still hash the
-same (a file rewritten, truncated or edited by hand is rescanned); lines appended after ``size`` are scanned as
-usual. It is written atomically (tmp + rename) when a store that indexed enough new bytes is closed; a folder that
+same, with the same inode (a file replaced, truncated or edited by hand is rescanned; an edit that keeps the
+size, the inode and both ends is not seen, which is why only append-only files keep an index); lines appended
+after ``size`` are scanned as usual. It is written atomically (tmp + rename) when a store that indexed enough new bytes is closed; a folder that
 cannot be written (a read-only copy of a run) just goes without. JSON, not pickle: loading never runs code.
 """
 
@@ -27,8 +28,8 @@ def index_path(data: Path) -> Path:
 
 
 def _fingerprint(data: Path, size: int) -> str:
-    """sha256 of the first and the last 64 KB before ``size``."""
-    h = hashlib.sha256()
+    """sha256 of the file's inode and of the first and the last 64 KB before ``size``."""
+    h = hashlib.sha256(str(data.stat().st_ino).encode())
     with open(data, "rb") as f:
         h.update(f.read(min(size, _WINDOW)))
         f.seek(max(0, size - _WINDOW))

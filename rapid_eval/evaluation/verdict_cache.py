@@ -70,7 +70,7 @@ class VerdictCache:
     """Cached rule verdicts of one run (index in memory, verdicts read on demand)."""
 
     def __init__(self, path: str | Path):
-        self.store = RecordStore(path)
+        self.store = RecordStore(path, persist_index=True)
         self._samples: dict[str, tuple[Sample, str]] = {}
         self._versions: dict[tuple[type, str], str] = {}
 

@@ -248,17 +248,17 @@ def test_a_saved_index_is_used_only_while_it_matches_the_file(tmp_path, monkeypa
 
     monkeypatch.setattr(store_index, "MIN_BYTES", 0)
     path = tmp_path / "g.jsonl"
-    store = RecordStore(path)
+    store = RecordStore(path, persist_index=True)
     for i in range(20):
         store.append({"key": f"k{i}", "text": f"t{i}"})
     store.close()
     assert store_index.index_path(path).exists()
     assert store_index.load(path) is not None
-    RecordStore(path).append({"key": "k3", "text": "new"})  # appended after the saved index: scanned on open
-    again = RecordStore(path)
+    RecordStore(path, persist_index=True).append({"key": "k3", "text": "new"})  # after the saved index
+    again = RecordStore(path, persist_index=True)
     assert len(again) == 20 and again.get("k3")["text"] == "new"
     lines = path.read_bytes().splitlines(keepends=True)
     path.write_bytes(b"".join([lines[0], b'{"key": "k0", "text": "edited"}\n', *lines[2:]]))  # rewritten
     assert store_index.load(path) is None
-    fresh = RecordStore(path)
+    fresh = RecordStore(path, persist_index=True)
     assert fresh.get("k0")["text"] == "edited" and "k1" not in fresh and fresh.get("k19")["text"] == "t19"
