@@ -262,3 +262,14 @@ def test_a_saved_index_is_used_only_while_it_matches_the_file(tmp_path, monkeypa
     assert store_index.load(path) is None
     fresh = RecordStore(path, persist_index=True)
     assert fresh.get("k0")["text"] == "edited" and "k1" not in fresh and fresh.get("k19")["text"] == "t19"
+
+
+def test_constant_templates_render_once_and_included_ones_every_time(tmp_path):
+    from rapid_eval.prompts import PromptSet
+
+    (tmp_path / "reasoner_system.jinja").write_text("Fixed.")
+    (tmp_path / "part.jinja").write_text("Q={{ question }}")
+    (tmp_path / "reason_none.jinja").write_text('{% include "part.jinja" %}')
+    p = PromptSet(tmp_path)
+    assert p.render("reasoner_system", question="a") == p.render("reasoner_system", question="b") == "Fixed."
+    assert p.render("reason_none", question="a") == "Q=a" and p.render("reason_none", question="b") == "Q=b"
