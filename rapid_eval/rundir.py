@@ -20,7 +20,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -181,13 +181,18 @@ class Run:
         os.replace(tmp, path)
         return path
 
-    def write_jsonl(self, name: str, rows: list[dict[str, Any]]) -> Path:
+    def write_jsonl(self, name: str, rows: Iterable[dict[str, Any]]) -> Path:
+        """Write a derived JSONL file atomically (tmp + rename); ``rows`` may be a generator (streamed)."""
         path = self.root / name
         tmp = path.with_suffix(path.suffix + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            for r in rows:
-                f.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
-        os.replace(tmp, path)
+        try:
+            with open(tmp, "w", encoding="utf-8") as f:
+                for r in rows:
+                    f.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+            os.replace(tmp, path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
         return path
 
     def stats(self) -> list[dict[str, Any]]:

@@ -123,36 +123,44 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
             run.write_json("summary.json", last)
             return last
 
-    verdict_rows: list[dict[str, Any]] = []
     groups: dict[tuple[str, str, str | None, str], list[tuple[Sample, Verdict]]] = defaultdict(list)
     judge_reports: dict[str, dict[str, Any]] = {}
-    cached = 0
-    for task, items in sorted(by_task.items()):
-        scorer = scorers[task]
-        verdicts = cached_verdicts(vcache, scorer, items)
-        cached += sum(v is not None for v in verdicts)
-        todo = [i for i, v in enumerate(verdicts) if v is None]
-        if todo:
-            fresh = score_all(scorer, [items[i].sample for i in todo], [items[i].output for i in todo],
-                              truncated=[items[i].truncated for i in todo], workers=workers, timeout=timeout)
-            for i, v in zip(todo, fresh, strict=True):
-                verdicts[i] = v
-                vcache.put(items[i].cache_key, scorer, v)
-        final: list[Verdict] = [v for v in verdicts if v is not None]
-        if judge is not None and task in _judged() and mode != "generic":
-            report = judge.run(task, [it.sample for it in items], [it.output for it in items], final)
-            final = report.verdicts
-            judge_reports[task] = report.to_dict()
-        for it, v in zip(items, final, strict=True):
-            groups[(task, it.variant, it.perceptor, it.reasoner)].append((it.sample, v))
-            verdict_rows.append(VerdictRecord(
-                key=it.key, task=task, sample_id=it.sample.id, variant=it.variant, perceptor=it.perceptor,
-                reasoner=it.reasoner, scorer=scorer.name, output=it.output, prompt_tokens=it.prompt_tokens,
-                completion_tokens=it.completion_tokens, seconds=it.seconds, correct=v.correct,
-                extracted=v.extracted, decided_by=v.decided_by, explanation=v.explanation, flags=list(v.flags),
-                details=v.details,
-            ).to_dict())
+    counts = {"answers": 0, "cached": 0}
+
+    def verdict_rows() -> Iterator[dict[str, Any]]:
+        """Score task by task, yielding verdict rows as they are decided (streamed to ``verdicts.jsonl``)."""
+        for task, items in sorted(by_task.items()):
+            scorer = scorers[task]
+            verdicts = cached_verdicts(vcache, scorer, items)
+            counts["cached"] += sum(v is not None for v in verdicts)
+            todo = [i for i, v in enumerate(verdicts) if v is None]
+            if todo:
+                fresh = score_all(scorer, [items[i].sample for i in todo], [items[i].output for i in todo],
+                                  truncated=[items[i].truncated for i in todo], workers=workers, timeout=timeout)
+                for i, v in zip(todo, fresh, strict=True):
+                    verdicts[i] = v
+                    vcache.put(items[i].cache_key, scorer, v)
+            final: list[Verdict] = [v for v in verdicts if v is not None]
+            if judge is not None and task in _judged() and mode != "generic":
+                report = judge.run(task, [it.sample for it in items], [it.output for it in items], final)
+                final = report.verdicts
+                judge_reports[task] = report.to_dict()
+            for it, v in zip(items, final, strict=True):
+                groups[(task, it.variant, it.perceptor, it.reasoner)].append((it.sample, v))
+                counts["answers"] += 1
+                yield VerdictRecord(
+                    key=it.key, task=task, sample_id=it.sample.id, variant=it.variant, perceptor=it.perceptor,
+                    reasoner=it.reasoner, scorer=scorer.name, output=it.output, prompt_tokens=it.prompt_tokens,
+                    completion_tokens=it.completion_tokens, seconds=it.seconds, correct=v.correct,
+                    extracted=v.extracted, decided_by=v.decided_by, explanation=v.explanation, flags=list(v.flags),
+                    details=v.details,
+                ).to_dict()
+            items.clear()  # the answers' text is written; only (sample, verdict) pairs stay, for the metrics
+
+    run.write_jsonl("verdicts.jsonl", verdict_rows())
     vcache.close()
+    cached = counts["cached"]
+
     summary_rows: list[dict[str, Any]] = []
     full = []
     for (task, variant, perceptor, reasoner), pairs in sorted(groups.items(), key=lambda kv: _sort_key(kv[0])):
@@ -165,9 +173,8 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
             metric=m.get("metric"), score=m.get("score"), n=m.get("n"), correct=m.get("correct"),
             unscored=m.get("unscored", 0), flags=tally.flag_counts([p[1] for p in pairs]),
         ).to_dict())
-    run.write_jsonl("verdicts.jsonl", verdict_rows)
     run.write_json("scores.json", full)
-    summary = {"scorer_mode": mode, "answers": len(verdict_rows), "judge": judge.name if judge else None,
+    summary = {"scorer_mode": mode, "answers": counts["answers"], "judge": judge.name if judge else None,
                "judge_reports": judge_reports, "rows": summary_rows, "cached_verdicts": cached,
                "fingerprint": fingerprint, "inputs": inputs}
     run.write_json("summary.json", summary)
