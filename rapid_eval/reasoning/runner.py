@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -125,42 +126,57 @@ class _Batch:
 
     def flush(self, run: Run, engine: Engine, identity: dict[str, Any], sample: Callable[[str], Sample | None],
               on_answer: OnAnswer | None) -> CallStats:
-        """Generate what is missing, then append one reasoning record per item of the batch."""
+        """Generate what is missing, appending each reasoning record as its answer arrives (the work overlaps the
+        requests still in flight), then the records whose answer was cached."""
         if not self.todo:
             return CallStats()
-        first_uid = {k: rec.uid for rec, k in reversed(self.todo)}
+        pending: dict[str, list[PerceptionRecord]] = {}
+        for prec, gkey in self.todo:
+            pending.setdefault(gkey, []).append(prec)
+        lock = threading.Lock()
 
         def arrived(i: int, gen: dict[str, Any]) -> None:
-            if on_answer is not None and not gen.get("error"):
-                s = sample(first_uid[self.keys[i]])
+            with lock:
+                precs = pending.pop(self.keys[i], [])
+            for prec in precs:
+                _write(run, identity, prec, gen)
+            if on_answer is not None and precs and not gen.get("error"):
+                s = sample(precs[0].uid)
                 if s is not None:
                     on_answer(s, gen)
 
         _, stats = run.generations.run(engine, self.requests, stage="reason", labels=self.labels, keys=self.keys,
                                        on_result=arrived)
-        for prec, gkey in self.todo:
+        for gkey, precs in pending.items():  # answers that were cached (or never came back)
             gen = run.generations.store.get(gkey) or {"key": gkey, "error": "not generated"}
-            out = ReasoningRecord(
-                key=_key(prec.key, gkey),
-                task=prec.task,
-                sample_id=prec.sample_id,
-                variant=prec.variant,
-                perceptor=prec.perceptor,
-                reasoner=identity,
-                perception_key=prec.key,
-                generation_key=gkey,
-                text=gen.get("text", ""),
-                reasoning=gen.get("reasoning"),
-                prompt_tokens=gen.get("prompt_tokens"),
-                completion_tokens=gen.get("completion_tokens"),
-                finish_reason=gen.get("finish_reason"),
-                truncated_thinking=bool(gen.get("truncated_thinking")),
-                seconds=gen.get("seconds"),
-                error=gen.get("error") or None,
-            ).to_dict()
-            if run.reasoning.get(out["key"]) != out:
-                run.reasoning.append(out)
+            for prec in precs:
+                _write(run, identity, prec, gen)
         return stats
+
+
+def _write(run: Run, identity: dict[str, Any], prec: PerceptionRecord, gen: dict[str, Any]) -> None:
+    """Append the reasoning record of ``prec`` answered by ``gen`` (unless the same record is stored already)."""
+    gkey = gen["key"]
+    out = ReasoningRecord(
+        key=_key(prec.key, gkey),
+        task=prec.task,
+        sample_id=prec.sample_id,
+        variant=prec.variant,
+        perceptor=prec.perceptor,
+        reasoner=identity,
+        perception_key=prec.key,
+        generation_key=gkey,
+        text=gen.get("text", ""),
+        reasoning=gen.get("reasoning"),
+        prompt_tokens=gen.get("prompt_tokens"),
+        completion_tokens=gen.get("completion_tokens"),
+        finish_reason=gen.get("finish_reason"),
+        truncated_thinking=bool(gen.get("truncated_thinking")),
+        seconds=gen.get("seconds"),
+        error=gen.get("error") or None,
+    ).to_dict()
+    if run.reasoning.get(out["key"]) != out:
+        run.reasoning.append(out)
 
 
 def _key(perception_key: str, generation_key: str) -> str:
