@@ -8,10 +8,15 @@
     RUN/summary.json        accuracy per task x variant x perceptor x reasoner; RUN/scores.json: full metrics
     RUN/stats.jsonl         one line per command invocation
     RUN/run.json            the record schema version (absent in runs older than schema 2; they still load)
+    RUN/verdict_cache.jsonl rule verdicts by (scoring code, sample, answer) (see evaluation/verdict_cache.py)
+    RUN/<stage>.lock        the lock a running ``perceive``/``reason``/``score`` holds (see runlock.py)
+    RUN/.index/             saved indexes of the append-only files (a cache; see store_index.py)
 
 Records are typed (:mod:`rapid_eval.records`): ``perception_records()``, ``reasoning_records()`` and
-``verdict_records()`` read them back as frozen dataclasses; ``table(name)`` gives any record file as a DataFrame
-with the latest line per key (a retried call's superseded line is not a row).
+``verdict_records()`` read them back as frozen dataclasses, ``iter_perception()`` & co. stream them;
+``table(name)`` gives any record file as a DataFrame with the latest line per key (a retried call's superseded
+line is not a row). Stores open on first use: a command reads only the files it needs, and holds their index
+(key -> byte offset), not their records (see store.py).
 """
 
 from __future__ import annotations
