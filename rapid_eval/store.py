@@ -82,6 +82,20 @@ def iter_lines(path: Path, start: int = 0, stop: int | None = None) -> Iterator[
             rest = data[end + 1 :]
 
 
+def _fast_key(raw: bytes) -> str | None:
+    """The key of a line written by this store (``{"key": "...", ...``) without parsing it, or None."""
+    n = len(_FAST_PREFIX)
+    if not raw.startswith(_FAST_PREFIX):
+        return None
+    end = raw.find(b'"', n)
+    if end < 0 or b"\\" in raw[n:end]:
+        return None
+    try:
+        return raw[n:end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def parse_line(raw: bytes) -> Any:
     """The JSON value of one line; raises ``ValueError`` (``UnicodeDecodeError`` or ``JSONDecodeError``)."""
     return json.loads(raw.decode("utf-8"))
@@ -184,7 +198,7 @@ class RecordStore:
                 self._scan()
 
     # -- reading -------------------------------------------------------------------------------------------------
-    def _read(self, offset: int, length: int) -> dict[str, Any] | None:
+    def _read(self, key: str, offset: int, length: int) -> dict[str, Any] | None:
         if self._rfd is None:
             with self._lock:
                 if self._rfd is None:
@@ -193,9 +207,18 @@ class RecordStore:
         try:
             rec = parse_line(raw)
         except ValueError as e:
-            warn(f"{self.path}: record at byte {offset} unreadable ({_reason(e)}); skipped")
+            self._damaged(key, offset, f"{self.path}: record at byte {offset} unreadable ({_reason(e)})")
             return None
         return rec if isinstance(rec, dict) else None
+
+    def _damaged(self, key: str | None, offset: int, where: str) -> None:
+        """A line the scan took on its key prefix turns out not to parse: report it, and forget it, so the stage
+        that owns it computes it again instead of trusting it."""
+        warn(f"{where}; skipped, it will be recomputed")
+        with self._lock:
+            v = self._index.get(key) if (self._index is not None and key is not None) else None
+            if v is not None and v >> (_LEN_BITS + 1) == offset:
+                del self._index[key]
 
     def __contains__(self, key: str) -> bool:
         v = self._idx().get(key)
@@ -210,7 +233,7 @@ class RecordStore:
         if v is None:
             return None
         off, length, _ = _unpack(v)
-        return self._read(off, length)
+        return self._read(key, off, length)
 
     def keys(self) -> list[str]:
         return list(self._idx())
@@ -228,13 +251,16 @@ class RecordStore:
         idx = self._idx()
         if not idx or not self.path.exists():
             return
-        for off, raw in iter_lines(self.path, 0, self._scanned):
+        for lineno, (off, raw) in enumerate(iter_lines(self.path, 0, self._scanned), start=1):
             if not raw.startswith(b"{") or (containing is not None and containing not in raw):
                 continue
             try:
                 rec = parse_line(raw)
-            except ValueError:
-                continue  # reported when the index was built
+            except ValueError as e:
+                key = _fast_key(raw)
+                if key is not None and key in idx:  # indexed on its prefix, damaged further on
+                    self._damaged(key, off, f"{self.path}:{lineno}: unreadable record ({_reason(e)})")
+                continue  # other bad lines were reported when the index was built
             if isinstance(rec, dict) and "key" in rec:
                 v = idx.get(str(rec["key"]))
                 if v is not None and v >> (_LEN_BITS + 1) == off:

@@ -273,3 +273,17 @@ def test_constant_templates_render_once_and_included_ones_every_time(tmp_path):
     p = PromptSet(tmp_path)
     assert p.render("reasoner_system", question="a") == p.render("reasoner_system", question="b") == "Fixed."
     assert p.render("reason_none", question="a") == "Q=a" and p.render("reason_none", question="b") == "Q=b"
+
+
+def test_a_line_damaged_behind_an_intact_key_is_reported_when_read(tmp_path, capsys):
+    path = tmp_path / "r.jsonl"
+    store = RecordStore(path)
+    for k in "abc":
+        store.append({"key": k, "text": "x" * 50})
+    store.close()
+    data = path.read_bytes().replace(b'"text": "xxxx', b'"text"# "xxxx', 1)  # same length, line 1 broken
+    path.write_bytes(data)
+    again = RecordStore(path)
+    assert [r["key"] for r in again] == ["b", "c"]
+    assert f"{path}:1: unreadable record" in capsys.readouterr().err.replace("\n", "")
+    assert "a" not in again and again.get("a") is None  # forgotten: the stage that owns it computes it again
