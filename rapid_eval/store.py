@@ -8,7 +8,7 @@ Decisions (issue 13, issue 9):
   costs its keys, not its text. The scan is lazy (first use), so a run whose stage never touches a file never
   reads it, and closing a store saves its index beside the file (:mod:`rapid_eval.store_index`), so the next
   open scans only what was appended since. (An embedded database would hold the same index; JSONL plus this
-  index keeps one source of truth that a person can read, and a 1M-record index is ~100 MB in memory.)
+  index keeps one source of truth that a person can read, and a 1M-record index is ~140 MB in memory.)
 - **Readers never modify.** A reader that finds an unterminated last line leaves it alone: it is either a writer's
   line in progress or a torn line from a crash. Only a process about to append repairs a torn tail, and only while
   it holds the file's exclusive ``flock`` (taken without waiting: if another writer holds the file, the tail is
