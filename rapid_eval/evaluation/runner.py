@@ -97,7 +97,7 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
     inputs = _input_stamp(run, mode)
     if judge is None and (run.root / "verdicts.jsonl").exists():
         last = _read_json(run.root / "summary.json")
-        if last.get("inputs") == inputs:
+        if last.get("inputs") == inputs and _final(last):
             return last  # not a byte of the answers, samples or scoring code changed since that pass
     samples = run.samples()
     vcache = VerdictCache(run.root / "verdict_cache.jsonl")
@@ -118,7 +118,7 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
     fingerprint = digest.hexdigest()[:24]
     if judge is None and (run.root / "verdicts.jsonl").exists():
         last = _read_json(run.root / "summary.json")
-        if last.get("fingerprint") == fingerprint:
+        if last.get("fingerprint") == fingerprint and _final(last):
             last["inputs"] = inputs
             run.write_json("summary.json", last)
             return last
@@ -199,6 +199,13 @@ def _input_stamp(run: Run, mode: str) -> dict[str, Any]:
         except FileNotFoundError:
             files[name] = None
     return {"mode": mode, "code": scoring_code_version(), "files": files}
+
+
+def _final(summary: dict[str, Any]) -> bool:
+    """A pass worth keeping as it is: rule-only (no judge) and nothing in it left to chance (no unscored item, no
+    timeout: those are decided again, as the verdict cache does)."""
+    return summary.get("judge") is None and all(
+        not r.get("unscored") and not (r.get("flags") or {}).get("timeout") for r in summary.get("rows") or [])
 
 
 def _read_json(path: Path) -> dict[str, Any]:

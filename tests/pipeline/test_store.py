@@ -287,3 +287,13 @@ def test_a_line_damaged_behind_an_intact_key_is_reported_when_read(tmp_path, cap
     assert [r["key"] for r in again] == ["b", "c"]
     assert f"{path}:1: unreadable record" in capsys.readouterr().err.replace("\n", "")
     assert "a" not in again and again.get("a") is None  # forgotten: the stage that owns it computes it again
+
+
+def test_a_pass_with_unscored_items_is_not_kept_as_it_is(tmp_path):
+    out = tmp_path / "run"
+    _build(out)
+    summary = json.loads((out / "summary.json").read_text())
+    summary["rows"][0]["unscored"] = 1  # as if an item could not be decided last time
+    (out / "summary.json").write_text(json.dumps(summary))
+    again = rapid_eval.score(out).summary
+    assert again["rows"][0]["unscored"] == 0 and again["cached_verdicts"] > 0
