@@ -170,11 +170,13 @@ def perceive(
     params = sampling(PERCEPTOR_DEFAULTS, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
                       seed=seed)
     before = engine.counters()
-    n, stats = run_perceive(run, engine, list(samples), chosen, PromptSet(prompts), params)
-    counters = _counter_delta(engine, before)
-    if log_stats:
-        run.log_stats("perceive", n, stats, started, model=engine.model, variants=chosen, **counters,
-                      **stats_extra)
+    with run.lock("perceive"):
+        n, stats = run_perceive(run, engine, list(samples), chosen, PromptSet(prompts), params)
+        counters = _counter_delta(engine, before)
+        if log_stats:
+            run.log_stats("perceive", n, stats, started, model=engine.model, variants=chosen, **counters,
+                          **stats_extra)
+        run.close()
     return StageResult(run, n, stats, counters=counters)
 
 
@@ -192,13 +194,17 @@ def reason(
     thinking: bool | None = None,
     retry_failed: bool = False,
     repeats: int = 1,
+    score_as_they_arrive: str | None = None,
     log_stats: bool = True,
     **stats_extra: Any,
 ) -> StageResult:
     """Run the reasoner on every usable perception record of ``run`` (only ``variants`` / ``perceptor`` if
-    given). Scoring is a separate call (:func:`score`). ``retry_failed``: redo only the calls that failed
-    before (nothing new is started). ``repeats``: sample each answer K times with seeds seed..seed+K-1, each a
-    cached call and record of its own."""
+    given). Scoring is a separate call (:func:`score`); ``score_as_they_arrive="official"`` (or ``"generic"``)
+    decides, while the batch runs, every new answer that needs no symbolic math and caches its verdict, so the
+    following :func:`score` has only the rest to do (the CLI's ``reason`` does both). ``retry_failed``: redo only
+    the calls that failed before (nothing new is started). ``repeats``: sample each answer K times with seeds
+    seed..seed+K-1, each a cached call and record of its own."""
+    from rapid_eval.evaluation.prescore import Prescorer
     from rapid_eval.perception.variants import parse_variants
     from rapid_eval.prompts import PromptSet
     from rapid_eval.reasoning import reason as run_reason
@@ -210,12 +216,19 @@ def reason(
     params = sampling(REASONER_DEFAULTS, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
                       seed=seed, enable_thinking=thinking)
     before = engine.counters()
-    n, stats, skipped = run_reason(r, engine, PromptSet(prompts), params, chosen, perceptor,
-                                   only_failed=retry_failed, repeats=repeats)
-    counters = _counter_delta(engine, before)
-    if log_stats:
-        r.log_stats("reason", n, stats, started, reasoner=engine.model, skipped=len(skipped),
-                    skipped_reasons=skipped[:5], **counters, **stats_extra)
+    with r.lock("reason"):
+        pre = Prescorer(r.root / "verdict_cache.jsonl", score_as_they_arrive) if score_as_they_arrive else None
+        try:
+            n, stats, skipped = run_reason(r, engine, PromptSet(prompts), params, chosen, perceptor, on_answer=pre,
+                                           only_failed=retry_failed, repeats=repeats)
+        finally:
+            if pre is not None:
+                pre.close()
+        counters = _counter_delta(engine, before)
+        if log_stats:
+            r.log_stats("reason", n, stats, started, reasoner=engine.model, skipped=len(skipped),
+                        skipped_reasons=skipped[:5], **counters, **stats_extra)
+        r.close()
     return StageResult(r, n, stats, skipped, counters)
 
 
@@ -257,10 +270,11 @@ def score(
     elif judge:
         backend = "openai" if judge_base_url or "/" not in judge else None
         engine = load_engine(backend, judge, base_url=judge_base_url, **dict(judge_options or {}))
-    with engine if engine is not None else nullcontext() as eng:
+    with r.lock("score"), engine if engine is not None else nullcontext() as eng:
         judge_obj = (LLMJudge(eng, r.root / "judge.jsonl", mode=judge_mode, protocol=judge_protocol)  # type: ignore[arg-type]
                      if eng is not None else None)
         summary = score_run(r, mode=scorer, workers=workers, judge=judge_obj)
+        r.close()
     if log_stats:
         reports = (summary.get("judge_reports") or {}).values()
         calls = CallStats(generated=sum(x["calls"] for x in reports), reused=sum(x["cache_hits"] for x in reports),

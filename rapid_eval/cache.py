@@ -2,14 +2,17 @@
 
 The key hashes everything that determines the output: the engine's identity, the rendered messages, the images'
 bytes and the sampling parameters. A cached result is never requested again; a failed one is retried on the next
-run. Results are appended (fsync'ed) as each request completes, so a crash loses only requests in flight.
+run. Results are appended as each request completes (written at once, fsync'ed by group commit; see
+:mod:`rapid_eval.store`), so a crash loses only requests in flight. Results are handed back lazily (``Results``):
+a rerun that finds everything cached reads the index, not the 400 MB of text behind it.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,7 @@ from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash, file_hash
 from rapid_eval.progress import StepProgress
 from rapid_eval.store import RecordStore
-from rapid_eval.types import ChatRequest, Completion
+from rapid_eval.types import ChatRequest, Completion, SamplingParams
 
 
 def request_key(identity: dict[str, Any], request: ChatRequest) -> str:
@@ -29,7 +32,13 @@ def request_key(identity: dict[str, Any], request: ChatRequest) -> str:
         except OSError:
             images = [f"missing:{p}" for p in m.images]  # the engine will report the unreadable image
         messages.append({"role": m.role, "text": m.text, "images": images})
-    return content_hash({"engine": identity, "messages": messages, "sampling": request.sampling.to_dict()})
+    return content_hash({"engine": identity, "messages": messages, "sampling": _sampling_dict(request.sampling)})
+
+
+@lru_cache(maxsize=64)
+def _sampling_dict(sampling: SamplingParams) -> dict[str, Any]:
+    """``sampling.to_dict()`` once per distinct settings (a batch shares one; ``asdict`` is slow). Read-only."""
+    return sampling.to_dict()
 
 
 @dataclass
@@ -51,15 +60,36 @@ class CallStats:
         self.errors += other.errors
 
 
+class Results(Sequence[dict[str, Any]]):
+    """The records of one batch, in request order, read from the store when indexed (not held in memory)."""
+
+    def __init__(self, store: RecordStore, keys: list[str]):
+        self.store = store
+        self.keys = keys
+        """The generation key of each request."""
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def __getitem__(self, i: int) -> dict[str, Any]:  # type: ignore[override]
+        k = self.keys[i]
+        return self.store.get(k) or {"key": k, "error": "not generated"}
+
+
 class GenerationCache:
-    """An append-only store of model calls (``generations.jsonl`` of a run)."""
+    """An append-only store of model calls (``generations.jsonl`` of a run), indexed by request key."""
 
     def __init__(self, path: str | Path):
-        self.store = RecordStore(path)
+        self.store = RecordStore(path, persist_index=True)
+
+    def __contains__(self, key: str) -> bool:
+        """A successful result is cached under ``key`` (the record itself is not read)."""
+        return key in self.store
 
     def get(self, key: str) -> dict[str, Any] | None:
-        rec = self.store.get(key)
-        return rec if rec is not None and not rec.get("error") else None
+        if key not in self.store:
+            return None
+        return self.store.get(key)
 
     def run(
         self,
@@ -67,13 +97,18 @@ class GenerationCache:
         requests: Sequence[ChatRequest],
         stage: str,
         labels: Sequence[str] | None = None,
-    ) -> tuple[list[dict[str, Any]], CallStats]:
+        keys: Sequence[str] | None = None,
+        on_result: Callable[[int, dict[str, Any]], None] | None = None,
+    ) -> tuple[Results, CallStats]:
         """Return one record per request (cached or freshly generated), in order, plus what was done.
 
-        Duplicate requests within the batch are generated once. ``labels`` name each request in error messages.
+        Duplicate requests within the batch are generated once. ``labels`` name each request in error messages;
+        ``keys`` are the requests' keys if the caller computed them already. ``on_result(i, record)`` is called
+        as each new record is stored (``i`` indexes ``requests``): callers start work on a result while the
+        batch is still running (``reason`` scores answers as they arrive).
         """
         identity = engine.identity()
-        keys = [request_key(identity, r) for r in requests]
+        keys = list(keys) if keys is not None else [request_key(identity, r) for r in requests]
         stats = CallStats()
         todo: dict[str, int] = {}
         seen: set[str] = set()
@@ -81,7 +116,7 @@ class GenerationCache:
             if k in seen:
                 continue  # the same request twice in one batch is one call (or one reuse)
             seen.add(k)
-            if self.get(k) is not None:
+            if k in self.store:
                 stats.reused += 1
             else:
                 todo[k] = i
@@ -104,14 +139,15 @@ class GenerationCache:
                         stats.prompt_tokens += c.prompt_tokens or 0
                         stats.completion_tokens += c.completion_tokens or 0
                     bar.advance(c.completion_tokens)
+                    if on_result is not None:
+                        on_result(todo[key], rec)
 
                 try:
                     engine.generate(pending, on_complete=on_complete)
                 finally:
-                    self.store.sync()
+                    self.store.release()  # fsync; another appender may now repair a torn tail
         stats.seconds = time.perf_counter() - started
-        out = [self.store.get(k) or {"key": k, "error": "not generated"} for k in keys]
-        return out, stats
+        return Results(self.store, keys), stats
 
 
 def _record(key: str, stage: str, identity: dict[str, Any], request: ChatRequest, c: Completion) -> dict[str, Any]:
@@ -120,7 +156,7 @@ def _record(key: str, stage: str, identity: dict[str, Any], request: ChatRequest
         "stage": stage,
         "engine": identity,
         "messages": [m.to_dict() for m in request.messages],
-        "sampling": request.sampling.to_dict(),
+        "sampling": _sampling_dict(request.sampling),
         **c.to_dict(),
         "created": time.time(),
     }

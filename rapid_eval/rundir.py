@@ -8,10 +8,15 @@
     RUN/summary.json        accuracy per task x variant x perceptor x reasoner; RUN/scores.json: full metrics
     RUN/stats.jsonl         one line per command invocation
     RUN/run.json            the record schema version (absent in runs older than schema 2; they still load)
+    RUN/verdict_cache.jsonl rule verdicts by (scoring code, sample, answer) (see evaluation/verdict_cache.py)
+    RUN/<stage>.lock        the lock a running ``perceive``/``reason``/``score`` holds (see runlock.py)
+    RUN/.index/             saved indexes of the append-only files (a cache; see store_index.py)
 
 Records are typed (:mod:`rapid_eval.records`): ``perception_records()``, ``reasoning_records()`` and
-``verdict_records()`` read them back as frozen dataclasses; ``table(name)`` gives any record file as a DataFrame
-with the latest line per key (a retried call's superseded line is not a row).
+``verdict_records()`` read them back as frozen dataclasses, ``iter_perception()`` & co. stream them;
+``table(name)`` gives any record file as a DataFrame with the latest line per key (a retried call's superseded
+line is not a row). Stores open on first use: a command reads only the files it needs, and holds their index
+(key -> byte offset), not their records (see store.py).
 """
 
 from __future__ import annotations
@@ -20,14 +25,19 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from rapid_eval.cache import CallStats, GenerationCache
 from rapid_eval.records import SCHEMA_VERSION, PerceptionRecord, ReasoningRecord, VerdictRecord
 from rapid_eval.redact import redact_argv
-from rapid_eval.store import RecordStore, read_jsonl
+from rapid_eval.runlock import StageLock
+from rapid_eval.store import RecordStore, read_jsonl, stream_jsonl
 from rapid_eval.types import Sample
+
+APPEND_ONLY = ("samples", "generations", "perception", "reasoning", "verdict_cache", "judge")
+"""Record files that are only ever appended to (their indexes are saved beside them)."""
 
 
 def sample_uid(sample: Sample) -> str:
@@ -43,31 +53,60 @@ class Run:
             if not create:
                 raise FileNotFoundError(f"{self.root}: no such run directory")
             self.root.mkdir(parents=True)
-        if not (self.root / "run.json").exists() and not (self.root / "perception.jsonl").exists():
+        if create and not (self.root / "run.json").exists() and not (self.root / "perception.jsonl").exists():
             self.write_json("run.json", {"schema_version": SCHEMA_VERSION})
+        self._stores: dict[str, RecordStore] = {}
         self._generations: GenerationCache | None = None
-        self.perception = RecordStore(self.root / "perception.jsonl")
-        self.reasoning = RecordStore(self.root / "reasoning.jsonl")
-        self._samples = RecordStore(self.root / "samples.jsonl")
+        self._locks: dict[str, StageLock] = {}
+
+    def store(self, name: str) -> RecordStore:
+        """The record store of ``RUN/<name>.jsonl``, opened (and indexed) on first use."""
+        if name not in self._stores:
+            self._stores[name] = RecordStore(self.root / f"{name}.jsonl", persist_index=name in APPEND_ONLY)
+        return self._stores[name]
+
+    @property
+    def perception(self) -> RecordStore:
+        return self.store("perception")
+
+    @property
+    def reasoning(self) -> RecordStore:
+        return self.store("reasoning")
+
+    @property
+    def _samples(self) -> RecordStore:
+        return self.store("samples")
 
     @property
     def generations(self) -> GenerationCache:
-        """Every model call of the run; loaded on first use (``score`` never needs it, and it is the big file)."""
+        """Every model call of the run; indexed on first use (``score`` never needs it, and it is the big file)."""
         if self._generations is None:
             self._generations = GenerationCache(self.root / "generations.jsonl")
         return self._generations
 
+    # -- writers -------------------------------------------------------------------------------------------------
+    def lock(self, stage: str) -> StageLock:
+        """Hold ``stage`` of this run for this process (``with run.lock("reason"):``); another process trying the
+        same stage is refused with this pid (:class:`rapid_eval.runlock.RunLocked`)."""
+        if stage not in self._locks:
+            self._locks[stage] = StageLock(self.root, stage)
+        return self._locks[stage]
+
     # -- samples -------------------------------------------------------------------------------------------------
     def add_samples(self, samples: list[Sample]) -> None:
         for s in samples:
-            d = s.to_dict()
             uid = sample_uid(s)
             old = self._samples.get(uid)
-            if old is None or {k: v for k, v in old.items() if k != "key"} != d:
-                self._samples.append({"key": uid, **d})
+            if old is None or Sample.from_dict(old) != s:
+                self._samples.append({"key": uid, **s.to_dict()})
 
     def samples(self) -> dict[str, Sample]:
         return {r["key"]: Sample.from_dict(r) for r in self._samples}
+
+    def sample(self, uid: str) -> Sample | None:
+        """One sample by ``task/id`` (read from its line; nothing else loaded)."""
+        r = self._samples.get(uid)
+        return Sample.from_dict(r) if r is not None else None
 
     @property
     def schema_version(self) -> int:
@@ -78,25 +117,42 @@ class Run:
         return int(json.loads(path.read_text(encoding="utf-8")).get("schema_version", 1))
 
     # -- typed records -------------------------------------------------------------------------------------------
+    def iter_perception(self) -> Iterator[PerceptionRecord]:
+        """Perception records (latest per key), typed, streamed from the file."""
+        return (PerceptionRecord.from_dict(r) for r in self.perception)
+
+    def iter_reasoning(self) -> Iterator[ReasoningRecord]:
+        """Reasoning records (latest per key), typed, streamed from the file."""
+        return (ReasoningRecord.from_dict(r) for r in self.reasoning)
+
+    def iter_verdicts(self) -> Iterator[VerdictRecord]:
+        """The verdicts of the last scoring pass, typed, streamed from the file."""
+        return (VerdictRecord.from_dict(r) for r in stream_jsonl(self.root / "verdicts.jsonl"))
+
     def perception_records(self) -> list[PerceptionRecord]:
         """Every perception record (latest per key), typed."""
-        return [PerceptionRecord.from_dict(r) for r in self.perception]
+        return list(self.iter_perception())
 
     def reasoning_records(self) -> list[ReasoningRecord]:
         """Every reasoning record (latest per key), typed."""
-        return [ReasoningRecord.from_dict(r) for r in self.reasoning]
+        return list(self.iter_reasoning())
 
     def verdict_records(self) -> list[VerdictRecord]:
         """The verdicts of the last scoring pass, typed."""
-        return [VerdictRecord.from_dict(r) for r in read_jsonl(self.root / "verdicts.jsonl")]
+        return list(self.iter_verdicts())
 
     def sync(self) -> None:
         """fsync every record store of the run (group commit; each record already reached the OS)."""
-        stores = [self.perception, self.reasoning, self._samples]
+        stores = list(self._stores.values())
         if self._generations is not None:
             stores.append(self._generations.store)
         for store in stores:
             store.sync()
+
+    def close(self) -> None:
+        """fsync and close every open store, saving their indexes (they reopen on next use)."""
+        for store in list(self._stores.values()) + ([self._generations.store] if self._generations else []):
+            store.close()
 
     # -- bookkeeping ---------------------------------------------------------------------------------------------
     def log_stats(self, command: str, records: int, stats: CallStats, started: float, **extra: Any) -> dict[str, Any]:
@@ -130,13 +186,18 @@ class Run:
         os.replace(tmp, path)
         return path
 
-    def write_jsonl(self, name: str, rows: list[dict[str, Any]]) -> Path:
+    def write_jsonl(self, name: str, rows: Iterable[dict[str, Any]]) -> Path:
+        """Write a derived JSONL file atomically (tmp + rename); ``rows`` may be a generator (streamed)."""
         path = self.root / name
         tmp = path.with_suffix(path.suffix + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            for r in rows:
-                f.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
-        os.replace(tmp, path)
+        try:
+            with open(tmp, "w", encoding="utf-8") as f:
+                for r in rows:
+                    f.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+            os.replace(tmp, path)
+        finally:
+            if tmp.exists():
+                tmp.unlink()
         return path
 
     def stats(self) -> list[dict[str, Any]]:
@@ -149,7 +210,10 @@ class Run:
         whose lines have no key (``stats``) give every line."""
         import pandas as pd
 
-        return pd.DataFrame(latest_per_key(read_jsonl(self.root / f"{name}.jsonl")))
+        path = self.root / f"{name}.jsonl"
+        store = self._stores.get(name) or RecordStore(path)
+        rows: Iterator[dict[str, Any]] = iter(store) if len(store) else stream_jsonl(path)
+        return pd.DataFrame(_columns(rows))
 
 
 def latest_per_key(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -158,6 +222,20 @@ def latest_per_key(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for i, r in enumerate(rows):
         out[r["key"] if "key" in r else ("#line", i)] = r
     return list(out.values())
+
+
+def _columns(rows: Iterator[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Rows to columns as they stream (no list of dicts held: a dict per row costs more than its values)."""
+    cols: dict[str, list[Any]] = {}
+    n = 0
+    for r in rows:
+        for k in r:
+            if k not in cols:
+                cols[k] = [None] * n
+        for k, col in cols.items():
+            col.append(r.get(k))
+        n += 1
+    return cols
 
 
 def _safe_argv() -> list[str]:

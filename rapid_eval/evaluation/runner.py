@@ -8,13 +8,19 @@ rule too. Everything is read and written as typed records (:mod:`rapid_eval.reco
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rapid_eval.evaluation.verdict_cache import VerdictCache, scoring_code_version
 from rapid_eval.records import PerceptionRecord, ReasoningRecord, SummaryRow, VerdictRecord
 from rapid_eval.rundir import Run
 from rapid_eval.scoring import Scorer, Verdict, get_scorer, scorer_names, tally
+from rapid_eval.scoring.pool import score_all
 from rapid_eval.types import Sample
 
 if TYPE_CHECKING:
@@ -39,19 +45,26 @@ class Answer:
         return str(rec.reasoner.get("model")) if isinstance(rec, ReasoningRecord) else "-"
 
 
+def iter_answers(run: Run) -> Iterator[Answer]:
+    """Every scorable answer of the run, streamed (failed records are left out: their rerun is still owed)."""
+    for d in run.perception.iter(containing=b'"direct"'):  # only direct answers are scored: skip the parse
+        prec = PerceptionRecord.from_dict(d)
+        if prec.variant == "direct" and not prec.error:
+            yield Answer(prec, prec.answer or "", bool(prec.truncated_thinking))
+    for rrec in run.iter_reasoning():
+        if not rrec.error:
+            yield Answer(rrec, rrec.text or "", bool(rrec.truncated_thinking))
+
+
 def answers(run: Run) -> list[Answer]:
     """Every scorable answer of the run (failed records are left out: their rerun is still owed)."""
-    rows = [Answer(rec, rec.answer or "", bool(rec.truncated_thinking))
-            for rec in run.perception_records() if rec.variant == "direct" and not rec.error]
-    rows += [Answer(rec, rec.text or "", bool(rec.truncated_thinking))
-             for rec in run.reasoning_records() if not rec.error]
-    return rows
+    return list(iter_answers(run))
 
 
 def failed_records(run: Run) -> dict[str, int]:
-    """Records whose last attempt failed, by stage: their answers are missing from every score."""
-    return {"failed_perception": sum(1 for r in run.perception_records() if r.error),
-            "failed_reasoning": sum(1 for r in run.reasoning_records() if r.error)}
+    """Records whose last attempt failed, by stage: their answers are missing from every score (streamed)."""
+    return {"failed_perception": sum(1 for r in run.iter_perception() if r.error),
+            "failed_reasoning": sum(1 for r in run.iter_reasoning() if r.error)}
 
 
 def pick_scorer(task: str, mode: str) -> Scorer:
@@ -60,45 +73,99 @@ def pick_scorer(task: str, mode: str) -> Scorer:
     return get_scorer(task)
 
 
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """What scoring keeps of one answer (not its record: a reasoning trace can be 100x the answer)."""
+
+    key: str
+    variant: str
+    perceptor: str | None
+    reasoner: str
+    output: str
+    truncated: bool
+    prompt_tokens: int | None
+    completion_tokens: int | None
+    seconds: float | None
+    sample: Sample
+    cache_key: str
+
+
 def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float = 10.0,
               judge: LLMJudge | None = None) -> dict[str, Any]:
     """Score all answers, write ``verdicts.jsonl``, ``scores.json`` and ``summary.json``; return the summary.
 
-    ``judge`` (an ``LLMJudge``) re-decides, for the benchmarks whose official extraction uses an LLM, the items
-    its policy selects; its calls are cached in the run (``judge.jsonl``), so re-scoring makes no new calls.
+    Verdicts come from the verdict cache where the (scorer version, sample, answer) was decided before
+    (:mod:`rapid_eval.evaluation.verdict_cache`); only the rest is scored. When the whole pass is the same as
+    the last one (same answers, same cache keys, no judge), the files on disk are already its result and are
+    kept as they are. ``judge`` (an ``LLMJudge``) re-decides, for the benchmarks whose official extraction uses
+    an LLM, the items its policy selects; its calls are cached in the run (``judge.jsonl``).
     """
-    from rapid_eval.scoring.pool import score_all
-
+    inputs = _input_stamp(run, mode)
+    if judge is None and (run.root / "verdicts.jsonl").exists():
+        last = _read_json(run.root / "summary.json")
+        if last.get("inputs") == inputs and _final(last):
+            return last  # not a byte of the answers, samples or scoring code changed since that pass
     samples = run.samples()
-    by_task: dict[str, list[tuple[Answer, Sample]]] = defaultdict(list)
-    for a in answers(run):
-        if a.record.uid in samples:
-            by_task[a.record.task].append((a, samples[a.record.uid]))
-
-    verdict_rows: list[VerdictRecord] = []
-    groups: dict[tuple[str, str, str | None, str], list[tuple[Sample, Verdict]]] = defaultdict(list)
+    vcache = VerdictCache(run.root / "verdict_cache.jsonl")
     scorers: dict[str, Scorer] = {}
+    by_task: dict[str, list[_Item]] = defaultdict(list)
+    digest = hashlib.sha256(f"{mode}|{judge.name if judge else ''}".encode())
+    for a in iter_answers(run):
+        rec = a.record
+        sample = samples.get(rec.uid)
+        if sample is None:
+            continue
+        scorer = scorers.get(rec.task) or scorers.setdefault(rec.task, pick_scorer(rec.task, mode))
+        ck = vcache.key(scorer, sample, a.output, a.truncated)
+        by_task[rec.task].append(_Item(rec.key, rec.variant, rec.perceptor.get("model"), a.reasoner, a.output,
+                                       a.truncated, rec.prompt_tokens, rec.completion_tokens, rec.seconds, sample,
+                                       ck))
+        digest.update(f"{rec.key}:{ck}\n".encode())
+    fingerprint = digest.hexdigest()[:24]
+    if judge is None and (run.root / "verdicts.jsonl").exists():
+        last = _read_json(run.root / "summary.json")
+        if last.get("fingerprint") == fingerprint and _final(last):
+            last["inputs"] = inputs
+            run.write_json("summary.json", last)
+            return last
+
+    groups: dict[tuple[str, str, str | None, str], list[tuple[Sample, Verdict]]] = defaultdict(list)
     judge_reports: dict[str, dict[str, Any]] = {}
-    for task, rows in sorted(by_task.items()):
-        scorer = scorers[task] = pick_scorer(task, mode)
-        task_samples, outputs = [s for _, s in rows], [a.output for a, _ in rows]
-        verdicts = score_all(scorer, task_samples, outputs, truncated=[a.truncated for a, _ in rows],
-                             workers=workers, timeout=timeout)
-        if judge is not None and judge.handles(task) and mode != "generic":
-            report = judge.run(task, task_samples, outputs, verdicts)
-            verdicts = report.verdicts
-            judge_reports[task] = report.to_dict()
-        for (a, sample), v in zip(rows, verdicts, strict=True):
-            rec = a.record
-            perceptor = rec.perceptor.get("model")
-            groups[(task, rec.variant, perceptor, a.reasoner)].append((sample, v))
-            verdict_rows.append(VerdictRecord(
-                key=rec.key, task=task, sample_id=rec.sample_id, variant=rec.variant, perceptor=perceptor,
-                reasoner=a.reasoner, scorer=scorer.name, output=a.output, prompt_tokens=rec.prompt_tokens,
-                completion_tokens=rec.completion_tokens, seconds=rec.seconds, correct=v.correct,
-                extracted=v.extracted, decided_by=v.decided_by, explanation=v.explanation, flags=list(v.flags),
-                details=v.details,
-            ))
+    counts = {"answers": 0, "cached": 0}
+
+    def verdict_rows() -> Iterator[dict[str, Any]]:
+        """Score task by task, yielding verdict rows as they are decided (streamed to ``verdicts.jsonl``)."""
+        for task, items in sorted(by_task.items()):
+            scorer = scorers[task]
+            verdicts = cached_verdicts(vcache, scorer, items)
+            counts["cached"] += sum(v is not None for v in verdicts)
+            todo = [i for i, v in enumerate(verdicts) if v is None]
+            if todo:
+                fresh = score_all(scorer, [items[i].sample for i in todo], [items[i].output for i in todo],
+                                  truncated=[items[i].truncated for i in todo], workers=workers, timeout=timeout)
+                for i, v in zip(todo, fresh, strict=True):
+                    verdicts[i] = v
+                    vcache.put(items[i].cache_key, scorer, v)
+            final: list[Verdict] = [v for v in verdicts if v is not None]
+            if judge is not None and judge.handles(task) and mode != "generic":
+                report = judge.run(task, [it.sample for it in items], [it.output for it in items], final)
+                final = report.verdicts
+                judge_reports[task] = report.to_dict()
+            for it, v in zip(items, final, strict=True):
+                groups[(task, it.variant, it.perceptor, it.reasoner)].append((it.sample, v))
+                counts["answers"] += 1
+                yield VerdictRecord(
+                    key=it.key, task=task, sample_id=it.sample.id, variant=it.variant, perceptor=it.perceptor,
+                    reasoner=it.reasoner, scorer=scorer.name, output=it.output, prompt_tokens=it.prompt_tokens,
+                    completion_tokens=it.completion_tokens, seconds=it.seconds, correct=v.correct,
+                    extracted=v.extracted, decided_by=v.decided_by, explanation=v.explanation, flags=list(v.flags),
+                    details=v.details,
+                ).to_dict()
+            items.clear()  # the answers' text is written; only (sample, verdict) pairs stay, for the metrics
+
+    run.write_jsonl("verdicts.jsonl", verdict_rows())
+    vcache.close()
+    cached = counts["cached"]
 
     summary_rows: list[dict[str, Any]] = []
     full = []
@@ -112,15 +179,49 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
             metric=m.get("metric"), score=m.get("score"), n=m.get("n"), correct=m.get("correct"),
             unscored=m.get("unscored", 0), flags=tally.flag_counts([p[1] for p in pairs]),
         ).to_dict())
-    run.write_jsonl("verdicts.jsonl", [v.to_dict() for v in verdict_rows])
     run.write_json("scores.json", full)
-    summary = {"scorer_mode": mode, "answers": len(verdict_rows), "judge": judge.name if judge else None,
-               "judge_reports": judge_reports, "rows": summary_rows,
+    summary = {"scorer_mode": mode, "answers": counts["answers"], "judge": judge.name if judge else None,
+               "judge_reports": judge_reports, "rows": summary_rows, "cached_verdicts": cached,
+               "fingerprint": fingerprint, "inputs": inputs,
                "incomplete": {**failed_records(run), "unscored": sum(r["unscored"] or 0 for r in summary_rows)}}
     run.write_json("summary.json", summary)
     return summary
 
 
+def cached_verdicts(vcache: VerdictCache, scorer: Scorer, items: list[_Item]) -> list[Verdict | None]:
+    """The cached verdict of each item, None where it must be scored (order-dependent scorers: all of them)."""
+    if getattr(scorer, "sequential", False):
+        return [None] * len(items)
+    return [vcache.get(it.cache_key) if it.cache_key in vcache else None for it in items]
+
+
+def _input_stamp(run: Run, mode: str) -> dict[str, Any]:
+    """What a scoring pass reads, cheaply: (size, mtime) of the record files it scores (append-only: any new line
+    changes the size) and a hash of all scoring code. Equal stamps mean an identical pass."""
+    files: dict[str, list[int] | None] = {}
+    for name in ("samples", "perception", "reasoning"):
+        try:
+            st = (run.root / f"{name}.jsonl").stat()
+            files[name] = [st.st_size, st.st_mtime_ns]
+        except FileNotFoundError:
+            files[name] = None
+    return {"mode": mode, "code": scoring_code_version(), "files": files}
+
+
+def _final(summary: dict[str, Any]) -> bool:
+    """A pass worth keeping as it is: rule-only (no judge) and nothing in it left to chance (no unscored item, no
+    timeout: those are decided again, as the verdict cache does)."""
+    return summary.get("judge") is None and all(
+        not r.get("unscored") and not (r.get("flags") or {}).get("timeout") for r in summary.get("rows") or [])
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
 def _sort_key(k: tuple[str, str, str | None, str]) -> tuple[str, str, str, str]:
     return (k[0], k[1], k[2] or "", k[3])
-

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rapid_eval.cache import CallStats
+from rapid_eval.cache import CallStats, request_key
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash
 from rapid_eval.perception.variants import PARTS, VARIANTS, part_request
@@ -22,38 +22,62 @@ def perceive(
     prompts: PromptSet,
     sampling: SamplingParams,
 ) -> tuple[int, CallStats]:
-    """Write one perception record per (sample, variant); return (records written or kept, call stats)."""
+    """Write one perception record per (sample, variant); return (records written or kept, call stats).
+
+    A record whose key (sample, variant, perceptor, generation keys of its parts) is already stored without error
+    is kept as it is: its parts are not read back, so a rerun costs the index lookups, not the text."""
     run.add_samples(samples)
-    # 1. every distinct (sample, part) call, in one batch
-    calls: dict[tuple[str, str], int] = {}
+    stats = CallStats()
+    for i in range(0, len(samples), BATCH):
+        stats.merge(_perceive(run, engine, samples[i : i + BATCH], variants, prompts, sampling))
+    return len(samples) * len(variants), stats
+
+
+BATCH = 5_000
+"""Samples per engine batch (up to seven calls each): bounds what a first run holds, whatever its size."""
+
+
+def _perceive(run: Run, engine: Engine, samples: list[Sample], variants: list[str], prompts: PromptSet,
+              sampling: SamplingParams) -> CallStats:
+    identity = engine.identity()
+    # 1. every distinct (sample, part) call, in one batch; requests already cached are not kept
+    keys: dict[tuple[str, str], str] = {}
     requests: list[ChatRequest] = []
     labels: list[str] = []
+    req_keys: list[str] = []
+    asked: set[str] = set()
     for s in samples:
         for v in variants:
             for name in VARIANTS[v]:
                 part = PARTS[name]
-                if part.needs_image and not s.images:
+                if (part.needs_image and not s.images) or (sample_uid(s), name) in keys:
                     continue
-                if (sample_uid(s), name) not in calls:
-                    calls[(sample_uid(s), name)] = len(requests)
-                    requests.append(part_request(s, part, prompts, sampling))
+                req = part_request(s, part, prompts, sampling)
+                k = keys[(sample_uid(s), name)] = request_key(identity, req)
+                if k not in run.generations and k not in asked:
+                    asked.add(k)
+                    requests.append(req)
+                    req_keys.append(k)
                     labels.append(f"{sample_uid(s)} [{name}]")
-    results, stats = run.generations.run(engine, requests, stage="perceive", labels=labels)
+    _, stats = run.generations.run(engine, requests, stage="perceive", labels=labels, keys=req_keys)
+    stats.reused += len(set(keys.values())) - len(req_keys)
 
-    # 2. compose the variants from their parts
-    perceptor = engine.identity()
-    n = 0
+    # 2. compose the variants from their parts (only records not stored yet, or stored with an error)
     for s in samples:
         for v in variants:
-            parts = {}
-            for name in VARIANTS[v]:
-                idx = calls.get((sample_uid(s), name))
-                parts[name] = results[idx] if idx is not None else None
-            rec = _compose(s, v, perceptor, parts).to_dict()
+            gen_keys = {name: keys.get((sample_uid(s), name)) for name in VARIANTS[v]}
+            if _key(s, v, identity, gen_keys) in run.perception:
+                continue
+            parts = {name: run.generations.store.get(k) or {"key": k, "error": "not generated"} if k else None
+                     for name, k in gen_keys.items()}
+            rec = _compose(s, v, identity, parts).to_dict()
             if run.perception.get(rec["key"]) != rec:
                 run.perception.append(rec)
-            n += 1
-    return n, stats
+    return stats
+
+
+def _key(sample: Sample, variant: str, perceptor: dict[str, Any], gen_keys: dict[str, str | None]) -> str:
+    return content_hash({"sample": sample_uid(sample), "variant": variant, "perceptor": perceptor, "parts": gen_keys})
 
 
 def _compose(sample: Sample, variant: str, perceptor: dict[str, Any],
@@ -77,7 +101,7 @@ def _compose(sample: Sample, variant: str, perceptor: dict[str, Any],
         prompt_tokens += rec.get("prompt_tokens") or 0
         completion_tokens += rec.get("completion_tokens") or 0
         seconds += rec.get("seconds") or 0.0
-    key = content_hash({"sample": sample_uid(sample), "variant": variant, "perceptor": perceptor, "parts": gen_keys})
+    key = _key(sample, variant, perceptor, gen_keys)
     direct = parts.get("direct") if variant == "direct" else None
     return PerceptionRecord(
         key=key,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
+from typing import Any
 
 from rapid_eval.cache import CallStats, request_key
 from rapid_eval.engines.base import Engine
@@ -31,17 +35,22 @@ def reasoner_request(
     solution: str | None,
     prompts: PromptSet,
     sampling: SamplingParams,
+    system: str | None = None,
 ) -> ChatRequest:
     """The reasoner's chat request. Items without an image get the plain prompt, as RAPID's reasoner does.
 
     Templates get ``question``, ``prompt``, ``problem`` (:func:`rapid_eval.prompts.question_vars`), ``caption``
-    and ``solution``.
+    and ``solution``. ``system``: the rendered system prompt, when the caller renders it once for a whole batch.
     """
     template = REASONER_TEMPLATES[variant] if sample.images else "reason_none"
-    qv = question_vars(sample)
-    user = prompts.render(template, **qv, caption=caption or "", solution=solution or "")
-    system = prompts.render("reasoner_system")
+    user = prompts.render(template, **question_vars(sample), caption=caption or "", solution=solution or "")
+    if system is None:
+        system = prompts.render("reasoner_system")
     return ChatRequest(messages=(Message("system", system), Message("user", user)), sampling=sampling)
+
+
+OnAnswer = Callable[[Sample, dict[str, Any]], None]
+"""Called with (sample, generation record) as each new reasoner answer is stored (``reason`` scores it)."""
 
 
 def reason(
@@ -51,20 +60,31 @@ def reason(
     sampling: SamplingParams,
     variants: list[str] | None = None,
     perceptor: str | None = None,
+    on_answer: OnAnswer | None = None,
     only_failed: bool = False,
     repeats: int = 1,
 ) -> tuple[int, CallStats, list[str]]:
     """Write one reasoning record per usable perception record and repeat; return (records, call stats, skipped).
 
-    ``only_failed``: keep only the calls whose last attempt failed (``reason --retry-failed``).
-    ``repeats``: repeat ``k`` samples with seed ``sampling.seed + k`` (the seed is in the cache key, so each repeat
-    is a cached call of its own) and its record carries ``repeat=k``; repeat 0 is the plain run, keys unchanged."""
+    Perception records are streamed; a reasoning record already stored without error is kept without reading
+    its generation, and only requests that are not cached are held for the batch, so a rerun's memory does not
+    grow with the text of the run. ``only_failed``: keep only the calls whose last attempt failed
+    (``reason --retry-failed``). ``repeats``: repeat ``k`` samples with seed ``sampling.seed + k`` (the seed is in
+    the cache key, so each repeat is a cached call of its own) and its record carries ``repeat=k``; repeat 0 is
+    the plain run, keys unchanged."""
     if repeats < 1:
         raise ValueError(f"repeats must be >= 1, got {repeats}")
-    samples = run.samples()
-    todo: list[tuple[PerceptionRecord, Sample]] = []
+    seeds = [sampling if k == 0 else replace(sampling, seed=(sampling.seed or 0) + k) for k in range(repeats)]
+    identity = engine.identity()
+    system = prompts.render("reasoner_system")
+    sample = lru_cache(maxsize=4096)(run.sample)
+    batch = _Batch()
+    stats = CallStats()
     skipped: list[str] = []
-    for rec in run.perception_records():
+    seen: set[str] = set()  # distinct generation keys (each one call, or one reuse)
+    asked: set[str] = set()  # distinct keys requested
+    n = 0
+    for rec in run.iter_perception():
         if rec.variant == "direct" or (variants and rec.variant not in variants):
             continue
         if perceptor and rec.perceptor.get("model") != perceptor:
@@ -72,43 +92,108 @@ def reason(
         if rec.error:
             skipped.append(f"{rec.uid} [{rec.variant}]: perception failed ({rec.error}); rerun perceive")
             continue
-        if rec.uid not in samples:
+        s = sample(rec.uid)
+        if s is None:
             skipped.append(f"{rec.uid}: sample missing from samples.jsonl")
             continue
-        todo.append((rec, samples[rec.uid]))
+        for k, params in enumerate(seeds):
+            req = reasoner_request(s, rec.variant, rec.caption, rec.solution, prompts, params, system)
+            gkey = request_key(identity, req)
+            if only_failed and not (run.generations.store.has(gkey) and gkey not in run.generations):
+                continue  # --retry-failed: this call never failed (or never ran)
+            n += 1
+            seen.add(gkey)
+            if _key(rec.key, gkey) in run.reasoning:
+                continue  # stored, and its generation is immutable once successful
+            batch.todo.append((rec, gkey, k))
+            if gkey not in run.generations and gkey not in batch.asked:
+                batch.add(req, gkey, f"{rec.uid} [{rec.variant}]" + (f" repeat {k}" if k else ""))
+        if len(batch.todo) >= BATCH:
+            stats.merge(batch.flush(run, engine, identity, sample, on_answer))
+            asked |= batch.asked
+            batch = _Batch()
+    stats.merge(batch.flush(run, engine, identity, sample, on_answer))
+    asked |= batch.asked
+    stats.reused += len(seen) - len(asked)
+    return n, stats, skipped
 
-    seeds = [sampling if k == 0 else replace(sampling, seed=(sampling.seed or 0) + k) for k in range(repeats)]
-    jobs = [(r, s, k) for k in range(repeats) for r, s in todo]
-    requests = [reasoner_request(s, r.variant, r.caption, r.solution, prompts, seeds[k]) for r, s, k in jobs]
-    if only_failed:
-        ident = engine.identity()
-        failed = [bool((g := run.generations.get(request_key(ident, q))) and g.get("error")) for q in requests]
-        jobs = [t for t, f in zip(jobs, failed, strict=True) if f]
-        requests = [q for q, f in zip(requests, failed, strict=True) if f]
-    labels = [f"{r.uid} [{r.variant}]" + (f" repeat {k}" if k else "") for r, _, k in jobs]
-    results, stats = run.generations.run(engine, requests, stage="reason", labels=labels)
 
-    reasoner = engine.identity()
-    for (prec, _, k), gen in zip(jobs, results, strict=True):
-        row = ReasoningRecord(
-            key=content_hash({"perception": prec.key, "generation": gen["key"]}),
-            task=prec.task,
-            sample_id=prec.sample_id,
-            variant=prec.variant,
-            perceptor=prec.perceptor,
-            reasoner=reasoner,
-            perception_key=prec.key,
-            generation_key=gen["key"],
-            text=gen.get("text", ""),
-            reasoning=gen.get("reasoning"),
-            prompt_tokens=gen.get("prompt_tokens"),
-            completion_tokens=gen.get("completion_tokens"),
-            finish_reason=gen.get("finish_reason"),
-            truncated_thinking=bool(gen.get("truncated_thinking")),
-            seconds=gen.get("seconds"),
-            error=gen.get("error") or None,
-            repeat=k or None,
-        ).to_dict()
-        if run.reasoning.get(row["key"]) != row:
-            run.reasoning.append(row)
-    return len(jobs), stats, skipped
+BATCH = 20_000
+"""Records per engine batch: bounds the memory a first run holds (requests and their texts), whatever the run's
+size; large enough for any engine's own batching."""
+
+
+class _Batch:
+    """Reasoning records to write and the requests they still need."""
+
+    def __init__(self) -> None:
+        self.todo: list[tuple[PerceptionRecord, str, int]] = []  # (perception record, generation key, repeat)
+        self.requests: list[ChatRequest] = []
+        self.keys: list[str] = []
+        self.labels: list[str] = []
+        self.asked: set[str] = set()
+
+    def add(self, req: ChatRequest, key: str, label: str) -> None:
+        self.requests.append(req)
+        self.keys.append(key)
+        self.labels.append(label)
+        self.asked.add(key)
+
+    def flush(self, run: Run, engine: Engine, identity: dict[str, Any], sample: Callable[[str], Sample | None],
+              on_answer: OnAnswer | None) -> CallStats:
+        """Generate what is missing, appending each reasoning record as its answer arrives (the work overlaps the
+        requests still in flight), then the records whose answer was cached."""
+        if not self.todo:
+            return CallStats()
+        pending: dict[str, list[tuple[PerceptionRecord, int]]] = {}
+        for prec, gkey, k in self.todo:
+            pending.setdefault(gkey, []).append((prec, k))
+        lock = threading.Lock()
+
+        def arrived(i: int, gen: dict[str, Any]) -> None:
+            with lock:
+                precs = pending.pop(self.keys[i], [])
+            for prec, k in precs:
+                _write(run, identity, prec, gen, k)
+            if on_answer is not None and precs and not gen.get("error"):
+                s = sample(precs[0][0].uid)
+                if s is not None:
+                    on_answer(s, gen)
+
+        _, stats = run.generations.run(engine, self.requests, stage="reason", labels=self.labels, keys=self.keys,
+                                       on_result=arrived)
+        for gkey, precs in pending.items():  # answers that were cached (or never came back)
+            gen = run.generations.store.get(gkey) or {"key": gkey, "error": "not generated"}
+            for prec, k in precs:
+                _write(run, identity, prec, gen, k)
+        return stats
+
+
+def _write(run: Run, identity: dict[str, Any], prec: PerceptionRecord, gen: dict[str, Any], repeat: int = 0) -> None:
+    """Append the reasoning record of ``prec`` answered by ``gen`` (unless the same record is stored already)."""
+    gkey = gen["key"]
+    out = ReasoningRecord(
+        key=_key(prec.key, gkey),
+        task=prec.task,
+        sample_id=prec.sample_id,
+        variant=prec.variant,
+        perceptor=prec.perceptor,
+        reasoner=identity,
+        perception_key=prec.key,
+        generation_key=gkey,
+        text=gen.get("text", ""),
+        reasoning=gen.get("reasoning"),
+        prompt_tokens=gen.get("prompt_tokens"),
+        completion_tokens=gen.get("completion_tokens"),
+        finish_reason=gen.get("finish_reason"),
+        truncated_thinking=bool(gen.get("truncated_thinking")),
+        seconds=gen.get("seconds"),
+        error=gen.get("error") or None,
+        repeat=repeat or None,
+    ).to_dict()
+    if run.reasoning.get(out["key"]) != out:
+        run.reasoning.append(out)
+
+
+def _key(perception_key: str, generation_key: str) -> str:
+    return content_hash({"perception": perception_key, "generation": generation_key})
