@@ -316,11 +316,14 @@ class RecordStore:
         data = (json.dumps(record, ensure_ascii=False, default=str) + "\n").encode("utf-8")
         idx = self._idx()
         with self._lock:
-            if self._wfd is None:
-                self._wfd = self._open_for_append()
-            n = os.write(self._wfd, data)
-            while n < len(data):  # a short write (disk full, signal): finish the line
-                n += os.write(self._wfd, data[n:])
+            try:
+                if self._wfd is None:
+                    self._wfd = self._open_for_append()
+                n = os.write(self._wfd, data)
+                while n < len(data):  # a short write (disk full, signal): finish the line
+                    n += os.write(self._wfd, data[n:])
+            except OSError as e:  # disk full, read-only, quota: name the file (a torn line is repaired on reopen)
+                raise OSError(e.errno, f"{self.path}: cannot append a record ({e.strerror or e})") from None
             end = os.lseek(self._wfd, 0, os.SEEK_CUR)  # O_APPEND: the end of our own line
             if end - len(data) == self._scanned:
                 idx[str(record["key"])] = _pack(end - len(data), len(data), not record.get("error"))

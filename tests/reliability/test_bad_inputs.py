@@ -47,3 +47,40 @@ def test_perceive_runs_the_good_rows_and_counts_the_skipped_ones(tmp_path):
     stats = [json.loads(x) for x in (out / "stats.jsonl").read_text().splitlines()][-1]
     assert stats["skipped_rows"] == len(where) and len(stats["skipped_reasons"]) == 5
     assert subprocess.run([*cmd, "--allow-incomplete"], capture_output=True, timeout=120).returncode == 0
+
+
+def test_a_full_disk_names_the_file_it_could_not_write(tmp_path, monkeypatch):
+    """ENOSPC in the middle of a run ends it with the record file's path in the message."""
+    import errno
+    import os
+
+    import pytest
+
+    from rapid_eval.store import RecordStore
+
+    store = RecordStore(tmp_path / "perception.jsonl")
+    store.append({"key": "a", "text": "fits"})
+
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(OSError) as err:
+        store.append({"key": "b", "text": "does not fit"})
+    assert err.value.errno == errno.ENOSPC and str(tmp_path / "perception.jsonl") in str(err.value)
+
+
+def test_an_unwritable_run_directory_fails_before_any_request_is_sent(tmp_path):
+    """``perceive --out`` under a path that cannot be created: exit 2, the path named, zero requests sent."""
+    from rapid_eval.dev.fault_server import fault_server
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")  # a directory cannot be created under a file, even by root
+    out = blocker / "run"
+    with fault_server(rate=0.0) as (url, server):
+        res = subprocess.run([sys.executable, "-m", "rapid_eval.cli", "perceive", "--model", "vlm", "--base-url",
+                              url, "--tasks", "wemath", "--variants", "cap", "--data-dir", str(corpus.FIXTURES),
+                              "--out", str(out)], capture_output=True, text=True, timeout=120)
+        sent = server.counts["requests"]
+    assert res.returncode == 2 and str(out) in res.stderr and "nothing was sent" in res.stderr
+    assert sent == 0

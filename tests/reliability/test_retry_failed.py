@@ -1,0 +1,40 @@
+"""``reason --retry-failed`` redoes exactly the calls that failed, nothing else, and ``score`` reports the run as
+incomplete (exit 1) until they are redone."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from testlib import FIXTURES
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "rapid_eval.cli", *args], capture_output=True, text=True,
+                          timeout=120)
+
+
+def _stats(run: Path) -> list[dict]:
+    return [json.loads(x) for x in (run / "stats.jsonl").read_text().splitlines()]
+
+
+def test_retry_failed_redoes_only_the_failed_calls(tmp_path):
+    run = tmp_path / "run"
+    assert _cli("perceive", "--model", "vlm", "--backend", "scripted", "--tasks", "wemath,mathvision",
+                "--variants", "cap,sol", "--data-dir", str(FIXTURES), "--out", str(run)).returncode == 0
+    # the scripted reasoner fails every request whose prompt holds "Options" (WeMath's multiple choice)
+    first = _cli("reason", "--reasoner", "llm", "--backend", "scripted", "--engine-arg", "fail_on=Options",
+                 "--run", str(run))
+    failed = _stats(run)[-1]["failed"]
+    assert first.returncode == 1 and failed > 0 and _stats(run)[-1]["generated"] > 0  # some failed, some not
+    score = _cli("score", "--run", str(run))
+    assert score.returncode == 1 and f"{failed} failed reasoning" in " ".join(score.stderr.split())
+
+    retry = _cli("reason", "--reasoner", "llm", "--backend", "scripted", "--engine-arg", "fail_on=Options",
+                 "--run", str(run), "--retry-failed", "--engine-arg", "fail_on=NEVER-IN-A-PROMPT")
+    assert retry.returncode == 0, retry.stderr
+    last = _stats(run)[-1]
+    assert (last["generated"], last["failed"], last["records"]) == (failed, 0, failed)
+    assert _cli("score", "--run", str(run)).returncode == 0
