@@ -33,11 +33,16 @@ VQA_SUFFIX = "\n" + VQA_SENTENCE
 """``VQA_PROMPT`` of ``Qwen2VLPromptMixin._build_vqa_prompt``, appended to the question of VQA-type sets."""
 
 
+@lru_cache(maxsize=256)
 def prompt_type(task: str) -> str:
-    """``vqa`` or ``mcq``: the task YAML's ``prompt_type`` (an unknown task raises TaskError)."""
-    from rapid_eval.tasks.spec import load_spec
+    """``vqa`` or ``mcq``: the task YAML's ``prompt_type``. Samples of a task with no YAML (data built in Python,
+    the trainer's ViRL39K rows, benches) get ``mcq``: their question is used as it is, with no VQA suffix."""
+    from rapid_eval.tasks.spec import TaskError, load_spec
 
-    return load_spec(task).prompt_type
+    try:
+        return load_spec(task).prompt_type
+    except TaskError:
+        return "mcq"
 
 
 def question_vars(sample: Sample) -> dict[str, str]:
