@@ -176,6 +176,25 @@ def wait_healthy(url: str, proc: subprocess.Popen, log: Path, timeout: float) ->
 
 
 @contextlib.contextmanager
+def launched(cmd: Sequence[str], health_url: str, env: dict[str, str], timeout: float, log: Path,
+             stop_timeout: float = 15.0) -> Iterator[subprocess.Popen]:
+    """Run ``cmd`` with its output in ``log``, wait until ``health_url`` answers 200 (else raise with the log's
+    tail), yield the process, and terminate it on exit (killed after ``stop_timeout`` seconds)."""
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(list(cmd), stdout=out, stderr=subprocess.STDOUT, env=env, stdin=subprocess.DEVNULL)
+    try:
+        wait_healthy(health_url, proc, log, timeout)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=stop_timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
 def serve_local(model_dir: str | Path | None = None, port: int | None = None, host: str = "127.0.0.1",
                 device: str = "cpu", timeout: float = 180.0, extra_args: Sequence[str] = (),
                 env: dict[str, str] | None = None) -> Iterator[str]:
@@ -196,20 +215,8 @@ def serve_local(model_dir: str | Path | None = None, port: int | None = None, ho
         cmd = [sys.executable, "-m", "rapid_eval.dev.serve"]
         cmd += [str(model_dir)] if model_dir is not None else []
         cmd += ["--host", host, "--port", str(port), "--device", device, *extra_args]
-        log = Path(tmp) / "serve.log"
-        with open(log, "wb") as out:
-            proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=child_env,
-                                    stdin=subprocess.DEVNULL)
-        try:
-            wait_healthy(f"http://{host}:{port}/health", proc, log, timeout)
+        with launched(cmd, f"http://{host}:{port}/health", child_env, timeout, Path(tmp) / "serve.log"):
             yield f"http://{host}:{port}/v1"
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 if __name__ == "__main__":

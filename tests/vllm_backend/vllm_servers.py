@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from rapid_eval.dev.serve import free_port, wait_healthy
+from rapid_eval.dev.serve import free_port, launched
 
 SKIP_REASON = ("vLLM is not installed in this environment; these tests run in the vLLM environment "
                "(README 'vLLM on CPU'; .ci/run builds it)")
@@ -45,19 +44,8 @@ def child_env() -> dict[str, str]:
 def _process(cmd: Sequence[str], health: str, timeout: float) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="rapid-vllm-") as tmp:
         log = Path(tmp) / "server.log"
-        with open(log, "wb") as out:
-            proc = subprocess.Popen(list(cmd), stdout=out, stderr=subprocess.STDOUT, env=child_env(),
-                                    stdin=subprocess.DEVNULL)
-        try:
-            wait_healthy(health, proc, log, timeout)
+        with launched(cmd, health, child_env(), timeout, log, stop_timeout=30):
             yield log
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
 
 
 @contextlib.contextmanager
