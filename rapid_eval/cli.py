@@ -13,15 +13,11 @@ import typer
 from rapid_eval.cli_options import kv_options
 from rapid_eval.log import console, error, info, warn
 from rapid_eval.reports.cli import register as register_reports
+from rapid_eval.training.cli import register as register_training
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Evaluate decoupled perception (MLLM) + reasoning (text LLM) pipelines, RAPID-style.")
 dev_app = typer.Typer(no_args_is_help=True, help="Developer tools (tiny offline models).")
-app.add_typer(dev_app, name="dev")
-register_reports(app)  # table, report, run
-from rapid_eval.training.cli import register as _register_training  # noqa: E402 - imports stay lazy
-
-_register_training(app)  # train-vpo, train-grpo
 
 Backend = Annotated[str | None, typer.Option("--backend", help="hf | vllm | openai | scripted (default: openai "
                                              "when --base-url is given, else hf)")]
@@ -276,6 +272,12 @@ def tiny_models(
 
     paths = build_tiny_models(out, (*DEFAULT_MODELS, "llm-vllm") if vllm else DEFAULT_MODELS)
     info(f"tiny models: {paths}")
+
+
+# Sub-apps after the pipeline's own commands, so that `rapid-eval --help` lists commands in pipeline order.
+register_reports(app)  # table, report, run
+register_training(app)  # train-vpo, train-grpo
+app.add_typer(dev_app, name="dev")
 
 
 def main() -> None:
