@@ -125,7 +125,10 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
     if judge is None and (run.root / "verdicts.jsonl").exists():
         last = _read_json(run.root / "summary.json")
         if last.get("fingerprint") == fingerprint and _final(last):
+            # same answers, but the record files changed: failed records (which add no answer) may have been
+            # appended or retried since, so the incomplete counts are today's, not the last pass's
             last["inputs"] = inputs
+            last["incomplete"] = {**failed_records(run), "unscored": 0}  # _final: no row left anything unscored
             run.write_json("summary.json", last)
             return last
 

@@ -69,13 +69,15 @@ def reason(
     Perception records are streamed; a reasoning record already stored without error is kept without reading
     its generation, and only requests that are not cached are held for the batch, so a rerun's memory does not
     grow with the text of the run. ``only_failed``: keep only the calls whose last attempt failed
-    (``reason --retry-failed``). ``repeats``: repeat ``k`` samples with seed ``sampling.seed + k`` (the seed is in
-    the cache key, so each repeat is a cached call of its own) and its record carries ``repeat=k``; repeat 0 is
-    the plain run, keys unchanged."""
+    (``reason --retry-failed``), in every repeat that failed even beyond ``repeats``. ``repeats``: repeat ``k``
+    samples with seed ``sampling.seed + k`` (the seed is in the cache key, so each repeat is a cached call of its
+    own) and its record carries ``repeat=k``; repeat 0 is the plain run, keys unchanged."""
     if repeats < 1:
         raise ValueError(f"repeats must be >= 1, got {repeats}")
-    seeds = [sampling if k == 0 else replace(sampling, seed=(sampling.seed or 0) + k) for k in range(repeats)]
     identity = engine.identity()
+    if only_failed:  # every repeat that failed, not only those of this call's ``repeats`` (score's hint omits it)
+        repeats = max(repeats, _failed_repeats(run, identity))
+    seeds = [sampling if k == 0 else replace(sampling, seed=(sampling.seed or 0) + k) for k in range(repeats)]
     system = prompts.render("reasoner_system")
     sample = lru_cache(maxsize=4096)(run.sample)
     batch = _Batch()
@@ -116,6 +118,16 @@ def reason(
     asked |= batch.asked
     stats.reused += len(seen) - len(asked)
     return n, stats, skipped
+
+
+def _failed_repeats(run: Run, identity: dict[str, Any]) -> int:
+    """1 + the highest repeat among this reasoner's failed reasoning records (0 when none failed): what
+    ``--retry-failed`` must cover so a run made with ``--repeats K`` is completed by a plain ``--retry-failed``."""
+    top = 0
+    for d in run.reasoning.iter(containing=b'"error"'):
+        if d.get("error") and d.get("reasoner") == identity:
+            top = max(top, int(d.get("repeat") or 0) + 1)
+    return top
 
 
 BATCH = 20_000

@@ -297,3 +297,16 @@ def test_a_pass_with_unscored_items_is_not_kept_as_it_is(tmp_path):
     (out / "summary.json").write_text(json.dumps(summary))
     again = rapid_eval.score(out).summary
     assert again["rows"][0]["unscored"] == 0 and again["cached_verdicts"] > 0
+
+
+def test_a_kept_pass_reports_the_failed_records_added_since(tmp_path):
+    """The unchanged-answers shortcut keeps the verdicts, but its ``incomplete`` counts must be today's: reasoning
+    records that failed since the last pass add no answer, yet the run is incomplete."""
+    out = tmp_path / "run"
+    _build(out)
+    assert rapid_eval.score(out).incomplete == {}
+    with rapid_eval.load_engine("scripted", "llm-down", fail_on="helpful assistant") as llm:  # every call fails
+        assert rapid_eval.reason(out, llm).failed > 0
+    failed = sum(1 for r in Run(out).reasoning if r.get("error"))
+    again = rapid_eval.score(out)
+    assert again.incomplete == {"failed_reasoning": failed}

@@ -38,3 +38,24 @@ def test_retry_failed_redoes_only_the_failed_calls(tmp_path):
     last = _stats(run)[-1]
     assert (last["generated"], last["failed"], last["records"]) == (failed, 0, failed)
     assert _cli("score", "--run", str(run)).returncode == 0
+
+
+def test_retry_failed_redoes_the_failed_calls_of_every_repeat(tmp_path):
+    """``score`` tells the user to run ``reason --retry-failed``: that must redo the failed calls of repeats 1..K-1
+    too, without the user restating ``--repeats K``."""
+    import rapid_eval
+    from rapid_eval.evaluation.runner import failed_records
+
+    out = tmp_path / "run"
+    samples = rapid_eval.load_tasks("wemath,mathvision", data_dir=FIXTURES)
+    with rapid_eval.load_engine("scripted", "vlm") as vlm:
+        rapid_eval.perceive(samples, vlm, "cap", out)
+    with rapid_eval.load_engine("scripted", "llm", fail_on="Options") as llm:
+        first = rapid_eval.reason(out, llm, repeats=2)
+    failed = first.stats.failed
+    assert failed > 0 and first.stats.generated > 0
+    with rapid_eval.load_engine("scripted", "llm") as llm:
+        retry = rapid_eval.reason(out, llm, retry_failed=True)
+    assert (retry.stats.generated, retry.stats.failed, retry.records) == (failed, 0, failed)
+    assert failed_records(rapid_eval.Run(out, create=False))["failed_reasoning"] == 0
+    assert rapid_eval.score(out).incomplete == {}
