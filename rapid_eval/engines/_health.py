@@ -5,12 +5,13 @@ Decisions (defaults documented in ``openai_api``):
 - **Counting.** Every attempt beyond a request's first is a retry, counted by cause (``http_429``,
   ``http_503``, ``timeout``, ``connection``, ``malformed``), so retries show up in ``stats.jsonl`` instead of
   being invisible.
-- **Circuit breaker.** ``threshold`` consecutive failed attempts with the *same* signature (status and the
-  first 200 characters of the body, or the transport error's kind) and no success in between mean the server
-  fails for a reason that retrying will not fix (a model that is not loaded, an exhausted quota, a crashed
-  worker). The breaker then opens: no more requests are sent and the run ends with one line quoting the
-  server's error. Random faults (a mix of 429/500/503 at 20–50 %) practically never produce a long run of one
-  signature, so they keep being retried.
+- **Circuit breaker.** ``threshold`` consecutive failed attempts with the *same* signature (status and the first 200
+  characters of the body, or the transport error's kind), lasting at least ``window`` seconds with no success in
+  between, mean the server fails for a reason that retrying will not fix (a model that is not loaded, an exhausted
+  quota, a crashed worker). The breaker then opens: no more requests are sent and the run ends with one line quoting
+  the server's error. The time window keeps a short burst from tripping it: at concurrency 64, a two-second outage
+  or a 429 storm fails every request in flight the same way at once. Random faults (a mix of 429/500/503 at 20–50 %)
+  practically never produce a long run of one signature, so they keep being retried.
 - **Stall clock.** ``last_event`` is the time of the most recent answer of any kind; the engine's watchdog
   probes the server when nothing has answered for a while (see ``OpenAIEngine``).
 """
@@ -29,8 +30,10 @@ class CircuitOpen(RuntimeError):
 class Health:
     """Shared by all workers of one ``generate`` call (one asyncio loop, so no locking is needed)."""
 
-    def __init__(self, threshold: int):
+    def __init__(self, threshold: int, window: float = 0.0):
         self.threshold = int(threshold)
+        self.window = float(window)
+        self._since = 0.0
         self.retries: Counter[str] = Counter()
         self.attempts = 0
         self.probes = 0
@@ -57,14 +60,15 @@ class Health:
 
     def failure(self, signature: str, message: str) -> None:
         """Record a failed attempt; open the breaker after ``threshold`` identical failures in a row."""
-        self.last_event = time.monotonic()
+        now = self.last_event = time.monotonic()
         if signature == self._signature:
             self._streak += 1
         else:
-            self._signature, self._streak = signature, 1
-        if self.threshold > 0 and self._streak >= self.threshold and self.opened is None:
-            self.opened = (f"the server failed {self._streak} attempts in a row the same way, so no more "
-                           f"requests were sent: {message}")
+            self._signature, self._streak, self._since = signature, 1, now
+        lasting = now - self._since >= self.window
+        if self.threshold > 0 and self._streak >= self.threshold and lasting and self.opened is None:
+            self.opened = (f"the server failed {self._streak} attempts in a row the same way for "
+                           f"{now - self._since:.0f}s, so no more requests were sent: {message}")
 
     def check(self) -> None:
         """Raise ``CircuitOpen`` once the breaker is open."""

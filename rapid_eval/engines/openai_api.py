@@ -11,10 +11,10 @@ Options (``load_engine("openai", served_model_name, **options)``):
   (60 s): retries with exponential backoff and jitter on 429/5xx/timeouts/connection errors/malformed JSON,
   waiting what ``Retry-After`` asks for when the server sends it. Retries are counted by cause
   (``counters()``), and ``stats.jsonl`` records them.
-- ``breaker_threshold`` (default 16; 0 disables): after that many consecutive attempts failing the same way
-  (same status and body, or same transport error) with no success in between, the circuit opens: nothing more
-  is sent and ``generate`` raises ``ServerUnavailable`` with one line quoting the server's error (see
-  ``_health``). Completions already returned stay saved; rerunning resumes.
+- ``breaker_threshold`` (default 16; 0 disables) and ``breaker_window`` (default 20 s): after that many consecutive
+  attempts failing the same way (same status and body, or same transport error), over at least that long, with no
+  success in between, the circuit opens: nothing more is sent and ``generate`` raises ``ServerUnavailable`` with one
+  line quoting the server's error (see ``_health``). Completions already returned stay saved; rerunning resumes.
 - ``stall_timeout`` (default 120 s; 0 disables) and ``probe_timeout`` (default 30 s): when requests are in
   flight and nothing at all has answered for ``stall_timeout``, a 1-token probe is sent; if neither it nor any
   other request answers within ``probe_timeout``, the endpoint is taken as hung and ``generate`` raises
@@ -84,7 +84,8 @@ class OpenAIEngine(Engine):
                  backoff_max: float = 60.0, extra_body: dict[str, Any] | None = None,
                  max_tokens_field: str = "max_tokens", check_server: bool = True,
                  pin_sampling: bool | None = None, http_client: str = "auto", connect_timeout: float = 10.0,
-                 breaker_threshold: int = 16, stall_timeout: float = 120.0, probe_timeout: float = 30.0,
+                 breaker_threshold: int = 16, breaker_window: float = 20.0, stall_timeout: float = 120.0,
+                 probe_timeout: float = 30.0,
                  **options: Any):
         self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         super().__init__(model, base_url=self.base_url, api_key_env=api_key_env, concurrency=concurrency,
@@ -97,6 +98,7 @@ class OpenAIEngine(Engine):
         self.timeout = float(timeout)
         self.connect_timeout = min(float(connect_timeout), self.timeout)
         self.breaker_threshold = int(breaker_threshold)
+        self.breaker_window = float(breaker_window)
         self.stall_timeout, self.probe_timeout = float(stall_timeout), float(probe_timeout)
         self._totals: dict[str, Any] = {}
         self.max_retries = int(max_retries)
@@ -159,7 +161,7 @@ class OpenAIEngine(Engine):
 
     async def _run_all(self, requests: list[ChatRequest], on_complete: OnComplete) -> None:
         http = self._transport()
-        health = Health(self.breaker_threshold)
+        health = Health(self.breaker_threshold, self.breaker_window)
         try:
             if self._check:
                 await self._check_server(http)

@@ -43,14 +43,15 @@ def test_a_server_failing_everything_the_same_way_opens_the_circuit():
 
     done = []
     with LoopbackServer(models_or(broken)) as srv:
-        engine = OpenAIEngine("m", base_url=srv.base_url, concurrency=8, breaker_threshold=16, **FAST_RETRY)
+        engine = OpenAIEngine("m", base_url=srv.base_url, concurrency=8, breaker_threshold=16, breaker_window=0.3,
+                              max_retries=50, **FAST_RETRY)
         t0 = time.perf_counter()
         with pytest.raises(ServerUnavailable) as err:
             engine.generate([req(f"q{i}") for i in range(200)], lambda i, c: done.append(i))
         took = time.perf_counter() - t0
     message = str(err.value)
     assert "\n" not in message and "model weights not loaded" in message and "in a row" in message
-    assert posts(srv) < 16 + 8 * 2  # the breaker stopped sending; 200 x 7 attempts were never made
+    assert posts(srv) < 400  # the breaker stopped sending within its window; 200 x 51 attempts were never made
     assert took < 5 and done == []
     assert engine.counters()["retries_by_cause"] == {"http_500": engine.counters()["retries"]}
 
@@ -110,3 +111,26 @@ def test_retries_are_counted_by_cause_and_random_faults_never_trip_the_breaker()
 def test_connect_and_read_timeouts_are_separate_options():
     engine = OpenAIEngine("m", base_url="http://127.0.0.1:9/v1", timeout=300, connect_timeout=2)
     assert (engine._transport().timeout, engine._transport().connect_timeout) == (300, 2)
+
+
+def test_a_short_burst_of_identical_failures_does_not_open_the_circuit():
+    """At concurrency 16, a 429 storm fails every request in flight the same way at once; within the breaker's
+    time window that is a burst to retry, not a dead server."""
+    import asyncio
+
+    storm = {"until": 0.0}
+
+    async def stormy(r):
+        now = asyncio.get_running_loop().time()
+        if not storm["until"]:
+            storm["until"] = now + 0.4
+        if now < storm["until"]:
+            return Reply(429, {"error": {"message": "rate limited"}})
+        return Reply(body=chat_json(prompt_of(r)))
+
+    with LoopbackServer(models_or(stormy)) as srv:
+        engine = OpenAIEngine("m", base_url=srv.base_url, concurrency=16, breaker_threshold=16, breaker_window=5,
+                              max_retries=20, **FAST_RETRY)
+        out = engine.generate([req(f"q{i}") for i in range(64)])
+    assert [c.text for c in out] == [f"q{i}" for i in range(64)]
+    assert engine.counters()["retries_by_cause"]["http_429"] >= 16  # the streak passed the count, not the window

@@ -61,9 +61,10 @@ def test_twenty_percent_faults_complete_with_faultless_content_and_counted_retri
 def test_a_server_that_fails_everything_ends_the_command_fast_with_its_error(tmp_path):
     with fault_server(rate=1.0, faults=["500"]) as (url, server):
         res = _cli("perceive", "--model", "vlm", "--base-url", url, "--tasks", "wemath,mathvision",
-                   "--variants", "cap,sol", "--data-dir", str(FIXTURES), "--out", str(tmp_path / "run"), *FAST)
+                   "--variants", "cap,sol", "--data-dir", str(FIXTURES), "--out", str(tmp_path / "run"), *FAST,
+                   "--engine-arg", "max_retries=50", "--engine-arg", "breaker_window=0.3")
         sent = server.counts["requests"]
     assert res.returncode == 1
     last = res.stderr.strip().splitlines()[-1]
     assert "injected 500" in last and "in a row" in last
-    assert sent < 16 + 8 * 2  # the breaker stopped sending
+    assert sent < 10 * 51 / 2  # the breaker stopped sending long before 10 requests x 51 attempts
