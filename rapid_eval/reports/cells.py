@@ -4,7 +4,8 @@ A configuration is a :class:`Selector` (run, perceptor, reasoner, O_p variant). 
 benchmark's own ``Scorer.metrics`` score on the run's verdicts (the number ``summary.json`` shows), averaged over
 repeats. Intervals resample clusters of items (see ``stats``); for metrics that are not plain accuracy the
 scorer's ``metrics`` is rerun on each resample, with a cluster drawn twice relabelled so that it counts twice
-(a WeMath problem or a DynaMath seed is two problems, not one merged group).
+(a WeMath problem or a DynaMath seed is two problems, not one merged group). A scorer whose headline covers
+only some items (``headline_samples``: MMMU's validation split when splits are mixed) is resampled on those only.
 """
 
 from __future__ import annotations
@@ -85,6 +86,11 @@ class TaskSeries:
         self.scorer = pick_scorer(task, run.scorer_mode)
         self.run = run
         samples = run.samples
+        headline = getattr(self.scorer, "headline_samples", None)
+        if headline is not None:  # MMMU with mixed splits: only the validation items make its headline
+            ours = {a.uid: samples[a.uid] for a in answers if a.uid in samples and (only is None or a.uid in only)}
+            kept = {id(s) for s in headline(list(ours.values()))}
+            only = {u for u, s in ours.items() if id(s) in kept}
         by_repeat: dict[int, dict[str, Answer]] = {}
         for a in answers:
             if a.uid in samples and (only is None or a.uid in only):

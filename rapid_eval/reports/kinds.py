@@ -57,11 +57,12 @@ def load_spec(path: Path, inline: dict | None = None, default_run: Path | None =
     return {**raw, "rows": rows}
 
 
-def _check_row(path: Path, label: str, sel: Selector) -> None:
-    """A row must name exactly one (perceptor, reasoner) of its run; the error lists what the run has."""
+def _check_row(path: Path, label: str, sel: Selector) -> tuple[str, str]:
+    """A row must name exactly one (perceptor, reasoner) of its run (returned; the spec may leave either out);
+    the error lists what the run has."""
     found = sorted({(a.perceptor, a.reasoner) for a in sel.answers()})
     if len(found) == 1:
-        return
+        return found[0]
     have = sorted({(p, r) for p, r, v in open_run(sel.run).configs() if v == sel.variant})
     listed = "; ".join(f"perceptor {p}, reasoner {r}" for p, r in have) or "none"
     what = "matches no answers" if not found else "is ambiguous"
@@ -75,8 +76,7 @@ def ablation(spec_path: Path, boot: BootOptions, inline: dict | None = None,
     refs = reference.rapid_ablation()
     sels = {r["label"]: Selector(Path(r["run"]), r["variant"], r.get("perceptor"), r.get("reasoner"))
             for r in spec["rows"]}
-    for label, sel in sels.items():
-        _check_row(spec_path, label, sel)
+    models = {label: _check_row(spec_path, label, sel) for label, sel in sels.items()}
     base_label = str(spec.get("baseline", "A"))
     baseline = sels.get(base_label)
     tasks = spec.get("tasks") or tasks_of(list(sels.values()))
@@ -95,7 +95,8 @@ def ablation(spec_path: Path, boot: BootOptions, inline: dict | None = None,
         cells = fill_cells(sel, tasks, boot, None if is_base else baseline, paper)
         config = r.get("config") or refs.get(label, {}).get("config", "")
         table.rows.append(Row(label, {"config": config, "variant": sel.variant,
-                                      "perceptor": model_label(sel.perceptor), "reasoner": model_label(sel.reasoner),
+                                      "perceptor": model_label(models[label][0]),
+                                      "reasoner": model_label(models[label][1]),
                                       "run": str(sel.run)}, cells, None if is_base else base_label))
     table.notes.append(f"deltas: paired against row {base_label} on the items both rows answered")
     _note_avg(table, tasks)

@@ -130,7 +130,9 @@ def virl_sample(row: dict[str, Any], base: Path, line: int, origin: str) -> Samp
     answer = row.get("answer")
     if answer is None or not str(answer).strip():
         raise ValueError("empty answer")
-    images = [str(p if Path(p).is_absolute() else base / p) for p in _as_list(row.get("image") or row.get("images"))]
+    # not ``row.get("image") or ...``: a parquet list column is a numpy array, whose truth value raises
+    raw = row.get("image") if row.get("image") is not None else row.get("images")
+    images = [str(p if Path(p).is_absolute() else base / p) for p in _as_list(raw)]
     sid = str(row.get("qid") or row.get("id") or f"{origin}:{line}")
     meta = {k: row[k] for k in ("source", "category") if row.get(k) is not None}
     return Sample(id=sid, task="virl39k", question=_IMAGE_TAG.sub("", question).strip(),

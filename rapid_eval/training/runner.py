@@ -5,7 +5,8 @@ Checkpoints (Hugging Face format, TRL/transformers layout) go to ``OUT/checkpoin
 ``rapid-eval perceive --model OUT`` loads it as it is. A rerun of the same command resumes from the newest
 *complete* checkpoint (one with ``trainer_state.json`` and the optimiser state: a checkpoint cut by ``kill -9``
 is ignored), restoring step counter, optimiser, scheduler and RNG states. ``OUT/stage_done.json`` marks a
-finished stage, which a curriculum rerun skips.
+finished stage, which a curriculum rerun skips unless the rerun asks for more steps than it ran (then it goes on
+from its last checkpoint).
 
 Multi-stage runs write stage ``i`` to ``OUT/stage<i>-<kind>/``, each starting from the previous stage's final
 model; the last stage's model files are also copied to ``OUT``.
@@ -182,8 +183,12 @@ def run_stage(cfg: StageConfig, model_path: str, out: str | Path, reasoner: Engi
 
     out = Path(out)
     if (out / DONE).is_file():
-        info(f"{cfg.kind}: already finished in {out}; skipped")
-        return StageResult(out, json.loads((out / DONE).read_text()).get("steps", 0), 0.0, skipped=True)
+        done_steps = json.loads((out / DONE).read_text()).get("steps", 0)
+        if done_steps >= cfg.max_steps:
+            info(f"{cfg.kind}: already finished in {out}; skipped")
+            return StageResult(out, done_steps, 0.0, skipped=True)
+        # a rerun with a larger --max-steps extends the finished stage from its last checkpoint (as TRL does)
+        info(f"{cfg.kind}: finished at {done_steps} steps in {out}; continuing to {cfg.max_steps}")
     out.mkdir(parents=True, exist_ok=True)
     data = load_training_data(cfg.data or "", cfg.data_dir, cfg.exclude_sources, cfg.limit)
     for e in data.errors[:10]:

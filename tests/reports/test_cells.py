@@ -45,3 +45,24 @@ def test_worst_case_resamples_seeds_and_matches_the_scorer(dynamath_run):
     assert len(set(np.round(fast, 2))) > 3  # resamples really differ
     lo, hi = stats.percentile_ci(s.boot_values(500, 0))
     assert lo < s.score(0) < hi and hi - lo > 20  # six seeds: a wide interval
+
+
+def test_mmmu_mixed_splits_resample_only_the_headline_split(tmp_path):
+    """The MMMU fixtures mix validation, test and AI2D items; the headline is the validation split's, so the
+    interval resamples validation items only (a resample of test items alone used to switch the headline to the
+    test split: value 0 with a CI up to 100)."""
+    import rapid_eval as rapid
+
+    samples = rapid.load_tasks(["mmmu"], data_dir=FIXTURES)
+    root = tmp_path / "run"
+    with rapid.load_engine("scripted", "vlm", reply="\\boxed{A}") as vlm:
+        rapid.perceive(samples, vlm, ["direct"], root)
+    rapid.score(root)
+    s = series(Selector(root, "direct"), "mmmu")
+    n_val = sum(1 for x in samples if x.id.startswith("validation_"))
+    assert 0 < n_val < len(samples)
+    assert s.n == n_val
+    value = s.score(0)
+    truth = 100.0 * np.mean([x.answer == "A" for x in samples if x.id.startswith("validation_")])
+    assert value == pytest.approx(truth, abs=0.01) and value == 0.0  # the validation gold is not A; test's is
+    assert stats.percentile_ci(s.boot_values(200, 0)) == (0.0, 0.0)  # every resample: the validation items

@@ -95,6 +95,17 @@ rows:
         ablation(bad, BOOT)
 
 
+def test_ablation_rows_show_the_models_they_matched_when_the_spec_leaves_them_out(scripted_run, tmp_path):
+    """A row may omit perceptor/reasoner when the run has one match; its columns name the models it used
+    (they showed '-', the mark of the MLLM's own answer, for a row reasoned by llmA)."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"rows:\n  A: {{run: {scripted_run}, variant: direct}}\n"
+                    f"  B: {{run: {scripted_run}, reasoner: llmA, variant: none}}\n")
+    rows = {r.label: r for r in ablation(spec, BootOptions(n_boot=0)).rows}
+    assert (rows["A"].info["perceptor"], rows["A"].info["reasoner"]) == ("vlm", "-")
+    assert (rows["B"].info["perceptor"], rows["B"].info["reasoner"]) == ("vlm", "llmA")
+
+
 def test_every_format_renders_and_rich_fits_80_columns(scripted_run):
     table = variants([scripted_run], BOOT)
     for fmt in FORMATS:

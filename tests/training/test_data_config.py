@@ -94,3 +94,21 @@ def test_shipped_configs_hold_the_paper_settings():
     assert stages[1].num_generations == 8 and stages[1].beta == 0.0 and stages[1].epsilon_high == 0.3
     assert [pick_server("http://a/v1, http://b/v1", r) for r in range(3)] == ["http://a/v1", "http://b/v1",
                                                                               "http://a/v1"]
+
+
+def test_virl_parquet_rows_with_several_images(tmp_path: Path):
+    """A parquet list column reaches us as a numpy array: a row with two images used to be skipped ("truth value
+    of an array is ambiguous")."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    rows = [{"qid": "two", "question": "<image><image>Which is larger?", "answer": "\\boxed{B}",
+             "image": ["images/0.png", "images/1.png"], "source": "GeoQA", "category": "geometry"},
+            {"qid": "one", "question": "<image>What is x?", "answer": "3", "image": ["images/1.png"],
+             "source": "X", "category": "algebra"}]
+    path = tmp_path / "virl.parquet"
+    pd.DataFrame(rows).to_parquet(path)
+    data = load_training_data(str(path))
+    assert data.errors == []
+    assert [(s.id, s.images) for s in data.samples] == [
+        ("two", (str(tmp_path / "images/0.png"), str(tmp_path / "images/1.png"))),
+        ("one", (str(tmp_path / "images/1.png"),))]

@@ -83,3 +83,18 @@ def test_reasoner_down_stops_with_a_resumable_checkpoint(tiny_models, virl_data,
     ckpt = last_checkpoint(out)
     assert ckpt is not None and (ckpt / "model.safetensors").is_file()
     assert any(r.get("event") == "stopped" for r in read_log(out / "train_log.jsonl"))
+
+
+def test_rerun_with_more_steps_extends_a_finished_stage(tiny_models, virl_data, tmp_path):
+    """A finished stage rerun with a larger --max-steps trains the missing steps (it used to say 'already done')."""
+    out = tmp_path / "ckpt"
+    res = CliRunner().invoke(app, _args(tiny_models, virl_data, out, 1))
+    assert res.exit_code == 0, res.output
+    assert (out / "stage_done.json").is_file() and last_checkpoint(out).name == "checkpoint-1"
+    res = CliRunner().invoke(app, _args(tiny_models, virl_data, out, 2))
+    assert res.exit_code == 0, res.output
+    final = last_checkpoint(out)
+    assert final.name == "checkpoint-2" and _optimizer_step(final) == 2
+    assert [r["step"] for r in read_log(out / "train_log.jsonl") if r.get("event") == "step"] == [1, 2]
+    res = CliRunner().invoke(app, _args(tiny_models, virl_data, out, 2))  # same steps again: skipped
+    assert res.exit_code == 0 and "already done" in res.output

@@ -193,6 +193,15 @@ class MMMUScorer(Scorer):
         preds = list(parsed) if isinstance(parsed, list) else parse_open(str(parsed))
         return Verdict(eval_open(sample.answer, preds), str(parsed), "official:eval-only")
 
+    def headline_samples(self, samples: Sequence[Sample]) -> list[Sample]:
+        """The samples the headline is computed on: the validation split's when splits are mixed (see
+        :meth:`metrics`); the reporters resample only these, so a resample without validation items cannot
+        switch the headline to another split."""
+        splits = {split_of(s) for s in samples}
+        if "validation" in splits and len(splits) > 1:
+            return [s for s in samples if split_of(s) == "validation"]
+        return list(samples)
+
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
         """Official micro accuracy per subject and discipline. Items of several splits (VLMEvalKit's
         ``MMMU_DEV_VAL`` holds dev 150 + validation 900) are scored apart: the headline and the subject/discipline
