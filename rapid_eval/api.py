@@ -20,7 +20,8 @@ with one clear line; the CLI turns them into exit codes.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,6 +95,27 @@ def _counter_delta(engine: Engine, before: Mapping[str, Any]) -> dict[str, Any]:
     causes = {c: n - old.get(c, 0) for c, n in (after.get("retries_by_cause") or {}).items()}
     out["retries_by_cause"] = {c: n for c, n in causes.items() if n}
     return out
+
+
+@contextmanager
+def _stage_failure(run: Run, command: str, engine: Engine, before: Mapping[str, Any], started: float,
+                   log_stats: bool) -> Iterator[None]:
+    """When a stage ends with an exception (a server down for good, a full disk), still append its
+    ``stats.jsonl`` line (the error and the retries it cost) and save the stores' indexes, then re-raise;
+    the records written before it stay."""
+    from rapid_eval.cache import CallStats
+    from rapid_eval.redact import redact_text, secret_values
+
+    try:
+        yield
+    except Exception as e:
+        if log_stats:
+            with suppress(Exception):  # the disk may be what failed
+                run.log_stats(command, 0, CallStats(), started, model=engine.model,
+                              error=redact_text(str(e), secret_values())[:500], **_counter_delta(engine, before))
+        with suppress(Exception):
+            run.close()
+        raise
 
 
 def sampling(defaults: SamplingParams, **changes: Any) -> SamplingParams:
@@ -170,7 +192,7 @@ def perceive(
     params = sampling(PERCEPTOR_DEFAULTS, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
                       seed=seed)
     before = engine.counters()
-    with run.lock("perceive"):
+    with run.lock("perceive"), _stage_failure(run, "perceive", engine, before, started, log_stats):
         n, stats = run_perceive(run, engine, list(samples), chosen, PromptSet(prompts), params)
         counters = _counter_delta(engine, before)
         if log_stats:
@@ -216,7 +238,7 @@ def reason(
     params = sampling(REASONER_DEFAULTS, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
                       seed=seed, enable_thinking=thinking)
     before = engine.counters()
-    with r.lock("reason"):
+    with r.lock("reason"), _stage_failure(r, "reason", engine, before, started, log_stats):
         pre = Prescorer(r.root / "verdict_cache.jsonl", score_as_they_arrive) if score_as_they_arrive else None
         try:
             n, stats, skipped = run_reason(r, engine, PromptSet(prompts), params, chosen, perceptor, on_answer=pre,

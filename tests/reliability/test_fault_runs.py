@@ -67,4 +67,6 @@ def test_a_server_that_fails_everything_ends_the_command_fast_with_its_error(tmp
     assert res.returncode == 1
     last = res.stderr.strip().splitlines()[-1]
     assert "injected 500" in last and "in a row" in last
+    logged = _lines(tmp_path / "run" / "stats.jsonl")[-1]  # the stopped stage still logs what it cost
+    assert "injected 500" in logged["error"] and logged["retries_by_cause"]["http_500"] == logged["retries"] > 0
     assert sent < 10 * 51 / 2  # the breaker stopped sending long before 10 requests x 51 attempts
