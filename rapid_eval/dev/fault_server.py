@@ -80,6 +80,8 @@ class FaultServer:
                     return
         except (asyncio.IncompleteReadError, ConnectionError, ValueError):
             pass
+        except asyncio.CancelledError:  # the server is stopping with a hang in progress: end quietly
+            pass
         finally:
             writer.close()
 
