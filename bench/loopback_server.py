@@ -13,6 +13,8 @@ import asyncio
 import json
 import time
 
+from rapid_eval.dev.fault_server import read_request, send
+
 STATE = {"count": 0, "first": None, "last": None}
 
 
@@ -28,11 +30,7 @@ def _reply(model: str) -> bytes:
 async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, latency: float) -> None:
     try:
         while True:
-            head = await reader.readuntil(b"\r\n\r\n")
-            lines = head.decode("latin-1").split("\r\n")
-            method, path, _ = lines[0].split(" ", 2)
-            headers = {k.lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)}
-            body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
+            method, path, body = await read_request(reader)
             if method == "POST" and path.endswith("/chat/completions"):
                 now = time.perf_counter()
                 STATE["count"] += 1
@@ -48,9 +46,7 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, lat
                 payload = b"{}"
             else:
                 payload = json.dumps({"object": "list", "data": [{"id": "bench", "object": "model"}]}).encode()
-            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
-                         + str(len(payload)).encode() + b"\r\n\r\n" + payload)
-            await writer.drain()
+            await send(writer, 200, payload)
     except (asyncio.IncompleteReadError, ConnectionResetError, BrokenPipeError):
         pass
     finally:

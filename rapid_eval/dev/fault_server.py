@@ -66,15 +66,11 @@ class FaultServer:
     async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                lines = head.decode("latin-1").split("\r\n")
-                method, path, _ = lines[0].split(" ", 2)
-                headers = {k.lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)}
-                body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
+                method, path, body = await read_request(reader)
                 if not (method == "POST" and path.endswith("/chat/completions")):
                     payload = self.counts if path.endswith("/stats") else {
                         "object": "list", "data": [{"id": "fault-model", "owned_by": "fault-server"}]}
-                    await _send(writer, 200, json.dumps(payload).encode())
+                    await send(writer, 200, json.dumps(payload).encode())
                     continue
                 if not await self._chat(writer, json.loads(body or b"{}")):
                     return
@@ -97,27 +93,38 @@ class FaultServer:
         prompt = content if isinstance(content, str) else json.dumps(content, sort_keys=True)
         model = str(request.get("model", "m"))
         if kind == "ok":
-            await _send(writer, 200, json.dumps(_chat(good_answer(prompt), model)).encode())
+            await send(writer, 200, json.dumps(_chat(good_answer(prompt), model)).encode())
         elif kind in ("429", "500", "503"):
             extra = {"Retry-After": f"{self.retry_after:g}"} if kind == "429" else {}
-            await _send(writer, int(kind), json.dumps({"error": {"message": f"injected {kind}"}}).encode(), extra)
+            await send(writer, int(kind), json.dumps({"error": {"message": f"injected {kind}"}}).encode(), extra)
         elif kind == "hang":
             await asyncio.sleep(self.hang)
             return False
         elif kind == "drop":
             return False
         elif kind == "truncated":
-            await _send(writer, 200, json.dumps(_chat(good_answer(prompt), model)).encode()[:40])
+            await send(writer, 200, json.dumps(_chat(good_answer(prompt), model)).encode()[:40])
         elif kind == "empty":
-            await _send(writer, 200, json.dumps({"id": "x", "object": "chat.completion", "choices": []}).encode())
+            await send(writer, 200, json.dumps({"id": "x", "object": "chat.completion", "choices": []}).encode())
         elif kind == "badutf8":
-            await _send(writer, 200, b'{"choices": [{"message": {"content": "\xff\xfe bad"}}]}')
+            await send(writer, 200, b'{"choices": [{"message": {"content": "\xff\xfe bad"}}]}')
         elif kind == "huge":
-            await _send(writer, 200, json.dumps(_chat("x" * (1 << 20) + good_answer(prompt), model)).encode())
+            await send(writer, 200, json.dumps(_chat("x" * (1 << 20) + good_answer(prompt), model)).encode())
         return True
 
 
-async def _send(writer: asyncio.StreamWriter, status: int, payload: bytes, headers: dict | None = None) -> None:
+async def read_request(reader: asyncio.StreamReader) -> tuple[str, str, bytes]:
+    """``(method, path, body)`` of the next HTTP/1.1 request on a kept-alive connection (Content-Length bodies;
+    raises ``IncompleteReadError`` when the client closes)."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    method, path, _ = lines[0].split(" ", 2)
+    headers = {k.lower(): v.strip() for k, _, v in (ln.partition(":") for ln in lines[1:] if ln)}
+    return method, path, await reader.readexactly(int(headers.get("content-length", "0") or 0))
+
+
+async def send(writer: asyncio.StreamWriter, status: int, payload: bytes, headers: dict | None = None) -> None:
+    """Write one HTTP/1.1 JSON response (keep-alive)."""
     extra = "".join(f"{k}: {v}\r\n" for k, v in (headers or {}).items())
     writer.write(f"HTTP/1.1 {status} {REASONS.get(status, 'X')}\r\nContent-Type: application/json\r\n{extra}"
                  f"Content-Length: {len(payload)}\r\n\r\n".encode("latin-1") + payload)
