@@ -79,22 +79,6 @@ def plain_sample(bench: str, row: dict[str, Any], sid: str, **kw: Any) -> Sample
     return Sample(id=sid, task=bench, question=cell_text(row.get("question")), metadata=meta, **kw)
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 PORT_ROWS: Registry[Callable[[dict[str, Any], str], Sample]] = benchmark_registry("formats", "from_port_row")
 """Benchmarks that map rows in a port's own layout (``from_port_row`` in ``benchmarks/<name>/formats.py``)."""
 

@@ -34,7 +34,7 @@ CASES = [
     ("B, D", "", "\\boxed{B, D}", True, "b, d", "rule:boxed"),  # multi-letter gold, order-free set
     ("B, D", "", "\\boxed{D,B}", True, "b, d", "rule:boxed"),  # no space, reversed
     ("B, D", "", "\\boxed{B}", False, "b", "rule:boxed"),  # a subset is wrong
-    ("B, D", "", "The answers are B and D.", True, "b, d", "rule:phrase"),  # "answers are X and Y"
+    ("B, D", "", "The answers are B and D.", True, "b, d", "rule:explicit"),  # "answers are X and Y"
     ("C", "", "(C)", True, "c", "rule:bare"),  # parenthesised letter
     ("C", "", "C.", True, "c", "rule:bare"),  # letter with a period
     ("C", "", "c", True, "c", "rule:bare"),  # a single lower-case letter
@@ -42,8 +42,8 @@ CASES = [
     ("C", "", "C. 10 cm is the length", True, "c", "rule:leading"),  # option letter then its text
     ("G", "Who is the odd-one-out? Select answers from A-I", "\\boxed{G}", True, "g", "rule:boxed"),  # letters beyond E
     ("G", "Which one? (A) x (B) y", "\\boxed{G}", False, None, "rule:none"),  # G is not an option here
-    ("C", "", "So the correct option is C.", True, "c", "rule:phrase"),
-    ("C", "", "After checking each figure, the odd one out is C.", True, "c", "rule:is_letter"),
+    ("C", "", "So the correct option is C.", True, "c", "rule:explicit"),
+    ("C", "", "After checking each figure, the odd one out is C.", True, "c", "rule:implicit"),
     ("C", "", "I am not sure.", False, None, "rule:none"),  # no answer (the pronoun I is not an option)
     ("C", "", "#", False, None, "rule:precheck"),  # official pre-check: one non-letter, non-digit char
     ("3", "", "\\boxed{3}", True, "3", "rule:boxed"),  # a numeric gold (v1_20)
@@ -171,22 +171,83 @@ def test_answers_files_read_with_gold_from_a_results_csv():
 ANSWER_STYLES = [  # styles seen in real VLMEvalKit LogicVista outputs (LLaVA-CoT, Llama-3.2-11B, Qwen2.5-VL)
     ("E", "", "The pattern continues.\n\n<CONCLUSION> E </CONCLUSION>", "rule:block"),
     ("B, D", "", "<REASONING> … </REASONING>\n\n<CONCLUSION> B, D </CONCLUSION>", "rule:block"),
-    ("A", "", "Because the sets differ.\n\n*Answer*: A", "rule:marker"),
-    ("C", "", "A device used to store energy is a capacitor.\n\n*Answer*: C", "rule:marker"),  # not "A device"
-    ("C", "", "So the total is 14.\n\n**Answer:** C) 14", "rule:marker"),
+    ("A", "", "Because the sets differ.\n\n*Answer*: A", "rule:explicit"),
+    ("C", "", "A device used to store energy is a capacitor.\n\n*Answer*: C", "rule:explicit"),  # not "A device"
+    ("C", "", "So the total is 14.\n\n**Answer:** C) 14", "rule:explicit"),
     ("C", "", "Statement C contradicts the text.\n\n**C) MDBs lend money as typically short-term loans**",
      "rule:last-line"),
     ("B", "", "128.79 gallons a month, about 1,545 a year.\n\n(B) 1,500 gallons", "rule:last-line"),
     ("D", "", "Comparing the years:\n(D) Spending on IT hardware declined", "rule:last-line"),
-    ("B", "", "Option D has no prism. The correct answer is **(B)**.", "rule:phrase"),  # markdown stripped first
-    ("D", "", "In conclusion, figure D is the only one that represents a rotation.", "rule:named"),
+    ("B", "", "Option D has no prism. The correct answer is **(B)**.", "rule:explicit"),  # markdown stripped first
+    ("D", "", "In conclusion, figure D is the only one that represents a rotation.", "rule:implicit"),
     ("E", "Select from A, B, C, D and E. (A) €25.00 (B) €25.20 (C) €12.68 (D) €12.90 (E) €12.86",
-     "Previous price = 18 / 1.4.\n\n<CONCLUSION> €12.86 </CONCLUSION>", "rule:option-text"),
+     "Previous price = 18 / 1.4.\n\n<CONCLUSION> €12.86 </CONCLUSION>", "rule:block"),
     ("B", "Which direction does the orange gear rotate? (A) Clockwise  (B) Counterclockwise (C) No rotation",
      "The gears mesh. Therefore, the orange gear rotates counterclockwise.", "rule:option-text"),  # whole words
     ("E", "(A) Painting I (B) Painting II (C) Painting III (D) Painting IV (E) Painting V",
      "Counting from the left, the painting in the fourth position is Painting V.", "rule:option-text"),
 ]
+
+
+CONCLUSIONS = [  # the statement a response concludes with decides, as gpt-4o-mini decided on real outputs
+    # the last explicit statement wins over options named on the way (Qwen2.5-VL-7B, v1_3 / v1_24 / v1_298)
+    ("D", "", "In choice D, it moves to the top right corner, which is choice E.\n\n"
+     "Therefore, the correct choice that completes the series is **D**.", "rule:explicit"),
+    ("D", "", "The correct answer is D: All dogs can swim.\n\nOptions A, B, and C do not provide the information.",
+     "rule:explicit"),
+    ("E", "", "let's analyze each option:\n\n(A) Investors were sharks.\n- False.\n\n(E) The syndicate was formed.\n"
+     "- True.\n\nThus, the correct answer is (E).", "rule:explicit"),
+    # an introducing line ending in "is:" and the option on the next line (Qwen2.5-VL-3B, v1_51)
+    ("C", "", "The statement that must be demonstrably false is:\n\n(C) MDBs lend money as short-term loans.\n\n"
+     "This is because the text says otherwise.", "rule:explicit"),
+    ("A", "", "Conventionally, the correct answer would be:\n\n**Figure A**", "rule:explicit"),
+    ("C", "", "The correct answer is C - Capacitor.", "rule:explicit"),
+    ("C", "Select from A, B, C. (A) A (B) B (C) C", "based on the image. answer : c )", "rule:explicit"),
+    # implicit statements when no answer phrase is written (Llama-3.2-11B, v1_396 / v1_416 / Qwen2.5-VL-3B v1_74)
+    ("B", "", "The top-down view of the given shape is figure **B**.", "rule:implicit"),
+    ("D", "", "The piece that corresponds to the given solid is **Piece D**. It matches.", "rule:implicit"),
+    ("C", "", "The given shape can be folded into the object labeled as C. The dashed lines are creases.",
+     "rule:implicit"),
+    ("A", "", "In Shape A, the small end meets the airflow. Therefore, A is correct.", "rule:implicit"),
+    # an option stated by its number or words (Qwen2.5-VL-3B, v1_170 / v1_19 / v1_291 / v1_317)
+    ("C", "Select from A, B, C, and D. (A) 360 ohm (B) 1/24 ohm (C) 24 ohm (D) 240 ohm",
+     "The total resistance of the circuit is 24 ohms.", "rule:option-text"),
+    ("C", "How many triangles will be in the 6th shape? Select answers from A-D.  A) 10 B) 12 C) 14 D) 16",
+     "The pattern adds 2 each time.\nSince 11 is not an option, the closest would be 14, the next number after 11.",
+     "rule:option-text"),
+    ("C", "Which plan? Select from A, B, C, D, and E. (A) Ferret (B) Hare (C) Dog (D) Fox (E) Owl",
+     "The best-suited plan for Charles is the **Dog** plan.\nIt allows 9 devices and the fee of $32 is the lowest.",
+     "rule:option-text"),
+    ("B", "Select from A, B and C. (A) True (B)False (C)Insufficient Information",
+     "The statement is false. The passage states that the colours are shared.", "rule:option-text"),
+    ("C", "The amount? Select from A, B, C, D and E. (A) 100 (B) 115 (C) 125 (D) 130 (E) 150",
+     "So the individual sales target for each salesroom is \\(\\boxed{125}\\).", "rule:boxed"),
+]
+
+DECLINES = [  # an explicit answer that names no option is no answer (the judge's "Z"), whatever came before
+    "we can say that **Option A** is the closest match.\n\nSo, the answer is: **None of the options can be formed.**",
+    "Option D looks close.\n\nTherefore, the correct answer is that none of the given options can be made.",
+]
+
+
+@pytest.mark.parametrize(("gold", "question", "output", "step"), CONCLUSIONS)
+def test_conclusion_decides(gold, question, output, step):
+    verdict = LogicVistaScorer().score_one(Sample(id="v1_0", task="logicvista", question=question, answer=gold),
+                                           output)
+    assert (verdict.correct, verdict.decided_by) == (True, step)
+
+
+@pytest.mark.parametrize("output", DECLINES)
+def test_an_answer_naming_no_option_declines(output):
+    verdict = LogicVistaScorer().score_one(_s("A"), output)
+    assert (verdict.correct, verdict.extracted, verdict.decided_by) == (False, None, "rule:declined")
+
+
+def test_an_enumeration_or_a_judgement_is_not_an_answer():
+    assert extract_labels("The boxes are labeled A, B, C, D, and E.", "ABCDE")[0] is None
+    assert extract_labels("The correct answer is B. None of the other answers is correct.", "ABCDE")[0] == {"B"}
+    assert extract_labels("The correct answer is not A. It is B.", "ABCDE")[0] == {"B"}
+    assert extract_labels("The answer is A device that stores charge.", "ABCDE") == (None, "declined")
 
 
 @pytest.mark.parametrize(("gold", "question", "output", "step"), ANSWER_STYLES)

@@ -1,21 +1,22 @@
 """LogicVista: the set of chosen option labels must equal the gold set; accuracy overall, by skill and capability.
 
-Officially GPT-4 extracts the list of chosen letters (``Yijia-Xiao/LogicVista:eval/extract_accuracy.py``); this
-judge-free rule reads them, first step that succeeds (``decided_by``):
-``rule:boxed`` (labels in the last ``\\boxed{}``), ``rule:block`` / ``rule:marker`` / ``rule:last-line`` (where an
-answer is written down: ``<CONCLUSION> E </CONCLUSION>``, ``**Answer:** (C) It decreases``, ``*Answer*: A``, a
-last line ``**C) MDBs lend …**`` — :func:`rapid_eval.scoring.answers.final_answer_letters`), ``rule:phrase``
-(markdown emphasis removed first) (after the last "answer is" / "correct
-options:"), ``rule:bare`` (the whole output is a label list: "A", "(C)", "B, D", "A and B"), ``rule:leading``
-(the output starts with a label or a label list: "C. 10 cm", "(A) True", "B and C complete …"), ``rule:is_letter``
-(the last "… is C." statement), ``rule:named`` ("Figure D is the only one …"), ``rule:option-text`` (the
-answer region states the text of one option the question lists as ``(E) €12.86``), ``rule:last-line``. A bare
-digit is read only inside ``\boxed{}``. Valid labels are the option letters the question offers ("Select from
+Officially GPT-4 extracts the list of chosen letters (``Yijia-Xiao/LogicVista:eval/extract_accuracy.py``);
+VLMEvalKit asks gpt-4o-mini the same. This judge-free rule reads them, first step that succeeds (``decided_by``):
+``rule:boxed`` (labels in the last ``\\boxed{}``, or the option whose text or number it holds; a bare digit is read
+as itself only there), ``rule:block`` (the last ``<CONCLUSION>`` / ``<answer>`` block), ``rule:bare`` (the whole
+output is a label list: "A", "(C)", "B, D", "A and B"), then the statement the response concludes with
+(:func:`rapid_eval.scoring.conclusion.conclusion`): ``rule:explicit`` (the last answer phrase or marker: "The
+correct answer is D: …", "**Answer:** C) 14", "… is:" / "(C) MDBs lend …" on the next line), ``rule:explicit-text``
+(it states an option's text instead), ``rule:declined`` (it names no option: "the answer is that none of the
+options …" — no answer), or ``rule:implicit`` when there is no answer phrase ("… is figure **B**.", "labeled as C",
+"Figure D is the only one …", "A is correct"); then ``rule:leading`` (the output starts with a label: "C. 10 cm"),
+``rule:option-text`` (the last or first sentence states one option's text or number: "24 ohms" -> ``(C) 24 ohm``,
+:mod:`rapid_eval.scoring.option_text`), ``rule:last-line`` (a last line that starts with a label) and
+``rule:phrase`` (any "options … C" mention). Valid labels are the option letters the question offers ("Select from
 A-I", "(A) … (E)"; A–E when it says nothing) or the sample's options. A leading capital followed by a lower-case
 word ("A device …", "I think …") is a word, not a label.
-The answer styles of the block/marker/last-line/option-text steps were read from VLMEvalKit LogicVista outputs of
-LLaVA-CoT, Llama-3.2-11B and Qwen2.5-VL-3B (LogicVista_Rationale) (development files); the agreement figures in
-README are measured on the other, held-out files.
+The statement order and answer styles were read from the disagreements with gpt-4o-mini on VLMEvalKit LogicVista
+outputs of six models (README, "judge-free").
 The official single-character pre-check is kept: one character that is neither a–e nor a digit → no answer.
 Gold: the answer split on ", " and lower-cased (a few golds are digits; one is empty and can never match).
 """
@@ -27,23 +28,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from rapid_eval.scoring import tally
-from rapid_eval.scoring.answers import (
-    answer_regions,
-    final_answer_letters,
-    inline_options,
-    is_letter,
-    last_line_option,
-    leading_letter,
-    leading_letters,
-    letter_set,
-    named_option,
-    option_by_text,
-    phrase_letters,
-    strip_markdown,
-)
+from rapid_eval.scoring.answers import leading_letter, leading_letters, letter_set, phrase_letters
 from rapid_eval.scoring.base import Scorer, Verdict
+from rapid_eval.scoring.conclusion import conclusion, label_list, strip_markdown
 from rapid_eval.scoring.extract import last_boxed
 from rapid_eval.scoring.meta import as_list, meta, truncated_verdict
+from rapid_eval.scoring.option_text import answer_regions, block_text, inline_options, option_by_text
 from rapid_eval.types import Sample
 
 SKILLS = ("inductive", "deductive", "numerical", "spatial", "mechanical")
@@ -80,28 +70,37 @@ def allowed_letters(sample: Sample) -> str:
 
 
 def extract_labels(output: str, allowed: str, question: str = "") -> tuple[frozenset[str] | None, str]:
-    """(chosen labels, step) — labels lower-cased as in the official lists."""
+    """(chosen labels, step) — see the module docstring for the steps."""
     text = (output or "").strip()
     if len(text) == 1 and not (text.lower() in "abcde" or text.isdigit()):
         return None, "precheck"
+    options = {k: v for k, v in inline_options(question).items() if k in allowed}
     boxed = last_boxed(text)
     if boxed is not None:
-        if boxed.strip().isdigit():
-            return frozenset([boxed.strip()]), "boxed"
-        got = letter_set(boxed, allowed, lower_ok=True) or _lead(boxed, allowed)
+        got = _boxed(boxed, allowed, options)
         if got:
             return got, "boxed"
-    found, where = final_answer_letters(text, allowed)
-    if found:
-        return found, where
+    block = block_text(text)
+    if block is not None:
+        said = conclusion(block, allowed)
+        got = ((said.labels if said else None) or label_list(block, allowed) or leading_letters(block, allowed)
+               or _text(block, options))
+        if got:
+            return got, "block"
     bare = text.rstrip("#*.!) ").lstrip("(* ")
-    steps = (("phrase", lambda: phrase_letters(strip_markdown(text), allowed)),
-             ("bare", lambda: letter_set(bare, allowed, lower_ok=len(bare) <= 1) if len(bare) <= 40 else None),
-             ("leading", lambda: leading_letters(text, allowed) or _lead(text, allowed)),
-             ("is_letter", lambda: frozenset(is_letter(strip_markdown(text), allowed) or "") or None),
-             ("named", lambda: named_option(text, allowed)),
-             ("option-text", lambda: _by_text(text, question, allowed)),
-             ("last-line", lambda: last_line_option(text, allowed)))
+    got = letter_set(bare, allowed, lower_ok=len(bare) <= 1) if len(bare) <= 40 else None
+    if got:
+        return got, "bare"
+    said = conclusion(text, allowed)
+    if said is not None and said.labels:
+        return said.labels, said.kind
+    if said is not None:  # an explicit answer that names no label: its words may state an option's text
+        got = _text(said.tail, options)
+        return (got, "explicit-text") if got else (None, "declined")
+    steps = (("leading", lambda: leading_letters(text, allowed) or _lead(text, allowed)),
+             ("option-text", lambda: next(filter(None, (_text(r, options) for r in answer_regions(text))), None)),
+             ("last-line", lambda: last_line_option(text, allowed)),
+             ("phrase", lambda: phrase_letters(strip_markdown(text), allowed)))
     for name, step in steps:
         got = step()
         if got:
@@ -109,13 +108,17 @@ def extract_labels(output: str, allowed: str, question: str = "") -> tuple[froze
     return None, "none"
 
 
-def _by_text(text: str, question: str, allowed: str) -> frozenset[str] | None:
-    options = inline_options(question)
-    for region in answer_regions(text) if options else []:
-        letter = option_by_text(region, options)
-        if letter:
-            return frozenset(letter) if letter in allowed else None
-    return None
+def _boxed(boxed: str, allowed: str, options: dict[str, str]) -> frozenset[str] | None:
+    """Labels in a ``\\boxed{}``: a label list, an option's text or number, else a bare digit (numeric golds)."""
+    got = letter_set(boxed, allowed, lower_ok=True) or _lead(boxed, allowed) or _text(boxed, options)
+    if got:
+        return got
+    return frozenset([boxed.strip()]) if boxed.strip().isdigit() else None
+
+
+def _text(region: str, options: dict[str, str]) -> frozenset[str] | None:
+    letter = option_by_text(region, options) if options else None
+    return frozenset(letter) if letter else None
 
 
 def _lead(text: str, allowed: str) -> frozenset[str] | None:
@@ -123,6 +126,12 @@ def _lead(text: str, allowed: str) -> frozenset[str] | None:
         return None
     letter = leading_letter(text, allowed)
     return frozenset(letter) if letter else None
+
+
+def last_line_option(text: str, allowed: str) -> frozenset[str] | None:
+    """The option a last line starts with when it is marked as one: ``**C) MDBs lend …**``, ``(B) 1,500 gallons``."""
+    lines = [ln for ln in strip_markdown(text or "").splitlines() if ln.strip()]
+    return label_list(lines[-1], allowed) if lines else None
 
 
 class LogicVistaScorer(Scorer):

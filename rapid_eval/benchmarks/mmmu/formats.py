@@ -139,8 +139,11 @@ def port_origin(row: dict[str, Any]) -> tuple[str, str, str]:
 def from_port_row(row: dict[str, Any], index: str) -> Sample:
     """A mmmu row in a port's own layout (VLMEvalKit TSV columns, lmms-eval ``doc``) that the adapter rejects.
     ``split`` (dev / validation) and ``subject`` go to the metadata, so that VLMEvalKit's ``MMMU_DEV_VAL`` is
-    scored per split and its discipline breakdown is filled."""
+    scored per split and its discipline breakdown is filled. An open question that VLMEvalKit's judged file
+    re-formulated as a choice (``MMMU_preproc``: ``A`` = the gold answer, ``B`` = ``Other Answers``) is open again."""
     options = tuple(cell_text(o) for o in maybe_list(row.get("options"))) or option_columns(row)
+    if len(options) == 2 and options[1] == "Other Answers" and options[0] == cell_text(row.get("answer")):
+        options = ()
     answer = row.get("answer")
     gold: str | list[str] = [str(a) for a in answer] if isinstance(answer, list) else cell_text(answer)
     if isinstance(gold, str) and gold.startswith("["):
