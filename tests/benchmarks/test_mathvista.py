@@ -66,7 +66,7 @@ def test_official_normaliser(extraction, qtype, atype, precision, expected):
         (r"The area is \boxed{12 \text{ cm}^2}", "12", "integer", (), None, True, "boxed"),
         ("The final answer is 3.0 apples.", "3", "integer", (), None, True, "answer-phrase"),  # int(float())
         ("First 3, then 5, finally 7", "7", "integer", (), None, True, "last-number"),
-        ("x = 1.256", "1.26", "float", (), 2, True, "last-number"),  # precision rounding
+        ("x = 1.256", "1.26", "float", (), 2, True, "stated-number"),  # precision rounding
         ("I am not sure.", "4", "integer", (), None, False, "none"),
         ("The counts are [0, 2, 7].", "[0, 2, 7]", "list", (), None, True, "last-list"),  # lists as written
         ("about 145", "145°", "text", tuple(CHOICES), None, True, "short-text"),  # short text: nearest choice

@@ -38,6 +38,8 @@ BREAKDOWNS = ("question_type", "answer_type", "language", "source", "category", 
 _QUOTED = re.compile(r'The answer is "(.*)"\.')
 _LETTER_IN_PARENS = re.compile(r"\(([a-zA-Z])\)")
 _LIST = re.compile(r"\[[^\[\]]*\]")
+_STATED = re.compile(r"(?:\b(?:is|are|was|were|equals?|be)|=|≈)\s+(?:approximately\s+|about\s+)?[$£€]?"
+                     r"(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)(?![\d/^])")
 _LEADING_NUMBER = re.compile(r"^(-?(?:\d+(?:\.\d+)?|\.\d+))(?![\d.])")
 
 
@@ -140,12 +142,26 @@ def fallback_extraction(response: str, choices: Sequence[str], qtype: str, atype
             num = _as_number(cand)
             if num is not None:
                 return num, where
+        num = stated_number(response)
+        if num is not None:
+            return num, "stated-number"
         num = last_number(response)
         return (num, "last-number") if num is not None else ("", "none")
     if cand is not None:
         return unwrap(cand), where
     lists = _LIST.findall(response) if atype == "list" else []
     return (lists[-1], "last-list") if lists else ("", "none")
+
+
+def stated_number(response: str) -> str | None:
+    """The number the last sentence states after its last "is" / "are" / "equals" / "=": "The ratio … is 2:1." -> 2,
+    "… is 17, which corresponds to the 17-25% range." -> 17; None when it states none that way."""
+    lines = [ln.strip() for ln in (response or "").splitlines() if ln.strip()]
+    if not lines:
+        return None
+    last = re.split(r"(?<=[.!?])\s+(?=[A-Z])", lines[-1])[-1]
+    found = _STATED.findall(unwrap(last))
+    return found[-1].replace(",", "") if found else None
 
 
 def _as_number(text: str) -> str | None:
