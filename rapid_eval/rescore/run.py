@@ -52,6 +52,8 @@ def rescore(
     known = benchmark_names()
     if benchmark not in known:
         raise ValueError(f"{paths[0]}: unknown benchmark '{benchmark}' (known: {', '.join(known)})")
+    for path in paths:
+        check_named_benchmark(path, benchmark, known)
     preds = [_read(p, benchmark, data_dir) for p in paths]
     samples = [s for p in preds for s in p.samples]
     outputs = [o for p in preds for o in p.outputs]
@@ -106,6 +108,17 @@ def rescore(
     if replays:
         result["replay"] = replays[0] if len(replays) == 1 else {"per_file": replays}
     return result
+
+
+def check_named_benchmark(path: Path, benchmark: str, known: Sequence[str]) -> None:
+    """Refuse a file whose name names one other benchmark and not ``benchmark`` (VLMEvalKit's
+    ``Qwen_MathVista_MINI_gpt-4o-mini.xlsx``, lmms-eval's ``…_samples_mmmu_val.jsonl``): scored with the wrong
+    benchmark's rules it would give a plausible-looking wrong number."""
+    name = path.name.lower().replace("-", "").replace("_", "")
+    named = [b for b in known if b.replace("_", "") in name]
+    if named and benchmark not in named and len(named) == 1:
+        raise ValueError(f"{path}: the file name names benchmark '{named[0]}', not '{benchmark}'; "
+                         f"rescore it with --benchmark {named[0]} (or rename the file if the name misleads)")
 
 
 def _judge_verdicts(preds: Sequence[Any]) -> bool:

@@ -27,6 +27,16 @@ def test_file_of_another_benchmark():
         rescore("mmmu", [MATHVISTA])
 
 
+@pytest.mark.parametrize(("path", "benchmark", "named"), [
+    (DATA / "vlmevalkit" / "Qwen2.5-VL-7B-Instruct_MathVista_MINI_gpt-4o-mini.csv", "logicvista", "mathvista"),
+    (DATA / "lmms_eval" / "20261130_194332_samples_mmmu_local.jsonl", "mathvista", "mmmu"),
+])
+def test_a_file_named_for_another_benchmark_is_refused(path, benchmark, named):
+    with pytest.raises(ValueError, match=rf"{path.name}: the file name names benchmark '{named}', not '{benchmark}'"):
+        rescore(benchmark, [path])
+    assert rescore(named, [path], workers=0)["n"] > 0  # the benchmark it names reads it
+
+
 def test_missing_and_unreadable_files(tmp_path):
     with pytest.raises(FormatError, match="no such file"):
         rescore("mathvista", [tmp_path / "nope.json"])
