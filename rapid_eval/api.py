@@ -74,8 +74,9 @@ class ScoreResult:
 
     @property
     def incomplete(self) -> dict[str, int]:
-        """What the scores leave out: failed perception and reasoning records, unscored answers (non-zero
-        entries only; empty when the run is complete)."""
+        """What the scores leave out: failed perception and reasoning records (not superseded by a later
+        success), perception outputs a reasoner has not attempted, unscored answers (non-zero entries only; empty
+        when the run is complete; :func:`rapid_eval.evaluation.runner.failed_records`)."""
         return {k: v for k, v in (self.summary.get("incomplete") or {}).items() if v}
 
 

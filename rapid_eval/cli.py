@@ -209,7 +209,8 @@ def score(
     _show(result, scorer)
     if result.incomplete:
         parts = ", ".join(f"{n} {what.replace('_', ' ')}" for what, n in result.incomplete.items())
-        error(f"the scores leave out {parts}: rerun the stage that failed (or `reason --retry-failed`)"
+        error(f"the scores leave out {parts}: rerun the stage that failed (`reason` resumes where it stopped; "
+              "`reason --retry-failed` redoes failed calls)"
               + ("" if allow_incomplete else "; --allow-incomplete exits 0 anyway"))
         if not allow_incomplete:
             raise typer.Exit(1)

@@ -62,9 +62,43 @@ def answers(run: Run) -> list[Answer]:
 
 
 def failed_records(run: Run) -> dict[str, int]:
-    """Records whose last attempt failed, by stage: their answers are missing from every score (streamed)."""
-    return {"failed_perception": sum(1 for r in run.iter_perception() if r.error),
-            "failed_reasoning": sum(1 for r in run.iter_reasoning() if r.error)}
+    """What the run still owes, by stage: answers missing from every score (streamed).
+
+    ``failed_perception`` / ``failed_reasoning``: records whose last attempt failed, unless the same slot (task,
+    sample, variant, perceptor, reasoner, repeat) has since succeeded under other settings (a rerun with a longer
+    ``--max-new-tokens`` supersedes the failure). ``not_reasoned``: perception outputs that a reasoner which
+    answered their task and variant has not answered yet (an interrupted or partial ``reason``)."""
+    ok_seen: set[tuple[Any, ...]] = set()
+    failed_seen: list[tuple[Any, ...]] = []
+    perceived: dict[str, tuple[Any, ...]] = {}
+    for p in run.iter_perception():
+        slot = (p.task, p.sample_id, p.variant, p.perceptor.get("model"))
+        if p.error:
+            failed_seen.append(slot)
+        else:
+            ok_seen.add(slot)
+            if p.variant != "direct":
+                perceived[p.key] = slot
+    failed_perception = sum(1 for slot in set(failed_seen) if slot not in ok_seen)
+    ok_r: set[tuple[Any, ...]] = set()
+    failed_r: list[tuple[Any, ...]] = []
+    answered: set[tuple[Any, ...]] = set()  # (perception slot, reasoner)
+    reasoners: dict[tuple[str, str], set[Any]] = defaultdict(set)  # (task, variant) -> reasoners that answered it
+    for r in run.iter_reasoning():
+        model = r.reasoner.get("model")
+        rslot = (r.task, r.sample_id, r.variant, r.perceptor.get("model"), model, r.repeat)
+        reasoners[(r.task, r.variant)].add(model)
+        if r.perception_key in perceived:  # attempted (a failed attempt counts under failed_reasoning)
+            answered.add((perceived[r.perception_key], model))
+        if r.error:
+            failed_r.append(rslot)
+        else:
+            ok_r.add(rslot)
+    not_reasoned = sum(1 for slot in set(perceived.values()) for model in reasoners.get((slot[0], slot[2]), ())
+                       if (slot, model) not in answered)
+    return {"failed_perception": failed_perception,
+            "failed_reasoning": sum(1 for slot in set(failed_r) if slot not in ok_r),
+            "not_reasoned": not_reasoned}
 
 
 def pick_scorer(task: str, mode: str) -> Scorer:

@@ -59,3 +59,46 @@ def test_retry_failed_redoes_the_failed_calls_of_every_repeat(tmp_path):
     assert (retry.stats.generated, retry.stats.failed, retry.records) == (failed, 0, failed)
     assert failed_records(rapid_eval.Run(out, create=False))["failed_reasoning"] == 0
     assert rapid_eval.score(out).incomplete == {}
+
+
+def test_a_failure_superseded_by_a_success_under_other_settings_is_not_owed(tmp_path):
+    """A call that failed, rerun with other settings (so another record key) that succeed: the run is complete;
+    the old failed record stays in the file (append-only) but no longer counts."""
+    import rapid_eval
+
+    out = tmp_path / "run"
+    samples = rapid_eval.load_tasks("wemath,mathvision", data_dir=FIXTURES)
+    with rapid_eval.load_engine("scripted", "vlm") as vlm:
+        rapid_eval.perceive(samples, vlm, "cap", out)
+    with rapid_eval.load_engine("scripted", "llm", fail_on="Options") as llm:
+        failed = rapid_eval.reason(out, llm).failed
+    assert failed > 0 and rapid_eval.score(out).incomplete == {"failed_reasoning": failed}
+    with rapid_eval.load_engine("scripted", "llm") as llm:
+        again = rapid_eval.reason(out, llm, max_new_tokens=77)  # new settings: every call is a new key
+    assert again.failed == 0 and again.stats.generated > failed
+    assert sum(1 for r in rapid_eval.Run(out).reasoning if r.get("error")) == failed  # still on disk
+    assert rapid_eval.score(out).incomplete == {}
+
+
+def test_perception_outputs_a_reasoner_has_not_attempted_are_owed(tmp_path):
+    """A ``reason`` killed between two calls leaves perception outputs unanswered: ``score`` says how many, and
+    rerunning ``reason`` completes the run. Variants no reasoner answered are not owed."""
+    import rapid_eval
+    from rapid_eval.store_index import index_path
+
+    out = tmp_path / "run"
+    samples = rapid_eval.load_tasks("wemath,mathvision", data_dir=FIXTURES)
+    with rapid_eval.load_engine("scripted", "vlm") as vlm:
+        rapid_eval.perceive(samples, vlm, "cap,sol", out)
+    with rapid_eval.load_engine("scripted", "llm") as llm:
+        rapid_eval.reason(out, llm, variants="cap")
+    assert rapid_eval.score(out).incomplete == {}  # sol: no reasoner answered it, so nothing is owed there
+    path = out / "reasoning.jsonl"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:-2]) + "\n")  # as if killed two calls before the end
+    index_path(path).unlink(missing_ok=True)
+    assert rapid_eval.score(out).incomplete == {"not_reasoned": 2}
+    with rapid_eval.load_engine("scripted", "llm") as llm:
+        rapid_eval.reason(out, llm, variants="cap")  # (the two calls come from the call cache: no model call)
+    assert len(path.read_text().splitlines()) == len(lines)
+    assert rapid_eval.score(out).incomplete == {}
