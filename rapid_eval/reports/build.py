@@ -50,21 +50,22 @@ def fill_cells(sel: Selector, tasks: list[str], boot: BootOptions, baseline: Sel
     return copy.deepcopy(_MEMO[key])
 
 
-def _pair(s: TaskSeries, b: TaskSeries, boot: BootOptions) -> tuple[float | None, np.ndarray]:
-    """(delta on the items both answered, bootstrap differences on shared resamples) of ``s`` minus ``b``."""
+def _pair(s: TaskSeries, b: TaskSeries, boot: BootOptions) -> tuple[float | None, np.ndarray, int]:
+    """(delta on the items both answered, bootstrap differences on shared resamples, shared clusters) of ``s``
+    minus ``b``."""
     if s.uids() != b.uids():
         common = s.uids() & b.uids()
         s, b = s.restrict(common), b.restrict(common)
     va, vb = s.value()[0], b.value()[0]
     delta = None if va is None or vb is None else va - vb
-    return delta, s.boot_values(boot.n_boot, boot.seed) - b.boot_values(boot.n_boot, boot.seed)
+    return delta, s.boot_values(boot.n_boot, boot.seed) - b.boot_values(boot.n_boot, boot.seed), len(s.cluster_uids)
 
 
 def _fill_cells(sel: Selector, tasks: list[str], boot: BootOptions, baseline: Selector | None,
                 paper: dict[str, float]) -> dict[str, Cell]:
     cells: dict[str, Cell] = {}
     values: dict[str, np.ndarray] = {}
-    pairs: dict[str, tuple[float | None, np.ndarray]] = {}
+    pairs: dict[str, tuple[float | None, np.ndarray, int]] = {}
     repeat_values: dict[str, list[float | None]] = {}
     for task in tasks:
         cell = cells[task] = Cell(paper=paper.get(task))
@@ -81,9 +82,10 @@ def _fill_cells(sel: Selector, tasks: list[str], boot: BootOptions, baseline: Se
             cell.lo, cell.hi = stats.percentile_ci(values[task]) or (None, None)
         b = series(baseline, task) if baseline is not None else None
         if b is not None:
-            pairs[task] = _pair(s, b, boot) if boot.n_boot > 0 else (_pair_delta(s, b), np.array([]))
-            test = stats.paired_summary(*pairs[task][::-1]) if boot.n_boot > 0 else {"delta": pairs[task][0]}
-            cell.delta, cell.p = test["delta"], test.get("p")
+            pairs[task] = _pair(s, b, boot) if boot.n_boot > 0 else (_pair_delta(s, b), np.array([]), 0)
+            delta, diffs, shared = pairs[task]
+            test = stats.paired_summary(diffs, delta, shared) if boot.n_boot > 0 else {"delta": delta}
+            cell.delta, cell.p, cell.untested = test["delta"], test.get("p"), bool(test.get("untested"))
     cells["avg"] = _avg_cell(tasks, cells, values, pairs, repeat_values, paper.get("avg"))
     return cells
 
@@ -110,8 +112,9 @@ def _avg_cell(tasks, cells, values, pairs, repeat_values, paper: float | None) -
         deltas = [pairs[t][0] for t in tasks]
         delta = None if any(d is None for d in deltas) else float(np.mean(deltas))
         if len(values) == len(tasks):
-            test = stats.paired_summary(np.mean([pairs[t][1] for t in tasks], axis=0), delta)
-            avg.delta, avg.p = test["delta"], test["p"]
+            test = stats.paired_summary(np.mean([pairs[t][1] for t in tasks], axis=0), delta,
+                                        sum(pairs[t][2] for t in tasks))
+            avg.delta, avg.p, avg.untested = test["delta"], test["p"], bool(test.get("untested"))
         else:
             avg.delta = delta
     return avg

@@ -56,6 +56,9 @@ class Cell:
     paper: float | None = None
     delta: float | None = None
     p: float | None = None
+    untested: bool = False
+    """The delta rests on fewer than ``stats.MIN_PAIRED_CLUSTERS`` shared clusters: no test, shown as not
+    significant."""
 
     @property
     def vs_paper(self) -> float | None:
@@ -63,6 +66,8 @@ class Cell:
 
     @property
     def significant(self) -> bool | None:
+        if self.untested:
+            return False
         return None if self.p is None else self.p < stats.ALPHA
 
     def to_dict(self) -> dict:

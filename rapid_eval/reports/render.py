@@ -17,13 +17,15 @@ from collections.abc import Callable
 from rich import box
 from rich.table import Table
 
+from rapid_eval.reports import stats
 from rapid_eval.reports.cells import Cell
 from rapid_eval.reports.model import ReportTable, short
 
 FORMATS = ("rich", "md", "csv", "latex", "json", "html")
 
 LEGEND = ("±: half-width of the 95% bootstrap CI · sd: spread over repeats · p: paper · Δp: ours minus paper · "
-          "Δ: paired difference to the baseline row (~ = not significant, p ≥ 0.05)")
+          "Δ: paired difference to the baseline row (~ = not significant: p ≥ 0.05, or fewer than "
+          f"{stats.MIN_PAIRED_CLUSTERS} shared clusters to test)")
 
 
 def _num(x: float | None, signed: bool = False) -> str:

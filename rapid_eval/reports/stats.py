@@ -29,6 +29,9 @@ MetricFn = Callable[[Any], float | None]
 """A metric over a resample: an array of cluster indices (one stratum), or a list of such arrays (one per stratum,
 e.g. per benchmark for the AVG column); None when nothing in it can be scored."""
 
+MIN_PAIRED_CLUSTERS = 10
+"""Fewer shared clusters than this: a paired bootstrap delta is not tested (reported as not significant)."""
+
 Sizes = int | Sequence[int]
 """The number of clusters: one stratum, or one count per stratum (each resampled within itself)."""
 
@@ -88,7 +91,8 @@ def paired_bootstrap(metric_a: MetricFn, metric_b: MetricFn, n_clusters: Sizes, 
         idx = _draw(rng, n_clusters)
         va, vb = metric_a(idx), metric_b(idx)
         diffs.append(np.nan if va is None or vb is None else vb - va)
-    return paired_summary(np.array(diffs, dtype=float), delta)
+    total = n_clusters if isinstance(n_clusters, int) else sum(n_clusters)
+    return paired_summary(np.array(diffs, dtype=float), delta, total)
 
 
 def mcnemar_exact(a: Sequence[bool], b: Sequence[bool]) -> dict[str, float]:
@@ -188,9 +192,13 @@ def percentile_ci(values: np.ndarray, alpha: float = ALPHA) -> tuple[float, floa
     return float(lo), float(hi)
 
 
-def paired_summary(diffs: np.ndarray, delta: float | None) -> dict[str, float | None]:
+def paired_summary(diffs: np.ndarray, delta: float | None, clusters: int | None = None) -> dict[str, Any]:
     """``{"delta", "lo", "hi", "p"}`` from bootstrap differences on shared resamples (NaN left out); p is two-sided:
-    twice the smaller share of differences on either side of 0 (ties count half)."""
+    twice the smaller share of differences on either side of 0 (ties count half). With fewer than
+    ``MIN_PAIRED_CLUSTERS`` shared ``clusters`` the resamples cannot show the uncertainty (one cluster: every
+    resample is the full data, p = 0), so there is no test: p is None and ``untested`` is True."""
+    if clusters is not None and clusters < MIN_PAIRED_CLUSTERS:
+        return {"delta": delta, "lo": None, "hi": None, "p": None, "untested": True}
     d = np.asarray(diffs, dtype=float)
     d = d[~np.isnan(d)]
     if delta is None or not len(d):

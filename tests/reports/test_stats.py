@@ -66,3 +66,16 @@ def test_accuracy_metric_skips_unscored_items_and_averages_repeats():
     metric = stats.accuracy_metric(arr, [[0, 1], [2], [3]])
     # repeat 1: 2/3 scored right; repeat 2: 2/4 -> mean of 66.67 and 50
     assert metric(np.arange(3)) == pytest.approx((200 / 3 + 50) / 2)
+
+
+def test_a_paired_delta_on_too_few_clusters_is_not_tested():
+    """One or two clusters: every resample is (nearly) the full data, so the bootstrap p would be 0 ("significant")
+    for any difference. Below MIN_PAIRED_CLUSTERS there is no test, and the cell reads as not significant."""
+    from rapid_eval.reports.cells import Cell
+
+    a, b = np.array([0.0, 1.0]), np.array([1.0, 1.0])
+    res = stats.paired_bootstrap(_acc(a), _acc(b), 2, n_boot=200, seed=0)
+    assert res["delta"] == pytest.approx(50.0) and res["p"] is None and res["untested"] is True
+    many = stats.paired_bootstrap(_acc(np.zeros(40)), _acc(np.ones(40)), 40, n_boot=200, seed=0)
+    assert many["p"] < 0.05 and "untested" not in many
+    assert Cell(delta=0.5, untested=True).significant is False and Cell(delta=0.5, p=0.01).significant is True

@@ -65,7 +65,9 @@ def test_variants_table_matches_hand_counts_and_avg_is_the_plain_mean(scripted_r
     assert a.baseline == "direct" and direct.baseline is None
     # every item is answered by both, so the paired delta is the plain difference of the two accuracies
     assert a.cells["mathvista"].delta == pytest.approx(a.cells["mathvista"].value - direct.cells["mathvista"].value)
-    assert 0.0 <= a.cells["mathvista"].p <= 1.0
+    # the fixture has fewer than 10 MathVista items: too few clusters for a paired test, so none is claimed
+    assert a.cells["mathvista"].n < 10 and a.cells["mathvista"].p is None
+    assert a.cells["mathvista"].untested and a.cells["mathvista"].significant is False
 
 
 def test_ablation_spec_rows_paper_values_and_deltas(scripted_run, tmp_path):
