@@ -45,7 +45,7 @@ _EXPLICIT = re.compile(
     r"\s*(?:[:：]|that\s+is\s*:?|\s)?\s*",
     re.IGNORECASE)
 _HEDGE = re.compile(r"^(?:(?:most\s+)?likely|probably|clearly|definitely|indeed|then|therefore|thus|still|actually|"
-                    r"simply|indeed)\s*,?\s+", re.IGNORECASE)
+                    r"simply)\s*,?\s+", re.IGNORECASE)
 _NEGATED = re.compile(r"^(?:not|neither|correct|incorrect|wrong|right|true|false)\b", re.IGNORECASE)
 _LAST_LOWER = re.compile(r"^\(?\s*([a-z])\s*\)?[.\s]*$")
 _INTRO = re.compile(r"\b(?:answer|conclusion|correct|final)\b|\b(?:is|are|be)\s*:$", re.IGNORECASE)

@@ -19,6 +19,23 @@ from rapid_eval.scoring.judge_replay import logicvista_accepts
 from rapid_eval.scoring.judge_spec import JudgeSpec, Stage, State, parse_labels
 from rapid_eval.types import Sample
 
+_EXAMPLES = (  # VLMEvalKit build_prompt_logicvista's five examples, the last one the query
+    'Example 1: \n'
+    'Question: <start>\nWhat is the main object in image?\nOptions: A. teddy bear B. rabbit C. cat D. dog\n<end>\n'
+    'Answer: <start>\na cute teddy bear\n<end>\nYour output: A\n'
+    'Example 2: \n'
+    'Question: <start>\nWhat is the main object in image?\nOptions: A. teddy bear B. rabbit C. cat D. dog\n<end>\n'
+    'Answer: <start>\nSpider\n<end>\nYour output: Z\n'
+    'Example 3: \n'
+    'Question: <start>\nWhich figure is a rotation of the object?\n<end>\n'
+    'Answer: <start>\nThe figure on the right, labeled "D," is a rotation of the object shown in the top left corner.\n<end>\nYour output: D\n'  # noqa: E501
+    'Example 4: \n'
+    'Question: <start>\nWhich of the boxes comes next in the sequence? Select from A-E\n<end>\n'
+    'Answer: <start>\nThe sequence of the boxes is A, B, C, D, E.\n<end>\nYour output: ABCDE\n'
+    'Example 5: \n'
+    'Question: <start>\n{}\n<end>\nAnswer: <start>\n{}\n<end>\nYour output: '
+)
+
 LOGICVISTA_TEMPLATE = (
     "You are an information extractor that extracts multiple-choice answers "
     "from a paragraph that contains the answer choice and sometimes explaination of why that "
@@ -28,28 +45,11 @@ LOGICVISTA_TEMPLATE = (
     "If it does not seem like the given answer corresponds to an answer choice OR if there is no selected answer, "
     "please just respond with Z.\n"
     "Make sure you answer with ONLY the option labels chosen (letters or numbers).\n"
-    "Example 1: \n"
-    "Question: <start>\nWhat is the main object in image?\nOptions: A. teddy bear B. rabbit C. cat D. dog\n<end>\n"
-    "Answer: <start>\na cute teddy bear\n<end>\nYour output: A\n"
-    "Example 2: \n"
-    "Question: <start>\nWhat is the main object in image?\nOptions: A. teddy bear B. rabbit C. cat D. dog\n<end>\n"
-    "Answer: <start>\nSpider\n<end>\nYour output: Z\n"
-    "Example 3: \n"
-    "Question: <start>\nWhich figure is a rotation of the object?\n<end>\n"
-    'Answer: <start>\nThe figure on the right, labeled "D," is a rotation of the object shown in the top left '
-    "corner.\n<end>\n"
-    "Your output: D\n"
-    "Example 4: \n"
-    "Question: <start>\nWhich of the boxes comes next in the sequence? Select from A-E\n<end>\n"
-    "Answer: <start>\nThe sequence of the boxes is A, B, C, D, E.\n<end>\nYour output: ABCDE\n"
-    "Example 5: \n"
-    "Question: <start>\n{}\n<end>\nAnswer: <start>\n{}\n<end>\nYour output: "
-)
+) + _EXAMPLES
 
 
 def logicvista_prompt(question: str, response: str) -> str:
     return LOGICVISTA_TEMPLATE.format(question, response)
-
 
 
 def _logicvista_decide(sample: Sample, state: State) -> tuple[bool, str | None]:
@@ -73,21 +73,7 @@ VLMEVALKIT_TEMPLATE = (
     "first try to infer the answer based off the given choices.\n"
     "If it does not seem like the given answer corresponds to an answer choice OR if there is no selected answer, please just respond with Z.\n"  # noqa: E501
     "Make sure you answer with ONLY the letters chosen.\n"
-    'Example 1: \n'
-    'Question: <start>\nWhat is the main object in image?\nOptions: A. teddy bear B. rabbit C. cat D. dog\n<end>\n'
-    'Answer: <start>\na cute teddy bear\n<end>\nYour output: A\n'
-    'Example 2: \n'
-    'Question: <start>\nWhat is the main object in image?\nOptions: A. teddy bear B. rabbit C. cat D. dog\n<end>\n'
-    'Answer: <start>\nSpider\n<end>\nYour output: Z\n'
-    'Example 3: \n'
-    'Question: <start>\nWhich figure is a rotation of the object?\n<end>\n'
-    'Answer: <start>\nThe figure on the right, labeled "D," is a rotation of the object shown in the top left corner.\n<end>\nYour output: D\n'  # noqa: E501
-    'Example 4: \n'
-    'Question: <start>\nWhich of the boxes comes next in the sequence? Select from A-E\n<end>\n'
-    'Answer: <start>\nThe sequence of the boxes is A, B, C, D, E.\n<end>\nYour output: ABCDE\n'
-    'Example 5: \n'
-    'Question: <start>\n{}\n<end>\nAnswer: <start>\n{}\n<end>\nYour output: '
-)
+) + _EXAMPLES
 
 
 def vlmevalkit_prompt(question: str, response: str) -> str:
