@@ -12,7 +12,7 @@ from rapid_eval.cache import CallStats, request_key
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash
 from rapid_eval.prompts import PromptSet, question_vars
-from rapid_eval.records import PerceptionRecord, ReasoningRecord
+from rapid_eval.records import GenerationRecord, PerceptionRecord, ReasoningRecord
 from rapid_eval.rundir import Run
 from rapid_eval.types import ChatRequest, Message, Sample, SamplingParams
 
@@ -183,25 +183,13 @@ class _Batch:
 
 def _write(run: Run, identity: dict[str, Any], prec: PerceptionRecord, gen: dict[str, Any], repeat: int = 0) -> None:
     """Append the reasoning record of ``prec`` answered by ``gen`` (unless the same record is stored already)."""
-    gkey = gen["key"]
+    g = GenerationRecord.from_dict(gen)
     out = ReasoningRecord(
-        key=_key(prec.key, gkey),
-        task=prec.task,
-        sample_id=prec.sample_id,
-        variant=prec.variant,
-        perceptor=prec.perceptor,
-        reasoner=identity,
-        perception_key=prec.key,
-        generation_key=gkey,
-        text=gen.get("text", ""),
-        reasoning=gen.get("reasoning"),
-        prompt_tokens=gen.get("prompt_tokens"),
-        completion_tokens=gen.get("completion_tokens"),
-        finish_reason=gen.get("finish_reason"),
-        truncated_thinking=bool(gen.get("truncated_thinking")),
-        seconds=gen.get("seconds"),
-        error=gen.get("error") or None,
-        repeat=repeat or None,
+        key=_key(prec.key, g.key), task=prec.task, sample_id=prec.sample_id, variant=prec.variant,
+        perceptor=prec.perceptor, reasoner=identity, perception_key=prec.key, generation_key=g.key,
+        text=g.text, reasoning=g.reasoning, prompt_tokens=g.prompt_tokens, completion_tokens=g.completion_tokens,
+        finish_reason=g.finish_reason, truncated_thinking=bool(g.truncated_thinking), seconds=g.seconds,
+        error=g.error or None, repeat=repeat or None,
     ).to_dict()
     if run.reasoning.get(out["key"]) != out:
         run.reasoning.append(out)
