@@ -25,7 +25,7 @@ if TYPE_CHECKING:
         rescore,
         score,
     )
-    from rapid_eval.rundir import Run
+    from rapid_eval.storage.rundir import Run
 
 __version__ = "0.1.0"
 _API = ("ScoreResult", "StageResult", "load_engine", "load_tasks", "perceive", "reason", "rescore", "score")
@@ -41,7 +41,7 @@ def __getattr__(name: str) -> Any:
 
         return getattr(api, name)
     if name == "Run":
-        from rapid_eval.rundir import Run
+        from rapid_eval.storage.rundir import Run
 
         return Run
     raise AttributeError(f"module 'rapid_eval' has no attribute '{name}'")

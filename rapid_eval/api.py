@@ -30,10 +30,10 @@ from rapid_eval.log import warn
 from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS, Sample, SamplingParams
 
 if TYPE_CHECKING:
-    from rapid_eval.cache import CallStats
     from rapid_eval.engines.base import Engine
     from rapid_eval.records import SummaryRow
-    from rapid_eval.rundir import Run
+    from rapid_eval.storage.cache import CallStats
+    from rapid_eval.storage.rundir import Run
 
 @dataclass(frozen=True)
 class StageResult:
@@ -76,12 +76,12 @@ class ScoreResult:
     def incomplete(self) -> dict[str, int]:
         """What the scores leave out: failed perception and reasoning records (not superseded by a later
         success), perception outputs a reasoner has not attempted, unscored answers (non-zero entries only; empty
-        when the run is complete; :func:`rapid_eval.evaluation.runner.failed_records`)."""
+        when the run is complete; :func:`rapid_eval.grading.runner.failed_records`)."""
         return {k: v for k, v in (self.summary.get("incomplete") or {}).items() if v}
 
 
 def _run(run: str | Path | Run, create: bool = False) -> Run:
-    from rapid_eval.rundir import Run
+    from rapid_eval.storage.rundir import Run
 
     return run if isinstance(run, Run) else Run(run, create=create)
 
@@ -104,8 +104,8 @@ def _stage_failure(run: Run, command: str, engine: Engine, before: Mapping[str, 
     """When a stage ends with an exception (a server down for good, a full disk), still append its
     ``stats.jsonl`` line (the error and the retries it cost) and save the stores' indexes, then re-raise;
     the records written before it stay."""
-    from rapid_eval.cache import CallStats
     from rapid_eval.redact import redact_text, secret_values
+    from rapid_eval.storage.cache import CallStats
 
     try:
         yield
@@ -227,7 +227,7 @@ def reason(
     following :func:`score` has only the rest to do (the CLI's ``reason`` does both). ``retry_failed``: redo only
     the calls that failed before (nothing new is started). ``repeats``: sample each answer K times with seeds
     seed..seed+K-1, each a cached call and record of its own."""
-    from rapid_eval.evaluation.prescore import Prescorer
+    from rapid_eval.grading.prescore import Prescorer
     from rapid_eval.perception.variants import parse_variants
     from rapid_eval.prompts import PromptSet
     from rapid_eval.reasoning import reason as run_reason
@@ -277,11 +277,11 @@ def score(
     """
     from contextlib import nullcontext
 
-    from rapid_eval.cache import CallStats
     from rapid_eval.engines.base import Engine
-    from rapid_eval.evaluation.judge import LLMJudge
-    from rapid_eval.evaluation.runner import score_run
+    from rapid_eval.grading.judge import LLMJudge
+    from rapid_eval.grading.runner import score_run
     from rapid_eval.records import SummaryRow
+    from rapid_eval.storage.cache import CallStats
 
     started = time.time()
     r = _run(run)

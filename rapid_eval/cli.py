@@ -170,7 +170,7 @@ def reason(
 ) -> None:
     """Run the text reasoner on every perception record, score the answers, write RUN/summary.json."""
     from rapid_eval import api
-    from rapid_eval.rundir import Run
+    from rapid_eval.storage.rundir import Run
 
     run = Run(run_dir, create=False)  # a missing run fails before any model loads
     _writable(run_dir)

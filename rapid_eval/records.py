@@ -1,6 +1,6 @@
 """Typed run records: what perception, reasoning and scoring write, one frozen dataclass per record kind.
 
-The JSONL files of a run hold these records' ``to_dict()`` (the storage layer, :mod:`rapid_eval.store`, only
+The JSONL files of a run hold these records' ``to_dict()`` (the storage layer, :mod:`rapid_eval.storage.store`, only
 knows dicts with a ``key``). Readers go through ``from_dict`` instead of string-key lookups, so the reporters,
 the trainer and the stages share one vocabulary and a typo is a type error, not a silent ``None``.
 
@@ -56,7 +56,8 @@ class _Record:
 @dataclass(frozen=True)
 class GenerationRecord(_Record):
     """One model call of any stage (``generations.jsonl``, the judge's ``judge.jsonl``), as the call cache
-    (:mod:`rapid_eval.cache`) writes it: the request, then the engine's :class:`~rapid_eval.types.Completion`."""
+    (:mod:`rapid_eval.storage.cache`) writes it:
+    the request, then the engine's :class:`~rapid_eval.types.Completion`."""
 
     _omit_none: ClassVar[tuple[str, ...]] = ()
 

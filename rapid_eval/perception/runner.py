@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from rapid_eval.cache import CallStats, request_key
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash
 from rapid_eval.perception.variants import PARTS, VARIANTS, part_request
 from rapid_eval.prompts import PromptSet
 from rapid_eval.records import PerceptionRecord
-from rapid_eval.rundir import Run, sample_uid
+from rapid_eval.storage.cache import CallStats, request_key
+from rapid_eval.storage.rundir import Run, sample_uid
 from rapid_eval.types import ChatRequest, Sample, SamplingParams
 
 

@@ -8,12 +8,12 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from rapid_eval.cache import CallStats, request_key
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash
 from rapid_eval.prompts import PromptSet, question_vars
 from rapid_eval.records import GenerationRecord, PerceptionRecord, ReasoningRecord
-from rapid_eval.rundir import Run
+from rapid_eval.storage.cache import CallStats, request_key
+from rapid_eval.storage.rundir import Run
 from rapid_eval.types import ChatRequest, Message, Sample, SamplingParams
 
 # Which reasoner template each O_p variant uses (rapid-method.md 3; the mapping for variants the released code

@@ -85,7 +85,7 @@ class TaskSeries:
     the full data and on a random half), else the scorer's ``metrics`` on every resample."""
 
     def __init__(self, run: RunData, answers: list[Answer], task: str, only: set[str] | None = None):
-        from rapid_eval.evaluation.runner import pick_scorer
+        from rapid_eval.grading.runner import pick_scorer
 
         self.task = task
         self.scorer = pick_scorer(task, run.scorer_mode)

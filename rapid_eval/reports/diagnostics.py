@@ -39,7 +39,7 @@ def caption_ratio(run_dir: Path, engine: Any, prompts: Any = None, perceptor: st
     from dataclasses import replace
 
     from rapid_eval.prompts import PromptSet
-    from rapid_eval.rundir import Run
+    from rapid_eval.storage.rundir import Run
     from rapid_eval.types import PERCEPTOR_DEFAULTS, ChatRequest, Message
 
     prompts = prompts or PromptSet()

@@ -3,7 +3,8 @@
 Every other reporter module works on :class:`Answer`, :class:`Perception` and ``Sample`` values from here and never
 opens a run file itself, so a change of the record layout is a change of this module alone.
 
-Sources: the run's typed records through :class:`rapid_eval.rundir.Run` (``VerdictRecord`` per answer, written by
+Sources: the run's typed records through
+:class:`rapid_eval.storage.rundir.Run` (``VerdictRecord`` per answer, written by
 ``score``; ``ReasoningRecord`` for the trace and the repeat index; ``PerceptionRecord`` for the O_p texts; the
 samples), latest record per key, and ``summary.json`` for the scorer mode that made the verdicts.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePath
 
-from rapid_eval.rundir import Run
+from rapid_eval.storage.rundir import Run
 from rapid_eval.types import Sample
 
 DIRECT = "-"

@@ -4,7 +4,7 @@ This package sits on the low floor of the import graph: it imports only :mod:`ra
 :mod:`rapid_eval.registry` (plus math-verify and sympy on first use), never the run machinery (``rundir``,
 ``cache``, ``engines``), torch or transformers; the trainer's reward (:func:`boxed_reward`) needs nothing else.
 Per-benchmark rules live with their benchmark (``rapid_eval/benchmarks/<name>/scorer.py``) and are found by
-name; scoring a run is the pipeline stage :mod:`rapid_eval.evaluation`; rescoring files made elsewhere is
+name; scoring a run is the pipeline stage :mod:`rapid_eval.grading`; rescoring files made elsewhere is
 :mod:`rapid_eval.rescore`.
 
     >>> from rapid_eval.scoring import get_scorer, score_all

@@ -2,7 +2,7 @@
 
 A benchmark whose official scoring extracts answers with an LLM (MathVista, MathVerse, LogicVista) defines
 ``JUDGE = JudgeSpec(...)`` in ``rapid_eval/benchmarks/<name>/judge.py``, beside its scorer; the stage that
-calls a judge model (:mod:`rapid_eval.evaluation.judge`) finds it by name. Everything here is pure: no engine,
+calls a judge model (:mod:`rapid_eval.grading.judge`) finds it by name. Everything here is pure: no engine,
 no cache. A stage's ``prompt`` may return None when no call is needed (an official shortcut already decided,
 e.g. MathVista's "the response is one of the choices" or the MathVerse stage-2 exact-match pre-check); it then
 writes its result into ``state`` itself. ``decide`` turns the state into (correct, extracted).

@@ -11,7 +11,7 @@ from rapid_eval.engines.scripted import ScriptedEngine
 from rapid_eval.perception import VARIANTS, perceive
 from rapid_eval.prompts import PromptSet
 from rapid_eval.reasoning import reason
-from rapid_eval.rundir import Run
+from rapid_eval.storage.rundir import Run
 from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS, Sample
 
 PNG = bytes.fromhex(

@@ -15,8 +15,8 @@ import pytest
 from testlib import FIXTURES
 
 import rapid_eval
-from rapid_eval.rundir import Run
-from rapid_eval.store import RecordStore
+from rapid_eval.storage.rundir import Run
+from rapid_eval.storage.store import RecordStore
 
 TASKS = "mathvista,wemath"
 RECORD_FILES = ("samples", "generations", "perception", "reasoning", "verdicts", "verdict_cache", "stats")
@@ -92,7 +92,7 @@ def test_a_reader_never_touches_a_line_being_written(tmp_path):
 
 WRITER = """
 import sys
-from rapid_eval.store import RecordStore
+from rapid_eval.storage.store import RecordStore
 s = RecordStore(sys.argv[1])
 for i in range(int(sys.argv[2])):
     s.append({"key": f"k{i}", "text": str(i) * 20000})
@@ -142,7 +142,7 @@ def test_a_second_writer_of_a_stage_is_refused_with_the_holders_pid(tmp_path):
 
 
 def test_stage_lock_in_process(tmp_path):
-    from rapid_eval.runlock import RunLocked, StageLock
+    from rapid_eval.storage.lock import RunLocked, StageLock
 
     with StageLock(tmp_path, "score"):
         with pytest.raises(RunLocked, match=f"process {os.getpid()} is already running `score`"):
@@ -190,7 +190,7 @@ def test_a_rescore_with_no_new_answer_scores_nothing(tmp_path, monkeypatch):
     out = tmp_path / "run"
     _build(out)
     first = json.loads((out / "summary.json").read_text())
-    import rapid_eval.evaluation.runner as runner
+    import rapid_eval.grading.runner as runner
 
     def no_scoring(*a, **k):
         raise AssertionError("an unchanged run was scored again")
@@ -237,14 +237,14 @@ def test_a_stage_lock_held_by_the_caller_is_reentrant(tmp_path):
     with run.lock("perceive"):
         with rapid_eval.load_engine("scripted", "vlm") as vlm:
             rapid_eval.perceive(samples, vlm, "cap", run)  # takes the same lock inside
-        from rapid_eval.runlock import RunLocked, StageLock
+        from rapid_eval.storage.lock import RunLocked, StageLock
 
         with pytest.raises(RunLocked):
             StageLock(run.root, "perceive").acquire()  # still held after the inner release
 
 
 def test_a_saved_index_is_used_only_while_it_matches_the_file(tmp_path, monkeypatch):
-    from rapid_eval import store_index
+    from rapid_eval.storage import index as store_index
 
     monkeypatch.setattr(store_index, "MIN_BYTES", 0)
     path = tmp_path / "g.jsonl"

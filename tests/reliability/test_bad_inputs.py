@@ -56,7 +56,7 @@ def test_a_full_disk_names_the_file_it_could_not_write(tmp_path, monkeypatch):
 
     import pytest
 
-    from rapid_eval.store import RecordStore
+    from rapid_eval.storage.store import RecordStore
 
     store = RecordStore(tmp_path / "perception.jsonl")
     store.append({"key": "a", "text": "fits"})

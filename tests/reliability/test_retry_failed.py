@@ -44,7 +44,7 @@ def test_retry_failed_redoes_the_failed_calls_of_every_repeat(tmp_path):
     """``score`` tells the user to run ``reason --retry-failed``: that must redo the failed calls of repeats 1..K-1
     too, without the user restating ``--repeats K``."""
     import rapid_eval
-    from rapid_eval.evaluation.runner import failed_records
+    from rapid_eval.grading.runner import failed_records
 
     out = tmp_path / "run"
     samples = rapid_eval.load_tasks("wemath,mathvision", data_dir=FIXTURES)
@@ -84,7 +84,7 @@ def test_perception_outputs_a_reasoner_has_not_attempted_are_owed(tmp_path):
     """A ``reason`` killed between two calls leaves perception outputs unanswered: ``score`` says how many, and
     rerunning ``reason`` completes the run. Variants no reasoner answered are not owed."""
     import rapid_eval
-    from rapid_eval.store_index import index_path
+    from rapid_eval.storage.index import index_path
 
     out = tmp_path / "run"
     samples = rapid_eval.load_tasks("wemath,mathvision", data_dir=FIXTURES)

@@ -75,7 +75,7 @@ def test_the_scoring_library_imports_nothing_above_it():
 
 def test_benchmark_folders_import_only_downwards():
     graph = _graph()
-    above = ("rapid_eval.evaluation", "rapid_eval.rundir", "rapid_eval.cache", "rapid_eval.engines", "rapid_eval.api",
+    above = ("rapid_eval.grading", "rapid_eval.storage", "rapid_eval.engines", "rapid_eval.api",
              "rapid_eval.cli", "rapid_eval.perception", "rapid_eval.reasoning")
     for mod, deps in graph.items():
         if mod.startswith("rapid_eval.benchmarks."):
@@ -89,8 +89,8 @@ def test_scoring_import_loads_no_run_machinery_in_a_fresh_interpreter():
         "from rapid_eval.scoring import boxed_reward, get_scorer\n"
         "get_scorer('mathvista'); get_scorer('wemath')\n"
         "assert boxed_reward('\\\\boxed{5}', '5') == 1.0\n"
-        "bad = [m for m in ('rapid_eval.rundir', 'rapid_eval.cache', 'rapid_eval.engines', 'torch', 'transformers',"
-        " 'rapid_eval.evaluation', 'rapid_eval.store') if m in sys.modules]\n"
+        "bad = [m for m in ('rapid_eval.storage', 'rapid_eval.engines', 'torch', 'transformers',"
+        " 'rapid_eval.grading') if m in sys.modules]\n"
         "print(bad)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)

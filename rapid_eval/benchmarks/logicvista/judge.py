@@ -1,4 +1,4 @@
-"""LogicVista's LLM answer extraction, for the optional judge (:mod:`rapid_eval.evaluation.judge`).
+"""LogicVista's LLM answer extraction, for the optional judge (:mod:`rapid_eval.grading.judge`).
 
 Two protocols (``score --judge-protocol``):
 

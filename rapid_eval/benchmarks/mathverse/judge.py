@@ -1,4 +1,4 @@
-"""MathVerse's official two-stage LLM scoring, for the optional judge (:mod:`rapid_eval.evaluation.judge`).
+"""MathVerse's official two-stage LLM scoring, for the optional judge (:mod:`rapid_eval.grading.judge`).
 
 Prompts: ``ZrrSkywalker/MathVerse:evaluation/prompts.py`` — stage 1 extraction (6 demos), stage 2 judgement
 ("Judgement: 0/1"), assembled as in ``extract_answer_s1.py`` / ``score_answer_s2.py``. The wording is data:

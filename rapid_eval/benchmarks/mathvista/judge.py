@@ -1,4 +1,4 @@
-"""MathVista's official LLM answer extraction, for the optional judge (:mod:`rapid_eval.evaluation.judge`).
+"""MathVista's official LLM answer extraction, for the optional judge (:mod:`rapid_eval.grading.judge`).
 
 Prompt: ``lupantech/MathVista:evaluation/prompts/ext_ans.py`` (five demos: testmini pids 852, 104, 824, 506, 540)
 assembled as in ``extract_answer.py``: demo, blank line, ``{query}\n\n{response}``, "Extracted answer: ".

@@ -1,4 +1,4 @@
-"""MMMU's LLM judge, for the optional judge (:mod:`rapid_eval.evaluation.judge`).
+"""MMMU's LLM judge, for the optional judge (:mod:`rapid_eval.grading.judge`).
 
 MMMU's official scoring is rule-based (no ``official`` LLM protocol); ``JUDGE_VLMEVALKIT`` is VLMEvalKit's MCQ
 protocol for ``MMMU_DEV_VAL`` (open questions as two options, ``MMMU_preproc``; see

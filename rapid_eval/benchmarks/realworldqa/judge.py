@@ -1,4 +1,4 @@
-"""RealWorldQA's LLM judge, for the optional judge (:mod:`rapid_eval.evaluation.judge`).
+"""RealWorldQA's LLM judge, for the optional judge (:mod:`rapid_eval.grading.judge`).
 
 xAI published no scorer, so there is no ``official`` protocol; ``JUDGE_VLMEVALKIT`` is VLMEvalKit's MCQ protocol
 (``open-compass/VLMEvalKit:vlmeval/dataset/utils/multiple_choice.py``; see

@@ -11,7 +11,7 @@ from rapid_eval.benchmarks.mathverse.judge import mathverse_extract_prompt, math
 from rapid_eval.benchmarks.mathverse.scorer import MathVerseScorer
 from rapid_eval.benchmarks.mathvista.judge import mathvista_prompt
 from rapid_eval.engines.base import Engine, OnComplete
-from rapid_eval.evaluation.judge import LLMJudge
+from rapid_eval.grading.judge import LLMJudge
 from rapid_eval.scoring.judge_spec import parse_extraction, parse_judgement, parse_labels
 from rapid_eval.types import ChatRequest, Completion, Sample
 

@@ -5,7 +5,7 @@ record twice; the second one is refused at once, with the first one's pid, inste
 a command twice wants to know, not to queue. The lock is ``fcntl.flock`` on an open file, so the kernel releases
 it when the holder exits, kill -9 included: there is no stale lock to clean up. The pid written into the file is
 only for the message. Readers (``Run(path).table()``, reporters) take no lock: the store never lets a reader
-modify a file (see :mod:`rapid_eval.store`).
+modify a file (see :mod:`rapid_eval.storage.store`).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 queues it: a background thread imports the scoring code (0.3 s cold, started by the first answer, so it runs
 while the other requests are in flight, not before the first one is sent) and decides the answers whose verdict
 needs only string, regex and float work (``Scorer.quick``, or the whole rule for a ``bounded`` scorer). Their
-verdicts go to the verdict cache (:mod:`rapid_eval.evaluation.verdict_cache`); the scoring pass that follows
+verdicts go to the verdict cache (:mod:`rapid_eval.grading.verdict_cache`); the scoring pass that follows
 finds them decided and starts worker processes only for what needs symbolic math. The time after the last
 response no longer grows with the number of answers (issue 13: whole process >= 0.6x a bare client).
 
@@ -57,7 +57,7 @@ class Prescorer:
         return s
 
     def _work(self) -> None:
-        from rapid_eval.evaluation.verdict_cache import VerdictCache
+        from rapid_eval.grading.verdict_cache import VerdictCache
 
         self._cache = VerdictCache(self.cache_path)
         while (item := self._queue.get()) is not None:

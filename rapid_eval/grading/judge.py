@@ -27,12 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from rapid_eval.cache import CallStats, GenerationCache
 from rapid_eval.engines.base import Engine
 from rapid_eval.records import GenerationRecord
 from rapid_eval.registry import Registry, benchmark_registry
 from rapid_eval.scoring.judge_spec import JudgeSpec, State
 from rapid_eval.scoring.verdict import Verdict
+from rapid_eval.storage.cache import CallStats, GenerationCache
 from rapid_eval.types import ChatRequest, Message, Sample, SamplingParams
 
 JUDGES: Registry[JudgeSpec] = benchmark_registry("judge", "JUDGE")

@@ -8,7 +8,7 @@
     RUN/summary.json        accuracy per task x variant x perceptor x reasoner; RUN/scores.json: full metrics
     RUN/stats.jsonl         one line per command invocation
     RUN/run.json            the record schema version (absent in runs older than schema 2; they still load)
-    RUN/verdict_cache.jsonl rule verdicts by (scoring code, sample, answer) (see evaluation/verdict_cache.py)
+    RUN/verdict_cache.jsonl rule verdicts by (scoring code, sample, answer) (see grading/verdict_cache.py)
     RUN/<stage>.lock        the lock a running ``perceive``/``reason``/``score`` holds (see runlock.py)
     RUN/.index/             saved indexes of the append-only files (a cache; see store_index.py)
 
@@ -29,11 +29,11 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.cache import CallStats, GenerationCache
 from rapid_eval.records import SCHEMA_VERSION, PerceptionRecord, ReasoningRecord, VerdictRecord
 from rapid_eval.redact import redact_argv
-from rapid_eval.runlock import StageLock
-from rapid_eval.store import RecordStore, read_jsonl, stream_jsonl
+from rapid_eval.storage.cache import CallStats, GenerationCache
+from rapid_eval.storage.lock import StageLock
+from rapid_eval.storage.store import RecordStore, read_jsonl, stream_jsonl
 from rapid_eval.types import Sample
 
 APPEND_ONLY = ("samples", "generations", "perception", "reasoning", "verdict_cache", "judge")
@@ -87,7 +87,7 @@ class Run:
     # -- writers -------------------------------------------------------------------------------------------------
     def lock(self, stage: str) -> StageLock:
         """Hold ``stage`` of this run for this process (``with run.lock("reason"):``); another process trying the
-        same stage is refused with this pid (:class:`rapid_eval.runlock.RunLocked`)."""
+        same stage is refused with this pid (:class:`rapid_eval.storage.lock.RunLocked`)."""
         if stage not in self._locks:
             self._locks[stage] = StageLock(self.root, stage)
         return self._locks[stage]

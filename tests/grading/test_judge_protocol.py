@@ -13,7 +13,7 @@ from rapid_eval.benchmarks.logicvista.judge import JUDGE_VLMEVALKIT as LV
 from rapid_eval.benchmarks.logicvista.judge import VLMEVALKIT_TEMPLATE
 from rapid_eval.benchmarks.mathvista.judge import JUDGE_VLMEVALKIT as MV
 from rapid_eval.engines.base import Engine, OnComplete
-from rapid_eval.evaluation.judge import LLMJudge, judge_spec
+from rapid_eval.grading.judge import LLMJudge, judge_spec
 from rapid_eval.rescore import vlmevalkit
 from rapid_eval.scoring.verdict import Verdict
 from rapid_eval.types import ChatRequest, Completion

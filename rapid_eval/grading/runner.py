@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rapid_eval.evaluation.verdict_cache import VerdictCache, scoring_code_version
+from rapid_eval.grading.verdict_cache import VerdictCache, scoring_code_version
 from rapid_eval.records import PerceptionRecord, ReasoningRecord, SummaryRow, VerdictRecord
-from rapid_eval.rundir import Run
 from rapid_eval.scoring import Scorer, Verdict, get_scorer, scorer_names, tally
 from rapid_eval.scoring.pool import score_all
+from rapid_eval.storage.rundir import Run
 from rapid_eval.types import Sample
 
 if TYPE_CHECKING:
-    from rapid_eval.evaluation.judge import LLMJudge
+    from rapid_eval.grading.judge import LLMJudge
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
     """Score all answers, write ``verdicts.jsonl``, ``scores.json`` and ``summary.json``; return the summary.
 
     Verdicts come from the verdict cache where the (scorer version, sample, answer) was decided before
-    (:mod:`rapid_eval.evaluation.verdict_cache`); only the rest is scored. When the whole pass is the same as
+    (:mod:`rapid_eval.grading.verdict_cache`); only the rest is scored. When the whole pass is the same as
     the last one (same answers, same cache keys, no judge), the files on disk are already its result and are
     kept as they are. ``judge`` (an ``LLMJudge``) re-decides, for the benchmarks whose official extraction uses
     an LLM, the items its policy selects; its calls are cached in the run (``judge.jsonl``).

@@ -2,9 +2,9 @@
 
 The key hashes everything that determines the output: the engine's identity, the rendered messages, the images'
 bytes and the sampling parameters. A cached result is never requested again; a failed one is retried on the next
-run. Results are appended as each request completes (written at once, fsync'ed by group commit; see
-:mod:`rapid_eval.store`), so a crash loses only requests in flight. Results are handed back lazily (``Results``):
-a rerun that finds everything cached reads the index, not the 400 MB of text behind it.
+run. Results are appended as each request completes (written at once, fsync'ed by group commit;
+see :mod:`rapid_eval.storage.store`), so a crash loses only requests in flight. Results are handed back lazily
+(``Results``): a rerun that finds everything cached reads the index, not the 400 MB of text behind it.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash, file_hash
 from rapid_eval.progress import StepProgress
-from rapid_eval.store import RecordStore
+from rapid_eval.storage.store import RecordStore
 from rapid_eval.types import ChatRequest, Completion, SamplingParams
 
 

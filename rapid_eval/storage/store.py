@@ -6,7 +6,7 @@ Decisions (issue 13, issue 9):
   offset and length of its latest line and whether it holds a result (no ``error``): one packed int per key.
   ``get(key)`` reads that one line back (``pread``); iterating streams the file. A 411 MB ``generations.jsonl``
   costs its keys, not its text. The scan is lazy (first use), so a run whose stage never touches a file never
-  reads it, and closing a store saves its index beside the file (:mod:`rapid_eval.store_index`), so the next
+  reads it, and closing a store saves its index beside the file (:mod:`rapid_eval.storage.index`), so the next
   open scans only what was appended since. (An embedded database would hold the same index; JSONL plus this
   index keeps one source of truth that a person can read, and a 1M-record index is ~140 MB in memory.)
 - **Readers never modify.** A reader that finds an unterminated last line leaves it alone: it is either a writer's
@@ -34,8 +34,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from rapid_eval import store_index
 from rapid_eval.log import warn
+from rapid_eval.storage import index as store_index
 
 SYNC_INTERVAL = 0.25
 """Seconds between group fsyncs of an append-only file."""

@@ -1,6 +1,7 @@
 """Rule verdicts cached by (scorer version, sample, answer): a scoring pass never decides the same item twice.
 
-``RUN/verdict_cache.jsonl`` is an append-only record store (:mod:`rapid_eval.store`) keyed by the content hash of
+``RUN/verdict_cache.jsonl`` is an append-only record store (:mod:`rapid_eval.storage.store`) keyed by the content
+hash of
 
 - the scorer's name and **version**: a hash of the scoring code itself (the scorer's module, its benchmark
   folder, ``rapid_eval/scoring/``) and of the installed math-verify, so editing a rule or upgrading a
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from rapid_eval.hashing import content_hash
 from rapid_eval.scoring import Scorer, Verdict
-from rapid_eval.store import RecordStore
+from rapid_eval.storage.store import RecordStore
 from rapid_eval.types import Sample
 
 _PKG = Path(__file__).resolve().parent.parent
