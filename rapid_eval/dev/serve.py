@@ -5,14 +5,19 @@ arguments as ``transformers serve``; without MODEL_DIR the server loads any loca
 request's ``model`` field on demand. With MODEL_DIR the server is pinned and requests must name the model
 exactly as given on the command line.
 
-Plain ``transformers serve`` cannot load Qwen2.5-VL processors without torchvision (the video processor needs
-it). Where torchvision is absent, the launcher hooks the public ``AutoProcessor.from_pretrained`` so that this
-case falls back to the image-only processor, and it relies on no private signature: the one implementation
-detail it depends on (the server loads processors through ``AutoProcessor.from_pretrained``) is checked at
-start-up by ``check_serving_seam``, and a pinned MODEL_DIR's processor is loaded once before serving, so a
-transformers release that breaks either stops the launch with one line naming its version instead of
-answering HTTP 500 to every request. The server itself is started through the public ``transformers``
-console script. With torchvision installed, the launcher changes nothing.
+The launcher hooks nothing inside transformers: it runs the public ``transformers`` console script as
+``transformers serve --trust-remote-code ...``. Qwen2.5-VL processors need torchvision for their video slot;
+the tiny VLM of :mod:`rapid_eval.dev.tiny_models` ships its torchvision-free processor as remote code
+(``auto_map`` in ``processor_config.json``), which the server builds through the public ``AutoProcessor``
+mechanism in whichever process it loads models (transformers 5.25 loads them in a spawned worker, where a hook
+of the launcher's process would not reach). Remote code is trusted for the local directories this development
+server is given; do not point it at directories you do not trust.
+
+A pinned MODEL_DIR's processor is loaded once before serving (as the server will load it), so a directory that
+cannot load stops the launch with one line naming the transformers version, instead of failing every request.
+Without torchvision, a VLM directory that ships no such processor cannot be served: the pinned check says so at
+start; an unpinned server answers its requests with HTTP 500 (torchvision, or a directory built by
+``rapid-eval dev tiny-models``, is then needed).
 
 ``serve_local(...)`` starts the launcher as a subprocess for tests and demos and yields its base URL.
 """
@@ -32,81 +37,26 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-
-class ServeSeamChanged(RuntimeError):
-    """The installed transformers no longer loads processors the way this launcher relies on."""
-
-
-def _torchvision_available() -> bool:
-    from transformers.utils import is_torchvision_available
-
-    return bool(is_torchvision_available())
+SERVE_FLAGS = ("--trust-remote-code",)
+"""Flags the launcher adds to ``transformers serve`` (see the module docstring)."""
 
 
-def check_serving_seam() -> None:
-    """Refuse to start when ``transformers serve`` no longer loads processors through ``AutoProcessor``.
-
-    The fallback below hooks the public ``AutoProcessor.from_pretrained``. That only helps while the server
-    calls it, which is an implementation detail of ``transformers.cli.serving``; this check reads that module's
-    source once at start-up, so a release that changes it fails here with one line naming the version instead
-    of as an HTTP 500 on every VLM request.
-    """
-    import inspect
-
-    import transformers
-
-    where = "transformers.cli.serving.model_manager"
-    try:
-        import transformers.cli.serving.model_manager as manager
-
-        source = inspect.getsource(manager)
-    except (ImportError, OSError) as exc:  # the module moved, or ships without sources
-        raise ServeSeamChanged(f"transformers {transformers.__version__}: cannot read {where} ({exc}); "
-                               "the torchvision-free processor fallback cannot be applied") from exc
-    if "AutoProcessor.from_pretrained(" not in source:
-        raise ServeSeamChanged(f"transformers {transformers.__version__}: {where} no longer loads processors "
-                               "through AutoProcessor.from_pretrained; the torchvision-free processor fallback "
-                               "cannot be applied (install torchvision, or a transformers version README lists)")
+class ServeLaunchError(RuntimeError):
+    """The server cannot start: its message is the one line the launcher exits with."""
 
 
-def install_processor_fallback() -> None:
-    """Make ``AutoProcessor.from_pretrained`` fall back to the image-only VL processor without torchvision.
-
-    Hooks the public classmethod (not a private method of the server), so it holds whatever arguments the
-    server passes. Idempotent. With torchvision installed nothing is changed.
-    """
-    from transformers import AutoProcessor
-
-    from rapid_eval.engines._hf_processor import image_only_processor
-
-    original = AutoProcessor.__dict__["from_pretrained"].__func__
-    if getattr(original, "_rapid_eval_fallback", False):
-        return
-
-    def from_pretrained(cls, pretrained_model_name_or_path, *args, **kwargs):
-        try:
-            return original(cls, pretrained_model_name_or_path, *args, **kwargs)
-        except ImportError:
-            if _torchvision_available():
-                raise
-            return image_only_processor(pretrained_model_name_or_path, *args, **kwargs)
-
-    from_pretrained._rapid_eval_fallback = True  # type: ignore[attr-defined]
-    AutoProcessor.from_pretrained = classmethod(from_pretrained)  # type: ignore[method-assign,assignment]
-
-
-def _preflight(model_dir: str) -> None:
-    """Load a pinned local model's processor once at start-up, so a failure stops the launch, not a request."""
+def preflight(model_dir: str) -> None:
+    """Load a pinned local model's processor once, as the server will, so a failure stops the launch."""
     import transformers
     from transformers import AutoProcessor
 
     if not Path(model_dir).is_dir():
         return  # a hub id: transformers serve resolves it itself
     try:
-        AutoProcessor.from_pretrained(model_dir)
+        AutoProcessor.from_pretrained(model_dir, trust_remote_code=True)
     except Exception as exc:  # noqa: BLE001 - any failure here would repeat on every request
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise ServeSeamChanged(f"transformers {transformers.__version__} cannot load the processor of "
+        raise ServeLaunchError(f"transformers {transformers.__version__} cannot load the processor of "
                                f"{model_dir}: {type(exc).__name__}: {first}") from exc
 
 
@@ -115,7 +65,7 @@ def _model_dir(args: Sequence[str]) -> str | None:
     return args[0] if args and not args[0].startswith("-") else None
 
 
-def _transformers_cli() -> Any:
+def transformers_cli() -> Any:
     """The ``transformers`` console script's callable, found through its public entry point."""
     from importlib.metadata import entry_points
 
@@ -123,24 +73,22 @@ def _transformers_cli() -> Any:
     if not scripts:
         import transformers
 
-        raise ServeSeamChanged(f"transformers {transformers.__version__} installs no `transformers` command")
+        raise ServeLaunchError(f"transformers {transformers.__version__} installs no `transformers` command")
     return scripts[0].load()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: check the seam, install the processor fallback, then run ``transformers serve``."""
+    """Entry point: check a pinned model, then run ``transformers serve --trust-remote-code ARGS``."""
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        if not _torchvision_available():
-            check_serving_seam()
-            install_processor_fallback()
-            model_dir = _model_dir(args)
-            if model_dir:
-                _preflight(model_dir)
-        cli = _transformers_cli()
-    except ServeSeamChanged as exc:
+        model_dir = _model_dir(args)
+        if model_dir:
+            preflight(model_dir)
+        cli = transformers_cli()
+    except ServeLaunchError as exc:
         sys.exit(f"rapid_eval.dev.serve: {exc}")
-    sys.argv = ["transformers", "serve", *args]
+    flags = [f for f in SERVE_FLAGS if f not in args]
+    sys.argv = ["transformers", "serve", *flags, *args]
     cli()
 
 

@@ -2,7 +2,10 @@
 plus on request a wider scripted Qwen3 that vLLM accepts (``llm-vllm``).
 
 ``build_tiny_models(out_dir)`` writes ``out_dir/vlm`` and ``out_dir/llm``, both loadable with
-``from_pretrained`` (the VLM processor needs the torchvision-free loader in ``engines/_hf_processor.py``);
+``from_pretrained``. Without torchvision the VLM's processor loads through ``trust_remote_code=True`` (the
+directory ships :mod:`rapid_eval.engines.processing_image_only` as ``processing_image_only.py`` and names it in
+``processor_config.json``'s ``auto_map``, so ``transformers serve --trust-remote-code`` serves it with no hook) or
+through the torchvision-free loader in ``engines/_hf_processor.py``;
 ``build_tiny_models(out_dir, ("llm-vllm",))`` writes ``out_dir/llm-vllm``. The build is deterministic (same bytes
 on rebuild) and idempotent (a complete build is reused).
 
@@ -39,9 +42,11 @@ from rapid_eval.dev._tiny_tokenizer import (
     build_tokenizer,
 )
 
-BUILD_VERSION = "tiny-qwen-v2"
+BUILD_VERSION = "tiny-qwen-v3"
 """Bump when the recipe changes: a complete build with another version is rebuilt."""
 MARKER = ".rapid-tiny-complete"
+REMOTE_PROCESSOR_FILE = "processing_image_only.py"
+"""The VLM's torchvision-free processor, shipped as remote code beside its weights."""
 HIDDEN, INTER, LAYERS, HEADS, KV_HEADS = 64, 128, 2, 4, 2
 VLLM_HIDDEN, VLLM_HEADS, VLLM_KV_HEADS = 128, 2, 1
 """``llm-vllm``: head_dim = 128 / 2 = 64 (vLLM's CPU attention needs head_dim >= 32)."""
@@ -111,7 +116,17 @@ def _build_vlm(tok: Any, d: Path) -> None:
     cfg_json.update(image_processor_type="Qwen2VLImageProcessor", processor_class="Qwen2_5_VLProcessor")
     pre.write_text(json.dumps(cfg_json, indent=2, sort_keys=True) + "\n")
     _save_tokenizer(tok, d, VLM_CHAT_TEMPLATE)
-    (d / "processor_config.json").write_text(json.dumps({"processor_class": "Qwen2_5_VLProcessor"}) + "\n")
+    _save_image_only_processor_code(d)
+
+
+def _save_image_only_processor_code(d: Path) -> None:
+    """Ship the torchvision-free processor as remote code (``auto_map``), loadable by any process or server."""
+    from rapid_eval.engines import processing_image_only
+
+    shutil.copyfile(processing_image_only.__file__, d / REMOTE_PROCESSOR_FILE)
+    auto = f"{Path(REMOTE_PROCESSOR_FILE).stem}.{processing_image_only.Qwen2_5_VLImageOnlyProcessor.__name__}"
+    config = {"processor_class": "Qwen2_5_VLProcessor", "auto_map": {"AutoProcessor": auto}}
+    (d / "processor_config.json").write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
 
 
 def _script_chain(tok: Any, reply: str = SCRIPTED_REPLY) -> list[int]:

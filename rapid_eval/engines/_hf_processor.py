@@ -1,8 +1,9 @@
 """Load a model's processor or tokenizer, and tell VLMs from text LLMs, without needing torchvision.
 
 Qwen2.5-VL's processor has a video slot whose only implementation needs torchvision, so
-``AutoProcessor.from_pretrained`` fails where torchvision is absent. ``load_processor`` falls back to an
-image-only subclass (no video slot) in that case; images still go through the pure-PIL image processor.
+``AutoProcessor.from_pretrained`` fails where torchvision is absent. ``load_vl_processor`` falls back to the
+image-only subclass of :mod:`rapid_eval.engines.processing_image_only` (no video slot) in that case; images still go
+through the pure-PIL image processor.
 """
 
 from __future__ import annotations
@@ -10,27 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 
-def _image_only_class() -> type[Any]:
-    from transformers import ProcessorMixin, Qwen2_5_VLProcessor
-
-    class Qwen2_5_VLImageOnlyProcessor(Qwen2_5_VLProcessor):
-        """``Qwen2_5_VLProcessor`` without the video slot (``ProcessorMixin`` reads slots from ``__init__``)."""
-
-        def __init__(self, image_processor=None, tokenizer=None, chat_template=None, **kwargs):
-            self.image_token = getattr(tokenizer, "image_token", None) or "<|image_pad|>"
-            self.video_token = getattr(tokenizer, "video_token", None) or "<|video_pad|>"
-            self.image_token_id = getattr(tokenizer, "image_token_id", None) or tokenizer.convert_tokens_to_ids(
-                self.image_token)
-            self.video_token_id = getattr(tokenizer, "video_token_id", None) or tokenizer.convert_tokens_to_ids(
-                self.video_token)
-            ProcessorMixin.__init__(self, image_processor, tokenizer, chat_template=chat_template)
-
-    return Qwen2_5_VLImageOnlyProcessor
-
-
 def image_only_processor(path: str, *args: Any, **kwargs: Any) -> Any:
     """Qwen2.5-VL's processor without its (torchvision-only) video slot."""
-    return _image_only_class().from_pretrained(path, *args, **kwargs)
+    from rapid_eval.engines.processing_image_only import Qwen2_5_VLImageOnlyProcessor
+
+    return Qwen2_5_VLImageOnlyProcessor.from_pretrained(path, *args, **kwargs)
 
 
 def load_vl_processor(path: str, **kwargs: Any) -> Any:

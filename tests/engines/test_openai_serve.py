@@ -57,7 +57,7 @@ def test_unreachable_server_fails_the_whole_run():
 
 
 def test_launcher_pins_the_vlm(tiny_models, images):
-    """``python -m rapid_eval.dev.serve MODEL_DIR`` serves the tiny VLM (processor patch) pinned to its path."""
+    """``python -m rapid_eval.dev.serve MODEL_DIR`` serves the tiny VLM (remote-code processor) pinned to its path."""
     from rapid_eval.dev.serve import serve_local
 
     with serve_local(tiny_models["vlm"]) as base_url:
