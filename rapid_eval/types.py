@@ -61,13 +61,23 @@ class Sample:
         return [chr(ord("A") + i) for i in range(len(self.options))]
 
 
+PERCEPTOR_MAX_NEW_TOKENS = 4096
+"""RAPID's perceptor budget (greedy decoding), also the default of any request."""
+REASONER_MAX_NEW_TOKENS = 8192
+"""RAPID's reasoner budget (evaluation and VPO training alike)."""
+REASONER_TEMPERATURE = 0.6
+"""RAPID's evaluation reasoner temperature."""
+REASONER_TOP_P = 0.95
+"""RAPID's evaluation reasoner top-p."""
+
+
 @dataclass(frozen=True)
 class SamplingParams:
     """Sampling settings for one request; ``temperature == 0`` means greedy."""
 
     temperature: float = 0.0
     top_p: float = 1.0
-    max_new_tokens: int = 4096
+    max_new_tokens: int = PERCEPTOR_MAX_NEW_TOKENS
     seed: int | None = 0
     repetition_penalty: float = 1.0
     enable_thinking: bool | None = None
@@ -77,8 +87,11 @@ class SamplingParams:
         return dataclasses.asdict(self)
 
 
-PERCEPTOR_DEFAULTS = SamplingParams(temperature=0.0, top_p=1.0, max_new_tokens=4096, seed=0)
-REASONER_DEFAULTS = SamplingParams(temperature=0.6, top_p=0.95, max_new_tokens=8192, seed=0)
+PERCEPTOR_DEFAULTS = SamplingParams(temperature=0.0, top_p=1.0, max_new_tokens=PERCEPTOR_MAX_NEW_TOKENS, seed=0)
+"""RAPID's perceptor: greedy, 4096 new tokens."""
+REASONER_DEFAULTS = SamplingParams(temperature=REASONER_TEMPERATURE, top_p=REASONER_TOP_P,
+                                   max_new_tokens=REASONER_MAX_NEW_TOKENS, seed=0)
+"""RAPID's evaluation reasoner: temperature 0.6, top-p 0.95, 8192 new tokens."""
 
 
 @dataclass(frozen=True)
