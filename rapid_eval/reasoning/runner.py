@@ -1,4 +1,5 @@
-"""``rapid-eval reason``: one reasoner call per perception record, all in one batch, then scoring."""
+"""``rapid-eval reason``: one reasoner call per usable perception record and repeat, in engine batches of
+:data:`BATCH` records; each new answer is handed to ``on_answer`` as it arrives (the API scores it there)."""
 
 from __future__ import annotations
 
