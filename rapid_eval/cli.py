@@ -14,6 +14,9 @@ from rapid_eval.cli_options import kv_options
 from rapid_eval.log import console, error, info, warn
 from rapid_eval.reports.cli import register as register_reports
 from rapid_eval.training.cli import register as register_training
+from rapid_eval.types import PERCEPTOR_DEFAULTS as PD
+from rapid_eval.types import REASONER_DEFAULTS as RD
+from rapid_eval.variants import CHOICES
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Evaluate decoupled perception (MLLM) + reasoning (text LLM) pipelines, RAPID-style.")
@@ -27,7 +30,7 @@ EngineArgs = Annotated[list[str] | None, typer.Option("--engine-arg", help="Back
                                                       "batch_size=16, device=cuda, concurrency=128, "
                                                       "api_key_env=MY_KEY")]
 Variants = Annotated[str | None, typer.Option("--variants",
-                                              help="Comma list of none,cap,qcap,sol,cap+sol,qcap+sol,direct")]
+                                              help=f"Comma list of {CHOICES}")]
 AllowIncomplete = Annotated[bool, typer.Option("--allow-incomplete", help="Exit 0 even when input rows were "
                                                "skipped or records failed (they are still reported)")]
 
@@ -112,8 +115,8 @@ def perceive(
     limit: Annotated[int | None, typer.Option(help="At most N samples per task")] = None,
     option: Annotated[list[str] | None,
                       typer.Option("--task-option", help="task.key=value, e.g. mathverse.version=all")] = None,
-    max_new_tokens: Annotated[int | None, typer.Option(help="Default 4096 (RAPID)")] = None,
-    temperature: Annotated[float | None, typer.Option(help="Default 0 = greedy (RAPID)")] = None,
+    max_new_tokens: Annotated[int | None, typer.Option(help=f"Default {PD.max_new_tokens} (RAPID)")] = None,
+    temperature: Annotated[float | None, typer.Option(help=f"Default {PD.temperature:g} = greedy (RAPID)")] = None,
     top_p: Annotated[float | None, typer.Option()] = None,
     seed: Annotated[int | None, typer.Option()] = None,
     prompts: Annotated[Path | None, typer.Option(help="Folder of .jinja files overriding the built-in prompts")] = None,
@@ -152,9 +155,9 @@ def reason(
     backend: Backend = None,
     base_url: BaseUrl = None,
     perceptor: Annotated[str | None, typer.Option(help="Only records of this perceptor model")] = None,
-    max_new_tokens: Annotated[int | None, typer.Option(help="Default 8192 (RAPID)")] = None,
-    temperature: Annotated[float | None, typer.Option(help="Default 0.6 (RAPID)")] = None,
-    top_p: Annotated[float | None, typer.Option(help="Default 0.95 (RAPID)")] = None,
+    max_new_tokens: Annotated[int | None, typer.Option(help=f"Default {RD.max_new_tokens} (RAPID)")] = None,
+    temperature: Annotated[float | None, typer.Option(help=f"Default {RD.temperature} (RAPID)")] = None,
+    top_p: Annotated[float | None, typer.Option(help=f"Default {RD.top_p} (RAPID)")] = None,
     seed: Annotated[int | None, typer.Option()] = None,
     thinking: Annotated[bool | None, typer.Option("--thinking/--no-thinking", help="Chat-template enable_thinking "
                                                   "(default: the template's own default)")] = None,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from rapid_eval.log import info
 from rapid_eval.paths import cache_dir, fixtures_dir
+from rapid_eval.variants import RAPID_VARIANT
 
 DEMO_TOKENS = 48
 """A short budget keeps the demo well under three minutes on two CPU cores, whatever the models emit."""
@@ -45,7 +46,7 @@ def run_demo(out: Path, models: Path | None = None) -> dict:
         "the reasoner always answers \\boxed{5}, so the scores are near zero and mean nothing. The demo shows the\n"
         "pipeline, its records, reuse and scoring end to end. With real models (GPU):\n"
         "  rapid-eval perceive --model Qwen/Qwen2.5-VL-7B-Instruct --backend vllm --tasks mathvista,mathvision \\\n"
-        "      --variants qcap+sol --out runs/qwen7b\n"
+        f"      --variants {RAPID_VARIANT} --out runs/qwen7b\n"
         "  rapid-eval reason --reasoner Qwen/Qwen3-8B --backend vllm --run runs/qwen7b"
     )
     return {"perception": n_p, "reasoning": n_r, "seconds": time.time() - started}

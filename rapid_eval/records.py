@@ -22,6 +22,9 @@ import functools
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
+from rapid_eval.scoring.verdict import Verdict
+from rapid_eval.types import CALL_OUTPUT_FIELDS, CallOutput, sample_uid
+
 SCHEMA_VERSION = 2
 """The schema version new runs record in ``run.json``; runs without one are version 1."""
 
@@ -34,14 +37,27 @@ def _field_names(cls: type) -> frozenset[str]:
     return frozenset(f.name for f in dataclasses.fields(cls))
 
 
+@functools.cache
+def _layout(cls: type) -> tuple[str, ...]:
+    """The order of a record's keys on disk. A record inheriting :class:`~rapid_eval.types.CallOutput` writes the
+    call's output after its own fields and before those in ``_after_output``, where it always wrote them."""
+    names = [f.name for f in dataclasses.fields(cls)]
+    if not issubclass(cls, CallOutput):
+        return tuple(names)
+    tail: tuple[str, ...] = cls._after_output  # type: ignore[attr-defined]
+    own = [n for n in names if n not in CALL_OUTPUT_FIELDS and n not in tail]
+    return (*own, *CALL_OUTPUT_FIELDS, *tail)
+
+
 @dataclass(frozen=True)
 class _Record:
     """Shared ``to_dict`` / ``from_dict`` (fields in ``_omit_none`` are left out when None)."""
 
     _omit_none: ClassVar[tuple[str, ...]] = ("error",)
+    _after_output: ClassVar[tuple[str, ...]] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        d = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        d = {name: getattr(self, name) for name in _layout(type(self))}  # type: ignore[arg-type]  # hashable
         for name in self._omit_none:
             if d.get(name) is None:
                 d.pop(name, None)
@@ -53,13 +69,14 @@ class _Record:
         return cls(**{k: v for k, v in d.items() if k in names})
 
 
-@dataclass(frozen=True)
-class GenerationRecord(_Record):
+@dataclass(frozen=True, kw_only=True)
+class GenerationRecord(_Record, CallOutput):
     """One model call of any stage (``generations.jsonl``, the judge's ``judge.jsonl``), as the call cache
-    (:mod:`rapid_eval.storage.cache`) writes it:
-    the request, then the engine's :class:`~rapid_eval.types.Completion`."""
+    (:mod:`rapid_eval.storage.cache`) writes it: the request, then the engine's output (the fields of
+    :class:`~rapid_eval.types.CallOutput`, inherited)."""
 
     _omit_none: ClassVar[tuple[str, ...]] = ()
+    _after_output: ClassVar[tuple[str, ...]] = ("created",)
 
     key: str
     """Content hash of (engine identity, messages with image bytes, sampling): the cache key."""
@@ -71,22 +88,6 @@ class GenerationRecord(_Record):
     """The request's messages (images by path)."""
     sampling: dict[str, Any] = field(default_factory=dict)
     """The request's sampling parameters."""
-    text: str = ""
-    """Final answer text, reasoning trace removed."""
-    reasoning: str | None = None
-    """The reasoning trace, where the model produced one."""
-    prompt_tokens: int | None = None
-    """Prompt tokens of the call."""
-    completion_tokens: int | None = None
-    """Completion tokens of the call."""
-    finish_reason: str | None = None
-    """``stop``, ``length`` or ``error``."""
-    truncated_thinking: bool = False
-    """The output was cut inside its reasoning trace."""
-    seconds: float | None = None
-    """Generation time of the call."""
-    error: str | None = None
-    """Set when the call failed (``not generated`` when it never ran); retried by the next run."""
     created: float | None = None
     """Unix time the record was written."""
 
@@ -131,14 +132,16 @@ class PerceptionRecord(_Record):
     @property
     def uid(self) -> str:
         """``task/sample_id``: the sample's key in ``samples.jsonl``."""
-        return f"{self.task}/{self.sample_id}"
+        return sample_uid(self.task, self.sample_id)
 
 
-@dataclass(frozen=True)
-class ReasoningRecord(_Record):
-    """One reasoner answer for one perception record (``reasoning.jsonl``)."""
+@dataclass(frozen=True, kw_only=True)
+class ReasoningRecord(_Record, CallOutput):
+    """One reasoner answer for one perception record (``reasoning.jsonl``): the reasoner call's output (the fields
+    of :class:`~rapid_eval.types.CallOutput`, inherited) and what it answered."""
 
     _omit_none: ClassVar[tuple[str, ...]] = ("error", "repeat")
+    _after_output: ClassVar[tuple[str, ...]] = ("repeat",)
 
     key: str
     """Content hash of (perception key, generation key)."""
@@ -156,33 +159,19 @@ class ReasoningRecord(_Record):
     """Key of the perception record answered."""
     generation_key: str
     """Key of the reasoner call in ``generations.jsonl``."""
-    text: str = ""
-    """Final answer text (reasoning trace removed)."""
-    reasoning: str | None = None
-    """The reasoning trace, where the model produced one."""
-    prompt_tokens: int | None = None
-    """Prompt tokens of the reasoner call."""
-    completion_tokens: int | None = None
-    """Completion tokens of the reasoner call."""
-    finish_reason: str | None = None
-    """``stop``, ``length`` or ``error``."""
-    truncated_thinking: bool = False
-    """The output was cut inside its reasoning trace (scores 0, flagged ``truncated``)."""
-    seconds: float | None = None
-    """Generation time of the call."""
-    error: str | None = None
-    """Set when the call failed; retried by the next run."""
     repeat: int | None = None
     """Repeat index ``k`` of ``reason --repeats K`` (sampled with seed + k); None (left out) for repeat 0."""
 
     @property
     def uid(self) -> str:
-        return f"{self.task}/{self.sample_id}"
+        """``task/sample_id``: the sample's key in ``samples.jsonl``."""
+        return sample_uid(self.task, self.sample_id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class VerdictRecord(_Record):
-    """The verdict on one answer (``verdicts.jsonl``; derived, rewritten by each scoring pass)."""
+    """The verdict on one answer (``verdicts.jsonl``; derived, rewritten by each scoring pass): which answer, and
+    its :class:`~rapid_eval.scoring.verdict.Verdict` (stored flat: the verdict's fields follow ``seconds``)."""
 
     _omit_none: ClassVar[tuple[str, ...]] = ()
 
@@ -208,18 +197,20 @@ class VerdictRecord(_Record):
     """Completion tokens of the scored call."""
     seconds: float | None = None
     """Generation time of the scored call."""
-    correct: bool | None = None
-    """True/False; None when unscored (never counted as wrong)."""
-    extracted: str | None = None
-    """The answer the rule (or judge) extracted."""
-    decided_by: str = "rule"
-    """What decided: ``rule:<name>``, ``judge:<model>``, ``timeout``, ``unscored`` ..."""
-    explanation: str = ""
-    """Why, in words (unscored reasons, timeouts)."""
-    flags: list[str] = field(default_factory=list)
-    """Noteworthy conditions: ``truncated``, ``no_answer``, ``timeout``, ``random_fallback`` ..."""
-    details: dict[str, Any] = field(default_factory=dict)
-    """Scorer-specific details (rule and judge replies, normalised values)."""
+    verdict: Verdict = field(default_factory=lambda: Verdict(correct=None))
+    """The verdict: correct, extracted, decided_by, explanation, flags, details."""
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        d.pop("verdict")
+        return {**d, **self.verdict.to_dict()}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> VerdictRecord:
+        names = _field_names(cls)  # type: ignore[arg-type]  # as in _Record.from_dict
+        verdict = {k: d[k] for k in _field_names(Verdict) if k in d}
+        return cls(**{k: v for k, v in d.items() if k in names and k != "verdict"},
+                   verdict=Verdict.from_dict({"correct": None, **verdict}))
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,13 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+
+def sample_uid(task: str, sample_id: str) -> str:
+    """``task/id``: a sample's key in a run (``samples.jsonl``), built here only (:attr:`Sample.uid` and every
+    record's ``uid``)."""
+    return f"{task}/{sample_id}"
+
+
 AnswerType = Literal["choice", "multi_choice", "integer", "float", "text", "list"]
 
 
@@ -56,9 +63,24 @@ class Sample:
         return cls(**kw)
 
     @property
+    def uid(self) -> str:
+        """``task/id``: the sample's key in a run (:func:`sample_uid`)."""
+        return sample_uid(self.task, self.id)
+
+    @property
     def letters(self) -> list[str]:
         """Option letters, ``["A", "B", ...]`` for as many options as the sample has."""
         return [chr(ord("A") + i) for i in range(len(self.options))]
+
+
+PERCEPTOR_MAX_NEW_TOKENS = 4096
+"""RAPID's perceptor budget (greedy decoding), also the default of any request."""
+REASONER_MAX_NEW_TOKENS = 8192
+"""RAPID's reasoner budget (evaluation and VPO training alike)."""
+REASONER_TEMPERATURE = 0.6
+"""RAPID's evaluation reasoner temperature."""
+REASONER_TOP_P = 0.95
+"""RAPID's evaluation reasoner top-p."""
 
 
 @dataclass(frozen=True)
@@ -67,7 +89,7 @@ class SamplingParams:
 
     temperature: float = 0.0
     top_p: float = 1.0
-    max_new_tokens: int = 4096
+    max_new_tokens: int = PERCEPTOR_MAX_NEW_TOKENS
     seed: int | None = 0
     repetition_penalty: float = 1.0
     enable_thinking: bool | None = None
@@ -77,8 +99,11 @@ class SamplingParams:
         return dataclasses.asdict(self)
 
 
-PERCEPTOR_DEFAULTS = SamplingParams(temperature=0.0, top_p=1.0, max_new_tokens=4096, seed=0)
-REASONER_DEFAULTS = SamplingParams(temperature=0.6, top_p=0.95, max_new_tokens=8192, seed=0)
+PERCEPTOR_DEFAULTS = SamplingParams(temperature=0.0, top_p=1.0, max_new_tokens=PERCEPTOR_MAX_NEW_TOKENS, seed=0)
+"""RAPID's perceptor: greedy, 4096 new tokens."""
+REASONER_DEFAULTS = SamplingParams(temperature=REASONER_TEMPERATURE, top_p=REASONER_TOP_P,
+                                   max_new_tokens=REASONER_MAX_NEW_TOKENS, seed=0)
+"""RAPID's evaluation reasoner: temperature 0.6, top-p 0.95, 8192 new tokens."""
 
 
 @dataclass(frozen=True)
@@ -105,23 +130,39 @@ class ChatRequest:
         return [p for m in self.messages for p in m.images]
 
 
-@dataclass
-class Completion:
-    """What an engine returns for one request."""
+@dataclass(frozen=True, kw_only=True)
+class CallOutput:
+    """What one model call produced: the fields an engine's :class:`Completion` and the records of a call
+    (``GenerationRecord``, ``ReasoningRecord`` in :mod:`rapid_eval.records`) share, declared once here."""
 
     text: str = ""
     """Final answer text, with any ``<think>`` trace removed."""
     reasoning: str | None = None
-    """The reasoning trace (from ``<think>...</think>`` or the server's ``reasoning_content``)."""
+    """The reasoning trace (from ``<think>...</think>`` or the server's ``reasoning_content``), where the model
+    produced one."""
     prompt_tokens: int | None = None
+    """Prompt tokens of the call."""
     completion_tokens: int | None = None
+    """Completion tokens of the call (trace plus answer)."""
     finish_reason: str | None = None
     """``stop``, ``length`` (ran out of tokens), or ``error``."""
     truncated_thinking: bool = False
-    """A ``<think>`` was opened but never closed: the output was cut inside the trace and holds no answer."""
+    """A ``<think>`` was opened but never closed: the output was cut inside the trace and holds no answer
+    (scores 0, flagged ``truncated``)."""
     seconds: float | None = None
+    """Generation time of the call."""
     error: str | None = None
-    """Set when the request failed for good; the record keeps it and a rerun retries it."""
+    """Set when the call failed for good (``not generated`` when it never ran); the record keeps it and a rerun
+    retries it."""
+
+
+CALL_OUTPUT_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(CallOutput))
+"""The names of :class:`CallOutput`'s fields, in order."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Completion(CallOutput):
+    """What an engine returns for one request: a :class:`CallOutput`."""
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

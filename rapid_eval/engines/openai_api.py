@@ -45,6 +45,7 @@ import random
 import threading
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -262,8 +263,7 @@ class OpenAIEngine(Engine):
             else:
                 if resp.status == 200:
                     try:
-                        c = parse_response(json.loads(resp.content))
-                        c.seconds = time.perf_counter() - t0
+                        c = replace(parse_response(json.loads(resp.content)), seconds=time.perf_counter() - t0)
                         health.success()
                         return c
                     except ValueError as e:  # truncated/invalid JSON or missing choices

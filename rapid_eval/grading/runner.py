@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Answer:
+class ScorableAnswer:
     """One scorable answer: the record it comes from and the text to score."""
 
     record: PerceptionRecord | ReasoningRecord
@@ -45,18 +45,18 @@ class Answer:
         return str(rec.reasoner.get("model")) if isinstance(rec, ReasoningRecord) else "-"
 
 
-def iter_answers(run: Run) -> Iterator[Answer]:
+def iter_answers(run: Run) -> Iterator[ScorableAnswer]:
     """Every scorable answer of the run, streamed (failed records are left out: their rerun is still owed)."""
     for d in run.perception.iter(containing=b'"direct"'):  # only direct answers are scored: skip the parse
         prec = PerceptionRecord.from_dict(d)
         if prec.variant == "direct" and not prec.error:
-            yield Answer(prec, prec.answer or "", bool(prec.truncated_thinking))
+            yield ScorableAnswer(prec, prec.answer or "", bool(prec.truncated_thinking))
     for rrec in run.iter_reasoning():
         if not rrec.error:
-            yield Answer(rrec, rrec.text or "", bool(rrec.truncated_thinking))
+            yield ScorableAnswer(rrec, rrec.text or "", bool(rrec.truncated_thinking))
 
 
-def answers(run: Run) -> list[Answer]:
+def answers(run: Run) -> list[ScorableAnswer]:
     """Every scorable answer of the run (failed records are left out: their rerun is still owed)."""
     return list(iter_answers(run))
 
@@ -194,9 +194,7 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
                 yield VerdictRecord(
                     key=it.key, task=task, sample_id=it.sample.id, variant=it.variant, perceptor=it.perceptor,
                     reasoner=it.reasoner, scorer=scorer.name, output=it.output, prompt_tokens=it.prompt_tokens,
-                    completion_tokens=it.completion_tokens, seconds=it.seconds, correct=v.correct,
-                    extracted=v.extracted, decided_by=v.decided_by, explanation=v.explanation, flags=list(v.flags),
-                    details=v.details,
+                    completion_tokens=it.completion_tokens, seconds=it.seconds, verdict=v,
                 ).to_dict()
             items.clear()  # the answers' text is written; only (sample, verdict) pairs stay, for the metrics
 

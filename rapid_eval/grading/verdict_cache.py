@@ -80,7 +80,7 @@ class VerdictCache:
         version = self._versions.get(which)
         if version is None:
             version = self._versions[which] = scorer_version(scorer)
-        uid = f"{sample.task}/{sample.id}"
+        uid = sample.uid
         seen = self._samples.get(uid)
         if seen is not None and (seen[0] is sample or seen[0] == sample):
             sid = seen[1]

@@ -1,4 +1,5 @@
-"""``rapid-eval perceive``: build every needed MLLM call once, run them in one batch, compose the variants."""
+"""``rapid-eval perceive``: build every needed MLLM call once per sample and part, run them in engine batches of
+:data:`BATCH` samples, compose each variant's record from its parts' generations."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from rapid_eval.perception.variants import PARTS, VARIANTS, part_request
 from rapid_eval.prompts import PromptSet
 from rapid_eval.records import PerceptionRecord
 from rapid_eval.storage.cache import CallStats, request_key
-from rapid_eval.storage.rundir import Run, sample_uid
+from rapid_eval.storage.rundir import Run
 from rapid_eval.types import ChatRequest, Sample, SamplingParams
 
 
@@ -50,22 +51,22 @@ def _perceive(run: Run, engine: Engine, samples: list[Sample], variants: list[st
         for v in variants:
             for name in VARIANTS[v]:
                 part = PARTS[name]
-                if (part.needs_image and not s.images) or (sample_uid(s), name) in keys:
+                if (part.needs_image and not s.images) or (s.uid, name) in keys:
                     continue
                 req = part_request(s, part, prompts, sampling)
-                k = keys[(sample_uid(s), name)] = request_key(identity, req)
+                k = keys[(s.uid, name)] = request_key(identity, req)
                 if k not in run.generations and k not in asked:
                     asked.add(k)
                     requests.append(req)
                     req_keys.append(k)
-                    labels.append(f"{sample_uid(s)} [{name}]")
+                    labels.append(f"{s.uid} [{name}]")
     _, stats = run.generations.run(engine, requests, stage="perceive", labels=labels, keys=req_keys)
     stats.reused += len(set(keys.values())) - len(req_keys)
 
     # 2. compose the variants from their parts (only records not stored yet, or stored with an error)
     for s in samples:
         for v in variants:
-            gen_keys = {name: keys.get((sample_uid(s), name)) for name in VARIANTS[v]}
+            gen_keys = {name: keys.get((s.uid, name)) for name in VARIANTS[v]}
             if _key(s, v, identity, gen_keys) in run.perception:
                 continue
             parts = {name: run.generations.store.get(k) or {"key": k, "error": "not generated"} if k else None
@@ -77,7 +78,7 @@ def _perceive(run: Run, engine: Engine, samples: list[Sample], variants: list[st
 
 
 def _key(sample: Sample, variant: str, perceptor: dict[str, Any], gen_keys: dict[str, str | None]) -> str:
-    return content_hash({"sample": sample_uid(sample), "variant": variant, "perceptor": perceptor, "parts": gen_keys})
+    return content_hash({"sample": sample.uid, "variant": variant, "perceptor": perceptor, "parts": gen_keys})
 
 
 def _compose(sample: Sample, variant: str, perceptor: dict[str, Any],

@@ -1,4 +1,5 @@
-"""``rapid-eval reason``: one reasoner call per perception record, all in one batch, then scoring."""
+"""``rapid-eval reason``: one reasoner call per usable perception record and repeat, in engine batches of
+:data:`BATCH` records; each new answer is handed to ``on_answer`` as it arrives (the API scores it there)."""
 
 from __future__ import annotations
 
@@ -15,17 +16,7 @@ from rapid_eval.records import GenerationRecord, PerceptionRecord, ReasoningReco
 from rapid_eval.storage.cache import CallStats, request_key
 from rapid_eval.storage.rundir import Run
 from rapid_eval.types import ChatRequest, Message, Sample, SamplingParams
-
-# Which reasoner template each O_p variant uses (rapid-method.md 3; the mapping for variants the released code
-# does not implement is a harness decision, documented in each template).
-REASONER_TEMPLATES = {
-    "none": "reason_none",
-    "cap": "reason_cap",
-    "qcap": "reason_cap",
-    "sol": "reason_sol",
-    "cap+sol": "reason_joint",
-    "qcap+sol": "reason_joint",
-}
+from rapid_eval.variants import DIRECT, NO_IMAGE_TEMPLATE, REASONER_TEMPLATES
 
 
 def reasoner_request(
@@ -42,7 +33,7 @@ def reasoner_request(
     Templates get ``question``, ``prompt``, ``problem`` (:func:`rapid_eval.prompts.question_vars`), ``caption``
     and ``solution``. ``system``: the rendered system prompt, when the caller renders it once for a whole batch.
     """
-    template = REASONER_TEMPLATES[variant] if sample.images else "reason_none"
+    template = REASONER_TEMPLATES[variant] if sample.images else NO_IMAGE_TEMPLATE
     user = prompts.render(template, **question_vars(sample), caption=caption or "", solution=solution or "")
     if system is None:
         system = prompts.render("reasoner_system")
@@ -87,7 +78,7 @@ def reason(
     asked: set[str] = set()  # distinct keys requested
     n = 0
     for rec in run.iter_perception():
-        if rec.variant == "direct" or (variants and rec.variant not in variants):
+        if rec.variant == DIRECT or (variants and rec.variant not in variants):
             continue
         if perceptor and rec.perceptor.get("model") != perceptor:
             continue

@@ -18,7 +18,7 @@ from typing import cast
 import numpy as np
 
 from rapid_eval.reports import stats
-from rapid_eval.reports.load import DIRECT, Answer, RunData, model_matches, open_run
+from rapid_eval.reports.load import DIRECT, RunData, ScoredAnswer, model_matches, open_run
 from rapid_eval.scoring.verdict import Verdict
 from rapid_eval.types import Sample
 
@@ -36,7 +36,7 @@ class Selector:
     reasoner: str | None = None
     """None: any; ``-`` (or any value for the ``direct`` variant): the MLLM's own answer."""
 
-    def answers(self, task: str | None = None) -> list[Answer]:
+    def answers(self, task: str | None = None) -> list[ScoredAnswer]:
         reasoner = DIRECT if self.variant == "direct" else self.reasoner
         return [a for a in open_run(self.run).answers if a.variant == self.variant
                 and (task is None or a.task == task) and model_matches(a.perceptor, self.perceptor)
@@ -84,7 +84,7 @@ class TaskSeries:
     (vectorised), a mean over clusters of per-cluster values (DynaMath worst case, WeMath strict score; checked on
     the full data and on a random half), else the scorer's ``metrics`` on every resample."""
 
-    def __init__(self, run: RunData, answers: list[Answer], task: str, only: set[str] | None = None):
+    def __init__(self, run: RunData, answers: list[ScoredAnswer], task: str, only: set[str] | None = None):
         from rapid_eval.grading.runner import pick_scorer
 
         self.task = task
@@ -96,7 +96,7 @@ class TaskSeries:
             ours = {a.uid: samples[a.uid] for a in answers if a.uid in samples and (only is None or a.uid in only)}
             kept = {id(s) for s in headline(list(ours.values()))}
             only = {u for u, s in ours.items() if id(s) in kept}
-        by_repeat: dict[int, dict[str, Answer]] = {}
+        by_repeat: dict[int, dict[str, ScoredAnswer]] = {}
         for a in answers:
             if a.uid in samples and (only is None or a.uid in only):
                 by_repeat.setdefault(a.repeat, {})[a.uid] = a
@@ -138,7 +138,8 @@ class TaskSeries:
                 if u in answers:
                     a = answers[u]
                     samples.append(_relabel(self.samples[u], copy))
-                    verdicts.append(Verdict(a.correct, a.extracted, a.decided_by, "", a.flags))
+                    v = a.verdict
+                    verdicts.append(Verdict(v.correct, v.extracted, v.decided_by, "", v.flags))
         if not samples:
             return None
         return self.scorer.metrics(samples, verdicts).get("score")
@@ -192,8 +193,8 @@ class TaskSeries:
         arr = np.full((len(self.repeats), len(order)), np.nan)
         for r_i, r in enumerate(self.repeats):
             for u, a in self.by_repeat[r].items():
-                if a.correct is not None:
-                    arr[r_i, pos[u]] = float(bool(a.correct))
+                if a.verdict.correct is not None:
+                    arr[r_i, pos[u]] = float(bool(a.verdict.correct))
         clusters = [[pos[u] for u in c] for c in self.cluster_uids]
         full = np.arange(len(clusters))
         if all(_close(stats.accuracy_metric(arr[i:i + 1], clusters)(full), official[i]) for i in range(len(official))):
@@ -215,7 +216,7 @@ def _close(a: float | None, b: float | None) -> bool:
 
 def _cluster_key(sample: Sample) -> str:
     names = [f"{k}={v}" for k, v in sorted(sample.group.items()) if k not in _NOT_CLUSTER and v not in (None, "")]
-    return f"{sample.task}|{'|'.join(names)}" if names else f"{sample.task}/{sample.id}"
+    return f"{sample.task}|{'|'.join(names)}" if names else sample.uid
 
 
 def _relabel(sample: Sample, copy: int) -> Sample:

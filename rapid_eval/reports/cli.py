@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from rapid_eval.log import error, info
+from rapid_eval.variants import RAPID_VARIANT, VARIANTS
 
 table_app = typer.Typer(no_args_is_help=True, help="The papers' tables from one or more runs (ablation, main, "
                         "variants, scaling), beside the paper's numbers, with CIs and paired tests.")
@@ -78,7 +79,7 @@ def ablation(spec: Annotated[Path, typer.Option("--spec", help="YAML: rows A-I -
 
 
 @table_app.command("main")
-def main(run: Runs = None, fmt: Fmt = "rich", out: Out = None, variant: Variant = "qcap+sol",
+def main(run: Runs = None, fmt: Fmt = "rich", out: Out = None, variant: Variant = RAPID_VARIANT,
          params: Params = None, bootstrap: Boot = 1000, seed: Seed = 0) -> None:
     """Perceptor x reasoner rows with parameters, per-benchmark metrics, AVG and gain over the MLLM alone."""
     from rapid_eval.reports.build import BootOptions
@@ -88,11 +89,10 @@ def main(run: Runs = None, fmt: Fmt = "rich", out: Out = None, variant: Variant 
     _emit(build(_need(run), BootOptions(bootstrap, seed), variant, parse_given(params)), fmt, out)
 
 
-@table_app.command("variants")
+@table_app.command("variants", help=f"O_p variants ({', '.join(VARIANTS)}) x reasoner, per benchmark and AVG.")
 def variants(run: Runs = None, fmt: Fmt = "rich", out: Out = None,
              perceptor: Annotated[str | None, typer.Option(help="Only this perceptor")] = None,
              bootstrap: Boot = 1000, seed: Seed = 0) -> None:
-    """O_p variants (none, cap, qcap, sol, cap+sol, qcap+sol, direct) x reasoner, per benchmark and AVG."""
     from rapid_eval.reports.build import BootOptions
     from rapid_eval.reports.kinds import variants as build
 
@@ -100,7 +100,7 @@ def variants(run: Runs = None, fmt: Fmt = "rich", out: Out = None,
 
 
 @table_app.command("scaling")
-def scaling(run: Runs = None, fmt: Fmt = "rich", out: Out = None, variant: Variant = "qcap+sol",
+def scaling(run: Runs = None, fmt: Fmt = "rich", out: Out = None, variant: Variant = RAPID_VARIANT,
             params: Params = None, plot: Annotated[Path | None, typer.Option(help="PNG of AVG against "
                                                                               "parameters")] = None,
             bootstrap: Boot = 1000, seed: Seed = 0) -> None:

@@ -21,8 +21,8 @@ from rapid_eval.reports.cells import Cell
 from rapid_eval.reports.load import DIRECT, open_run
 from rapid_eval.reports.model import ReportTable, Row
 from rapid_eval.reports.tables import model_label
+from rapid_eval.variants import CAPTION_VARIANTS
 
-CAPTION_VARIANTS = ("cap", "qcap", "cap+sol", "qcap+sol")
 COLUMNS = ["answers", "trace_tok", "trace_vs_none_pct", "perc_tok", "perc_s", "reas_tok", "reas_s", "usd",
            "valid_cap_pct"]
 

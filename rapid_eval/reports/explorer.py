@@ -95,12 +95,13 @@ def build_explorer(runs: list[Path], out: Path, summary_html: str = "") -> Path:
                     "options": list(sample.options),
                     "images": [x for x in (_copy_image(i, img, images) for i in sample.images) if x],
                     "perceptions": perceptions.get(a.uid, {})})
-            verdict = -1 if a.correct is None else int(bool(a.correct))
+            verdict = -1 if a.verdict.correct is None else int(bool(a.verdict.correct))
             index_rows.append([level("benchmark", a.task), a.sample_id, level("variant", a.variant),
                                level("perceptor", a.perceptor), level("reasoner", a.reasoner), verdict,
                                sample_pos[skey], run_i, a.repeat])
-            answers.append({"output": a.output, "trace": a.trace, "extracted": a.extracted,
-                            "decided_by": a.decided_by, "explanation": a.explanation, "flags": list(a.flags),
+            answers.append({"output": a.output, "trace": a.trace, "extracted": a.verdict.extracted,
+                            "decided_by": a.verdict.decided_by, "explanation": a.verdict.explanation,
+                            "flags": list(a.verdict.flags),
                             "repeat": a.repeat,
                             "tokens": a.completion_tokens})
     for i in range(0, max(len(answers), 1), CHUNK):

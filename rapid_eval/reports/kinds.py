@@ -18,10 +18,7 @@ from rapid_eval.reports.load import DIRECT, open_run
 from rapid_eval.reports.model import ReportTable, Row
 from rapid_eval.reports.params import total_billions
 from rapid_eval.reports.tables import model_label
-
-VARIANT_ORDER = ("direct", "none", "cap", "qcap", "sol", "cap+sol", "qcap+sol")
-RAPID_VARIANT = "qcap+sol"
-"""RAPID's O_p (query-conditioned caption + tentative solution), the default of ``main`` and ``scaling``."""
+from rapid_eval.variants import RAPID_VARIANT, rank
 
 
 def load_spec(path: Path, inline: dict | None = None, default_run: Path | None = None) -> dict:
@@ -182,8 +179,7 @@ def variants(runs: list[Path], boot: BootOptions, perceptor: str | None = None) 
     """O_p variant x reasoner for each perceptor; deltas against that perceptor's ``direct``."""
     configs = sorted({(run, p, r, v) for run in runs for p, r, v in open_run(run).configs()
                       if perceptor is None or p == perceptor},
-                     key=lambda c: (c[1], c[2] != DIRECT, c[2], VARIANT_ORDER.index(c[3])
-                                    if c[3] in VARIANT_ORDER else 99, str(c[0])))
+                     key=lambda c: (c[1], c[2] != DIRECT, c[2], rank(c[3]), str(c[0])))
     tasks = tasks_of([Selector(run, v, p, r) for run, p, r, v in configs])
     table = ReportTable("variants", "O_p variants x reasoner", [*tasks, "avg"],
                         info_columns=["perceptor", "reasoner", "variant"])

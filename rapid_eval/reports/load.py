@@ -1,7 +1,7 @@
 """The reporters' one door to run records: typed rows for the tables, the diagnostics and the explorer.
 
-Every other reporter module works on :class:`Answer`, :class:`Perception` and ``Sample`` values from here and never
-opens a run file itself, so a change of the record layout is a change of this module alone.
+Every other reporter module works on :class:`ScoredAnswer`, :class:`Perception` and ``Sample`` values from here
+and never opens a run file itself, so a change of the record layout is a change of this module alone.
 
 Sources: the run's typed records through
 :class:`rapid_eval.storage.rundir.Run` (``VerdictRecord`` per answer, written by
@@ -12,19 +12,20 @@ samples), latest record per key, and ``summary.json`` for the scorer mode that m
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path, PurePath
 
+from rapid_eval.scoring.verdict import Verdict
 from rapid_eval.storage.rundir import Run
-from rapid_eval.types import Sample
+from rapid_eval.types import Sample, sample_uid
 
 DIRECT = "-"
 """The reasoner of a ``direct`` answer (the MLLM alone)."""
 
 
 @dataclass(frozen=True)
-class Answer:
+class ScoredAnswer:
     """One scored answer: a reasoner's (or, for ``direct``, the MLLM's) output with its verdict."""
 
     task: str
@@ -33,12 +34,10 @@ class Answer:
     perceptor: str
     reasoner: str
     repeat: int
-    correct: bool | None
     output: str
-    extracted: str | None
-    decided_by: str
-    explanation: str
-    flags: tuple[str, ...]
+    verdict: Verdict
+    """Its verdict as ``score`` wrote it, without the scorer's ``details`` (not shown, and large for judged
+    items)."""
     trace: str | None
     prompt_tokens: int | None
     completion_tokens: int | None
@@ -47,7 +46,7 @@ class Answer:
 
     @property
     def uid(self) -> str:
-        return f"{self.task}/{self.sample_id}"
+        return sample_uid(self.task, self.sample_id)
 
 
 @dataclass(frozen=True)
@@ -68,7 +67,7 @@ class Perception:
 
     @property
     def uid(self) -> str:
-        return f"{self.task}/{self.sample_id}"
+        return sample_uid(self.task, self.sample_id)
 
 
 @dataclass
@@ -102,17 +101,17 @@ class RunData:
             for r in self.run.perception_records()]
 
     @cached_property
-    def answers(self) -> list[Answer]:
+    def answers(self) -> list[ScoredAnswer]:
         if not (self.root / "verdicts.jsonl").exists():
             raise FileNotFoundError(f"{self.root}: the run has no verdicts; run `rapid-eval score --run {self.root}`")
         reasoning = {r.key: r for r in self.run.reasoning_records()}
         out = []
         for v in self.run.verdict_records():
             rec = reasoning.get(v.key)
-            out.append(Answer(
+            out.append(ScoredAnswer(
                 task=v.task, sample_id=str(v.sample_id), variant=v.variant, perceptor=v.perceptor or "?",
-                reasoner=v.reasoner, repeat=(rec.repeat or 0) if rec else 0, correct=v.correct, output=v.output or "",
-                extracted=v.extracted, decided_by=v.decided_by, explanation=v.explanation or "", flags=tuple(v.flags),
+                reasoner=v.reasoner, repeat=(rec.repeat or 0) if rec else 0, output=v.output or "",
+                verdict=replace(v.verdict, explanation=v.verdict.explanation or "", details={}),
                 trace=rec.reasoning if rec else None,
                 prompt_tokens=v.prompt_tokens, completion_tokens=v.completion_tokens, seconds=v.seconds, key=v.key))
         return out

@@ -10,8 +10,7 @@ from rich import box
 from rich.table import Table
 
 from rapid_eval.log import console, info
-
-VARIANT_ORDER = ("direct", "none", "cap", "qcap", "sol", "cap+sol", "qcap+sol")
+from rapid_eval.variants import VARIANT_ORDER
 
 
 def model_label(name: str | None) -> str:

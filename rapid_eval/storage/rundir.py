@@ -40,10 +40,6 @@ APPEND_ONLY = ("samples", "generations", "perception", "reasoning", "verdict_cac
 """Record files that are only ever appended to (their indexes are saved beside them)."""
 
 
-def sample_uid(sample: Sample) -> str:
-    return f"{sample.task}/{sample.id}"
-
-
 class Run:
     """Opens (or creates) a run directory and its record stores."""
 
@@ -95,7 +91,7 @@ class Run:
     # -- samples -------------------------------------------------------------------------------------------------
     def add_samples(self, samples: list[Sample]) -> None:
         for s in samples:
-            uid = sample_uid(s)
+            uid = s.uid
             old = self._samples.get(uid)
             if old is None or Sample.from_dict(old) != s:
                 self._samples.append({"key": uid, **s.to_dict()})
@@ -214,14 +210,6 @@ class Run:
         store = self._stores.get(name) or RecordStore(path)
         rows: Iterator[dict[str, Any]] = iter(store) if len(store) else stream_jsonl(path)
         return pd.DataFrame(_columns(rows))
-
-
-def latest_per_key(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The last line per ``key`` (in order of first appearance); lines without a key are all kept."""
-    out: dict[Any, dict[str, Any]] = {}
-    for i, r in enumerate(rows):
-        out[r["key"] if "key" in r else ("#line", i)] = r
-    return list(out.values())
 
 
 def _columns(rows: Iterator[dict[str, Any]]) -> dict[str, list[Any]]:

@@ -190,13 +190,6 @@ class RecordStore:
             return False
         return isinstance(rec, dict) and not rec.get("error")
 
-    def refresh(self) -> None:
-        """Index lines appended (by another process) since this store was scanned."""
-        idx = self._idx()
-        with self._lock:
-            if idx is self._index:
-                self._scan()
-
     # -- reading -------------------------------------------------------------------------------------------------
     def _read(self, key: str, offset: int, length: int) -> dict[str, Any] | None:
         if self._rfd is None:

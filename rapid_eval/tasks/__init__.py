@@ -1,7 +1,7 @@
 """Benchmark tasks: load RAPID's seven benchmarks (and RealWorldQA) as :class:`~rapid_eval.types.Sample` lists.
 
 ``tasks/<name>.yaml`` declares each benchmark (hub id, configs, splits, options, headline metric, license);
-``rapid_eval/tasks/<name>.py`` maps its rows, under both the Hugging Face and the GitHub field names.
+``rapid_eval/benchmarks/<name>/adapter.py`` maps its rows, under both the Hugging Face and the GitHub field names.
 Importing this package imports neither torch, transformers nor ``datasets`` (the latter loads only when a
 hub, ``save_to_disk`` or parquet source is used).
 

@@ -14,6 +14,7 @@ import typer
 
 from rapid_eval.cli_options import kv_options
 from rapid_eval.log import error, info
+from rapid_eval.types import REASONER_MAX_NEW_TOKENS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="RAPID training: GRPO, VPO, curricula.")
 
@@ -62,7 +63,7 @@ def train_vpo(
     reasoner_backend: Annotated[str | None, Opt("--reasoner-backend", help="hf | openai | vllm")] = None,
     reasoner_base_url: Annotated[str | None, Opt("--reasoner-base-url", help="OpenAI-compatible server URL")] = None,
     reasoner_arg: Annotated[list[str] | None, Opt("--reasoner-arg", help="Reasoner engine option K=V")] = None,
-    reasoner_max_new_tokens: Annotated[int | None, Opt(help="Paper: 8192")] = None,
+    reasoner_max_new_tokens: Annotated[int | None, Opt(help=f"Paper: {REASONER_MAX_NEW_TOKENS}")] = None,
     stages: Annotated[str | None, Opt("--stages", help="Curriculum, e.g. perception,visual_reasoning,"
                                       "textual_reasoning")] = None,
     penalty: Annotated[float | None, Opt(help="Caption penalty lambda (paper 0.1)")] = None,
@@ -76,7 +77,7 @@ def train_vpo(
     epsilon: Annotated[float | None, Opt(help="Clip low (0.2)")] = None,
     epsilon_high: Annotated[float | None, Opt(help="Clip high (VPO 0.25)")] = None,
     temperature: Annotated[float | None, Opt(help="Rollout temperature (1.0)")] = None,
-    max_completion_length: Annotated[int | None, Opt(help="Paper 8192")] = None,
+    max_completion_length: Annotated[int | None, Opt(help=f"Paper {REASONER_MAX_NEW_TOKENS}")] = None,
     save_every: Annotated[int | None, Opt(help="Rollout steps between checkpoints (paper 50)")] = None,
     limit: Annotated[int | None, Opt(help="Use at most N items")] = None,
     exclude_source: Annotated[list[str] | None, Opt("--exclude-source", help="Drop rows of this source "
@@ -119,7 +120,7 @@ def train_grpo(
     epsilon: Annotated[float | None, Opt(help="Clip low (0.2)")] = None,
     epsilon_high: Annotated[float | None, Opt(help="Clip high (paper 0.3)")] = None,
     temperature: Annotated[float | None, Opt(help="Rollout temperature (1.0)")] = None,
-    max_completion_length: Annotated[int | None, Opt(help="Paper 8192")] = None,
+    max_completion_length: Annotated[int | None, Opt(help=f"Paper {REASONER_MAX_NEW_TOKENS}")] = None,
     save_every: Annotated[int | None, Opt(help="Rollout steps between checkpoints (paper 50)")] = None,
     limit: Annotated[int | None, Opt(help="Use at most N items")] = None,
     exclude_source: Annotated[list[str] | None, Opt("--exclude-source", help="Drop rows of this source")] = None,

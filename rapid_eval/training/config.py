@@ -36,6 +36,8 @@ from typing import Any
 
 import yaml
 
+from rapid_eval.types import REASONER_MAX_NEW_TOKENS
+
 STAGE_KINDS = ("perception", "visual_reasoning", "textual_reasoning")
 ALIASES = {"vpo": "perception", "grpo": "visual_reasoning", "perception": "perception",
            "visual": "visual_reasoning", "visual_reasoning": "visual_reasoning",
@@ -70,7 +72,7 @@ class StageConfig:
     temperature: float = 1.0
     top_p: float = 1.0
     loss_type: str = "dapo"
-    max_completion_length: int = 8192
+    max_completion_length: int = REASONER_MAX_NEW_TOKENS  # the paper uses the same 8192 for both
     image_min_pixels: int | None = None
     image_max_pixels: int | None = None
     # VPO only
@@ -81,7 +83,7 @@ class StageConfig:
     reasoner_args: dict[str, Any] = field(default_factory=dict)
     reasoner_temperature: float = 1.0
     reasoner_top_p: float = 1.0
-    reasoner_max_new_tokens: int = 8192
+    reasoner_max_new_tokens: int = REASONER_MAX_NEW_TOKENS
     reasoner_max_failed_steps: int = 3
     """Consecutive steps in which every reasoner request failed before the run stops (resumably)."""
     penalty: float = 0.1

@@ -43,7 +43,7 @@ class TrainingStopped(RuntimeError):
 
 
 @dataclass
-class StageResult:
+class TrainingStageResult:
     out: Path
     steps: int
     seconds: float
@@ -174,7 +174,7 @@ def _reward(cfg: StageConfig, model_path: str, processor: Any, reasoner: Engine 
 
 
 def run_stage(cfg: StageConfig, model_path: str, out: str | Path, reasoner: Engine | None = None,
-              judge: Any = None, quiet: bool = False) -> StageResult:
+              judge: Any = None, quiet: bool = False) -> TrainingStageResult:
     """Train one stage from ``model_path`` into ``out`` (resuming if ``out`` holds a checkpoint)."""
     import torch
     from trl import GRPOTrainer
@@ -186,7 +186,7 @@ def run_stage(cfg: StageConfig, model_path: str, out: str | Path, reasoner: Engi
         done_steps = json.loads((out / DONE).read_text()).get("steps", 0)
         if done_steps >= cfg.max_steps:
             info(f"{cfg.kind}: already finished in {out}; skipped")
-            return StageResult(out, done_steps, 0.0, skipped=True)
+            return TrainingStageResult(out, done_steps, 0.0, skipped=True)
         # a rerun with a larger --max-steps extends the finished stage from its last checkpoint (as TRL does)
         info(f"{cfg.kind}: finished at {done_steps} steps in {out}; continuing to {cfg.max_steps}")
     out.mkdir(parents=True, exist_ok=True)
@@ -235,11 +235,11 @@ def run_stage(cfg: StageConfig, model_path: str, out: str | Path, reasoner: Engi
     seconds = time.time() - started
     (out / DONE).write_text(json.dumps({"kind": cfg.kind, "steps": steps, "seconds": round(seconds, 2),
                                         "init": model_path, "config": cfg.to_dict()}, indent=2, default=str) + "\n")
-    return StageResult(out, steps, seconds, resumed_from=str(ckpt) if ckpt else None,
+    return TrainingStageResult(out, steps, seconds, resumed_from=str(ckpt) if ckpt else None,
                        extra={"reward_calls": getattr(reward, "calls", 0)})
 
 
-def run_curriculum(stages: list[StageConfig], model: str, out: str | Path, **kw: Any) -> list[StageResult]:
+def run_curriculum(stages: list[StageConfig], model: str, out: str | Path, **kw: Any) -> list[TrainingStageResult]:
     """Run the stages in order, each from the previous stage's final model (see the module docstring)."""
     out = Path(out)
     if len(stages) == 1:

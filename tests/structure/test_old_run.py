@@ -1,0 +1,65 @@
+"""A run written by the previous record layout (``tests/data/run_v2``: schema 2, made with the code of commit
+44aa35f, before ``CallOutput`` and the embedded ``Verdict``) still loads, and scores and reports identically."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from testlib import REPO
+
+from rapid_eval.records import GenerationRecord, PerceptionRecord, ReasoningRecord, VerdictRecord
+
+OLD = REPO / "tests" / "data" / "run_v2"
+RECORDS = {"generations": GenerationRecord, "perception": PerceptionRecord, "reasoning": ReasoningRecord,
+           "verdicts": VerdictRecord}
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def test_old_records_read_back_and_write_the_same_lines():
+    for name, cls in RECORDS.items():
+        for d in _lines(OLD / f"{name}.jsonl"):
+            assert list(cls.from_dict(d).to_dict().items()) == list(d.items()), (name, d["key"])
+
+
+def test_old_run_scores_and_reports_identically(tmp_path):
+    import rapid_eval as re_
+    from rapid_eval.reports.load import forget_runs, open_run
+
+    run = tmp_path / "run"
+    shutil.copytree(OLD, run)
+    for name in ("verdicts.jsonl", "summary.json", "scores.json", "verdict_cache.jsonl"):
+        (run / name).unlink()  # scored again from the records alone, by today's code
+    result = re_.score(run)
+    old = json.loads((OLD / "summary.json").read_text(encoding="utf-8"))
+    assert result.answers == old["answers"] == 30
+    assert [r.to_dict() for r in result.rows] == old["rows"]
+    assert json.loads((run / "scores.json").read_text(encoding="utf-8")) == \
+        json.loads((OLD / "scores.json").read_text(encoding="utf-8"))
+    assert sorted(_lines(run / "verdicts.jsonl"), key=lambda d: d["key"]) == \
+        sorted(_lines(OLD / "verdicts.jsonl"), key=lambda d: d["key"])
+
+    forget_runs()
+    answers = open_run(run).answers
+    assert sorted((a.key, a.verdict.correct) for a in answers) == \
+        sorted((d["key"], d["correct"]) for d in _lines(OLD / "verdicts.jsonl"))
+
+
+def test_reasoning_rerun_on_an_old_run_makes_no_call_and_appends_nothing(tmp_path):
+    from rapid_eval.engines.scripted import ScriptedEngine
+    from rapid_eval.prompts import PromptSet
+    from rapid_eval.reasoning.runner import reason
+    from rapid_eval.storage.rundir import Run
+    from rapid_eval.types import REASONER_DEFAULTS
+
+    shutil.copytree(OLD, tmp_path / "run")
+    before = (tmp_path / "run" / "reasoning.jsonl").read_bytes()
+    run = Run(tmp_path / "run")
+    n, stats, skipped = reason(run, ScriptedEngine("scripted-llm"), PromptSet(), REASONER_DEFAULTS)
+    run.close()
+    assert (n, stats.generated, skipped) == (20, 0, [])
+    assert (tmp_path / "run" / "reasoning.jsonl").read_bytes() == before
