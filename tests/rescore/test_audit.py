@@ -207,3 +207,37 @@ def test_answers_and_a_results_csv_from_elsewhere_are_paired(tmp_path):
     r = rescore("logicvista", [answers, csv], workers=0)
     assert r["n"] == 20 and r["correct"] == 2 and r["headline"] == "verdicts stored in the file"
     assert "+" in r["format"]
+
+
+def test_sliced_judged_file_says_it_is_partial_beside_its_claim():
+    """The bundled 14-item slice of a VLMEvalKit LogicVista file whose _score.csv claims 46.76 over all items."""
+    from rapid_eval.rescore.run import summary_lines
+
+    r = rescore("logicvista", [DATA / "vlmevalkit" / "Qwen2.5-VL-7B-Instruct_LogicVista_gpt4o-mini.csv"], workers=0)
+    assert r["claimed"]["score"] == pytest.approx(46.76, abs=0.01) and r["n"] == 14
+    assert r["coverage"]["items"] == 14 and r["coverage"]["missing"] == 448 - 14
+    lines = summary_lines(r)
+    claim = next(i for i, line in enumerate(lines) if line.startswith("claimed:"))
+    assert lines[claim + 1].startswith("partial file: covers 14 of 448 items")
+
+
+def test_empty_judge_extraction_in_a_judged_file_is_reported(tmp_path):
+    """A VLMEvalKit judged MathVista row whose res cell is empty: the judge failed while the response answers."""
+    import csv
+
+    src = DATA / "vlmevalkit" / "Qwen2.5-VL-7B-Instruct_MathVista_MINI_gpt-4o-mini.csv"
+    with open(src, encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    before = rescore("mathvista", [src], workers=0, items=True)
+    answered = next(it["id"] for it in before["items"] if it["ours_extracted"])
+    for row in rows:
+        if row["index"] == answered:
+            row["res"] = ""
+    out = tmp_path / src.name
+    with open(out, "w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    after = rescore("mathvista", [out], workers=0, items=True)
+    assert after["audit"]["stored_extraction_empty"] == before["audit"]["stored_extraction_empty"] + 1
+    assert answered in after["audit"]["examples"]["stored_extraction_empty"]
