@@ -233,6 +233,9 @@ def rescore(
     data_dir: Annotated[Path | None, typer.Option(help="Gold answers for files that lack them")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
     workers: Annotated[int, typer.Option(help="Scoring worker processes")] = 1,
+    items_out: Annotated[Path | None, typer.Option("--items", help="Write one JSON line per item: id, gold, the "
+                                                   "file's verdict (stored), ours, both extracted answers, what "
+                                                   "decided ours, audit class, response excerpt")] = None,
 ) -> None:
     """Score predictions made elsewhere with the benchmark's official rules."""
     import json
@@ -240,10 +243,18 @@ def rescore(
     from rapid_eval.api import rescore as do_rescore
 
     try:
-        result = do_rescore(benchmark, list(files), data_dir=data_dir, workers=workers)
+        result = do_rescore(benchmark, list(files), data_dir=data_dir, workers=workers, items=items_out is not None)
     except (ValueError, KeyError, FileNotFoundError) as e:
         error(str(e).strip("'\""))
         raise typer.Exit(2) from None
+    rows = result.pop("items", None)
+    if items_out is not None:
+        tmp = items_out.with_name(items_out.name + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            for row in rows or []:
+                f.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        tmp.replace(items_out)
+        info(f"{len(rows or [])} items written to {items_out}")
     if as_json:
         sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
     else:

@@ -37,6 +37,9 @@ class Predictions:
     """Per item: the output was cut inside its reasoning trace (scores 0, flagged)."""
     replay: dict[str, Any] | None = None
     """Stored judge outputs replayed through the judge's post-processing vs the stored verdicts (judged files)."""
+    verdicts_are_headline: bool = False
+    """The stored verdicts are the authors' own judged result (LogicVista's results CSV ``match?``): rescoring's
+    headline follows them, as it does for a third-party judge's file, so that it reproduces the claim."""
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from rapid_eval.rescore.audit import CLASSES, audit_items, summarise
 from rapid_eval.rescore.base import StoredItem
+from rapid_eval.rescore.companions import combine
+from rapid_eval.rescore.coverage import coverage, coverage_line
 from rapid_eval.scoring.base import Scorer, Verdict
 
 
@@ -40,8 +43,10 @@ def rescore(
     data_dir: str | Path | None = None,
     workers: int | None = None,
     timeout: float | None = None,
+    items: bool = False,
 ) -> dict[str, Any]:
-    """Score ``files`` for ``benchmark``; see the module docstring for the result. Errors name the file."""
+    """Score ``files`` for ``benchmark``; see the module docstring for the result. Errors name the file.
+    ``items``: also return ``items``, one audit row per item (:mod:`rapid_eval.rescore.audit`)."""
     from rapid_eval.registry import benchmark_names
     from rapid_eval.scoring import get_scorer
     from rapid_eval.scoring.pool import DEFAULT_TIMEOUT, score_all
@@ -54,7 +59,7 @@ def rescore(
         raise ValueError(f"{paths[0]}: unknown benchmark '{benchmark}' (known: {', '.join(known)})")
     for path in paths:
         check_named_benchmark(path, benchmark, known)
-    preds = [_read(p, benchmark, data_dir) for p in paths]
+    preds = combine([_read(p, benchmark, data_dir) for p in paths])
     samples = [s for p in preds for s in p.samples]
     outputs = [o for p in preds for o in p.outputs]
     truncated = [t for p in preds for t in (p.truncated or [False] * len(p.samples))]
@@ -62,8 +67,11 @@ def rescore(
     scorer = get_scorer(benchmark)
     t0 = time.monotonic()
     stats: dict[str, Any] = {}
+    sources = [p.source for p in preds for _ in p.samples]
     if not any(outputs) and any(o.correct is not None for o in official):
-        return _stored_only(benchmark, paths, preds, scorer, samples, official)
+        stored_result = _stored_only(benchmark, paths, preds, scorer, samples, official)
+        return _with_audit(stored_result, audit_items(samples, outputs, official, None, sources), samples,
+                           data_dir, items)
     verdicts = score_all(scorer, samples, outputs, truncated, workers=workers,
                          timeout=timeout or DEFAULT_TIMEOUT, stats=stats)
     judge_free = scorer.metrics(samples, verdicts)
@@ -107,7 +115,52 @@ def rescore(
     replays = [r for p in preds for r in ([p.replay] if getattr(p, "replay", None) else [])]
     if replays:
         result["replay"] = replays[0] if len(replays) == 1 else {"per_file": replays}
+    rows = audit_items(samples, outputs, official, verdicts, sources, canon=_canon(scorer))
+    return _with_audit(result, rows, samples, data_dir, items)
+
+
+def _canon(scorer: Scorer) -> Any:
+    """The official normal form of an extracted answer where the scorer has one (MathVista's normaliser on a
+    stored extraction: the chosen option's text, the rounded number), for comparing two extractions."""
+    if not hasattr(scorer, "score_extraction"):
+        return None
+
+    def canon(sample: Any, answer: Any) -> Any:
+        details = scorer.score_extraction(sample, answer).details or {}
+        return details.get("prediction", answer)
+
+    return canon
+
+
+def _with_audit(result: dict[str, Any], rows: list[dict[str, Any]], samples: Sequence[Any],
+                data_dir: str | Path | None, items: bool) -> dict[str, Any]:
+    """``coverage`` always; ``audit`` where the file stores verdicts; ``items`` when asked."""
+    result["coverage"] = file_coverage(result["benchmark"], samples, data_dir)
+    if any(r["stored"] is not None for r in rows):
+        result["audit"] = summarise(rows)
+    if items:
+        result["items"] = rows
     return result
+
+
+def file_coverage(benchmark: str, samples: Sequence[Any], data_dir: str | Path | None) -> dict[str, Any]:
+    """:func:`rapid_eval.rescore.coverage.coverage` of the file's items against the benchmark: its full id set
+    when ``data_dir`` gives the gold, else the documented size of ``tasks/<benchmark>.yaml``."""
+    from rapid_eval.rescore.gold import load_gold, natural_key
+    from rapid_eval.tasks.spec import load_spec
+
+    full = None
+    if data_dir is not None:
+        try:
+            full = set(load_gold(benchmark, data_dir))
+        except Exception:  # noqa: BLE001 - no full id set offline: fall back to the documented size
+            full = None
+    try:
+        spec = load_spec(benchmark)
+        size, splits = spec.expected_size, dict(spec.split_sizes)
+    except Exception:  # noqa: BLE001 - a benchmark without a task spec: no documented size
+        size, splits = None, {}
+    return coverage([natural_key(s) for s in samples], full_ids=full, expected_size=size, split_sizes=splits)
 
 
 def check_named_benchmark(path: Path, benchmark: str, known: Sequence[str]) -> None:
@@ -124,7 +177,7 @@ def check_named_benchmark(path: Path, benchmark: str, known: Sequence[str]) -> N
 def _judge_verdicts(preds: Sequence[Any]) -> bool:
     """True when every file is a third-party judge's output with a stored verdict on most items."""
     formats = {"vlmevalkit-judged", "lmms-eval"}
-    return all(p.format in formats and p.official and
+    return all((p.format in formats or p.verdicts_are_headline) and p.official and
                2 * sum(o.get("correct") is not None for o in p.official) > len(p.official) for p in preds)
 
 
@@ -236,8 +289,11 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
     lines = [f"{result['benchmark']}: {result['score']:.2f} ({result.get('metric', 'accuracy')}, n={result['n']}; "
              f"{result.get('headline', '')})"]
     claimed = result.get("claimed") or {}
+    cov = result.get("coverage") or {}
     if claimed.get("score") is not None:
         lines.append(f"claimed: {claimed['score']:.2f}" + (f" ({claimed['file']})" if claimed.get("file") else ""))
+    if cov and (claimed.get("score") is not None or not cov.get("complete")):
+        lines.append(("partial file: " if not cov.get("complete") else "") + coverage_line(cov))
     jf = result.get("judge_free") or {}
     if jf.get("score") is not None and result.get("headline") != "rule on the responses":
         agree = f", agrees on {jf['agree']}/{jf['items']} items" if jf.get("items") else ""
@@ -248,6 +304,10 @@ def summary_lines(result: dict[str, Any]) -> list[str]:
         lines.append(f"stored verdicts: {st['agree']}/{st['items']} agree" + (f"; differ: {ids}" if ids else ""))
         for reason, n in (st.get("documented") or {}).items():
             lines.append(f"  documented difference ({n}): {reason}")
+    au = result.get("audit") or {}
+    counted = [f"{cls} {au[cls]}" for cls in CLASSES if au.get(cls)]
+    if counted:
+        lines.append(f"audit ({au['differ']}/{au['items']} verdicts differ): " + ", ".join(counted))
     rp = result.get("replay") or {}
     if rp.get("items"):
         lines.append(f"judge replay ({rp.get('protocol')}): {rp['agree']}/{rp['items']} stored verdicts reproduced")

@@ -86,6 +86,9 @@ def _official(row: dict[str, Any], truncated: bool) -> dict[str, Any]:
         if row.get(col) is not None:
             rec["extracted"] = cell_text(row[col])
             break
+    else:  # the judge's column is there but empty: a failed extraction, which the audit reports
+        if any(col in row for col in _EXTRACT_COLS):
+            rec["extracted"] = ""
     for col in ("log", "log_extract", "log_score", "parse"):
         if row.get(col) is not None:
             rec[col] = cell_text(row[col])

@@ -3,10 +3,13 @@
 - ``results/<model>-accuracy-results.csv``: unnamed index, ``id``, ``reasoning skill``, ``capability``,
   ``true answer`` (stringified lower-case list), ``<model> answer extracted`` (GPT-4's letters; ``zzzzz`` = none),
   ``<model> answer raw``, ``match?``. ``official[i]`` = ``{"extracted", "match", "correct"}``; ``claimed`` holds
-  the sum of ``match?``.
+  the sum of ``match?`` (the published result: the headline follows ``match?``, ``verdicts_are_headline``).
 - ``answers/<model>-answers.json``: ``{"v1_<n>": {"answer": raw text, "reasoning": …}}``. Gold comes from
   ``data_dir`` (``<data_dir>/logicvista``), else from a results CSV beside it (``../results/*-accuracy-results.csv``:
-  the gold columns are the same in every model's file).
+  the gold columns are the same in every model's file). The model's own results CSV
+  (``<model>-accuracy-results.csv`` in the same folder or in ``../results``), when present, gives the stored
+  verdicts, extracted letters and claim (:func:`rapid_eval.rescore.companions.attach_verdicts`); given on the
+  command line with the answers file instead, rescoring pairs them the same way.
 The raw answer keeps the official pre-processing: text after "ASSISTANT:" when present.
 """
 
@@ -100,9 +103,21 @@ def read_results(path: Path, benchmark: str, data_dir: str | None = None) -> Pre
         match = int(float(row["match?"]))
         official.append({"extracted": _lst(row[f"{model} answer extracted"]), "match": match, "correct": bool(match)})
     correct = sum(o["match"] for o in official)
-    claimed = {"model": model, "correct": correct, "n": len(rows), "accuracy": round(100 * correct / len(rows), 2)}
+    accuracy = round(100 * correct / len(rows), 2)
+    claimed = {"model": model, "correct": correct, "n": len(rows), "accuracy": accuracy, "score": accuracy,
+               "file": path.name}
     return Predictions(benchmark="logicvista", samples=samples, outputs=outputs, official=official,
-                       source=str(path), format="logicvista-results-csv", claimed=claimed)
+                       source=str(path), format="logicvista-results-csv", claimed=claimed,
+                       verdicts_are_headline=True)
+
+
+def own_results(path: Path) -> Path | None:
+    """``<model>-accuracy-results.csv`` of an answers file's model: beside it, else in ``../results``."""
+    name = path.name.removesuffix("-answers.json") + "-accuracy-results.csv"
+    for cand in (path.with_name(name), path.parent.parent / "results" / name):
+        if cand.is_file() and detect_results(cand):
+            return cand
+    return None
 
 
 def _sibling_gold(path: Path) -> dict[str, Sample]:
@@ -131,8 +146,14 @@ def read_answers(path: Path, benchmark: str, data_dir: str | None = None) -> Pre
         samples.append(gold[key])
         outputs.append(entry_of(str((entry or {}).get("answer") or "")))
     claimed = {"items_without_gold": len(missing)}
-    return Predictions(benchmark="logicvista", samples=samples, outputs=outputs, source=str(path),
-                       format="logicvista-answers-json", claimed=claimed)
+    preds = Predictions(benchmark="logicvista", samples=samples, outputs=outputs, source=str(path),
+                        format="logicvista-answers-json", claimed=claimed)
+    results = own_results(path)
+    if results is None:
+        return preds
+    from rapid_eval.rescore.companions import attach_verdicts
+
+    return attach_verdicts(preds, read_results(results, benchmark, data_dir))
 
 
 def from_port_row(row: dict[str, Any], index: str) -> Sample:
