@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from rapid_eval.records import SummaryRow
     from rapid_eval.storage.cache import CallStats
     from rapid_eval.storage.rundir import Run
+    from rapid_eval.tasks.shard import Shard
 
 @dataclass(frozen=True)
 class StageResult:
@@ -119,6 +120,16 @@ def _stage_failure(run: Run, command: str, engine: Engine, before: Mapping[str, 
         raise
 
 
+def _shard(samples: Sequence[Sample], shard: str | Shard) -> tuple[list[Sample], dict[str, Any]]:
+    """This shard's samples, and what its stats line records (index, count, fingerprint of the whole set)."""
+    from rapid_eval.tasks.shard import fingerprint, parse_shard, shard_samples
+
+    sh = parse_shard(shard) if isinstance(shard, str) else shard
+    mine = shard_samples(samples, sh)
+    return mine, {"index": sh.index, "count": sh.count, "fingerprint": fingerprint(s.uid for s in samples),
+                  "samples": len(mine), "of": len(samples)}
+
+
 def sampling(defaults: SamplingParams, **changes: Any) -> SamplingParams:
     """``defaults`` with the given settings changed (None leaves a setting as it is)."""
     return replace(defaults, **{k: v for k, v in changes.items() if v is not None})
@@ -178,20 +189,27 @@ def perceive(
     temperature: float | None = None,
     top_p: float | None = None,
     seed: int | None = None,
+    shard: str | Shard | None = None,
     log_stats: bool = True,
     **stats_extra: Any,
 ) -> StageResult:
     """Run the perceptor on ``samples``: one record per (sample, variant) under ``out`` (created; reused on
-    rerun, so nothing is generated twice). ``variants``: comma string or list (default: all seven)."""
+    rerun, so nothing is generated twice). ``variants``: comma string or list (default: all seven). ``shard``:
+    ``"I/N"`` keeps only this share of ``samples`` (:mod:`rapid_eval.tasks.shard`; every shard must be given
+    the same ``samples``); ``rapid-eval merge`` joins the shard runs."""
     from rapid_eval.perception import parse_variants
     from rapid_eval.perception import perceive as run_perceive
-    from rapid_eval.prompts import PromptSet
+    from rapid_eval.prompts import PromptSet, prompts_fingerprint
 
     started = time.time()
     chosen = parse_variants(list(variants) if variants is not None and not isinstance(variants, str) else variants)
+    if shard is not None:
+        samples, stats_extra["shard"] = _shard(samples, shard)
     run = _run(out, create=True)
     params = sampling(PERCEPTOR_DEFAULTS, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
                       seed=seed)
+    stats_extra["settings"] = {"perceptor": engine.identity(), "sampling": params.to_dict(), "variants": chosen,
+                               "prompts": prompts_fingerprint(prompts)}
     before = engine.counters()
     with run.lock("perceive"), _stage_failure(run, "perceive", engine, before, started, log_stats):
         n, stats = run_perceive(run, engine, list(samples), chosen, PromptSet(prompts), params)
@@ -218,6 +236,7 @@ def reason(
     retry_failed: bool = False,
     repeats: int = 1,
     score_as_they_arrive: str | None = None,
+    shard: str | Shard | None = None,
     log_stats: bool = True,
     **stats_extra: Any,
 ) -> StageResult:
@@ -226,10 +245,11 @@ def reason(
     decides, while the batch runs, every new answer that needs no symbolic math and caches its verdict, so the
     following :func:`score` has only the rest to do (the CLI's ``reason`` does both). ``retry_failed``: redo only
     the calls that failed before (nothing new is started). ``repeats``: sample each answer K times with seeds
-    seed..seed+K-1, each a cached call and record of its own."""
+    seed..seed+K-1, each a cached call and record of its own. ``shard``: ``"I/N"`` reasons only the perception
+    records of this share of the run's samples (:mod:`rapid_eval.tasks.shard`)."""
     from rapid_eval.grading.prescore import Prescorer
     from rapid_eval.perception.variants import parse_variants
-    from rapid_eval.prompts import PromptSet
+    from rapid_eval.prompts import PromptSet, prompts_fingerprint
     from rapid_eval.reasoning import reason as run_reason
 
     started = time.time()
@@ -238,12 +258,19 @@ def reason(
         if variants else None
     params = sampling(REASONER_DEFAULTS, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
                       seed=seed, enable_thinking=thinking)
+    only: set[str] | None = None
+    if shard is not None:
+
+        mine, stats_extra["shard"] = _shard(list(r.samples().values()), shard)
+        only = {s.uid for s in mine}
+    stats_extra["settings"] = {"reasoner": engine.identity(), "sampling": params.to_dict(), "variants": chosen,
+                               "perceptor": perceptor, "repeats": repeats, "prompts": prompts_fingerprint(prompts)}
     before = engine.counters()
     with r.lock("reason"), _stage_failure(r, "reason", engine, before, started, log_stats):
         pre = Prescorer(r.root / "verdict_cache.jsonl", score_as_they_arrive) if score_as_they_arrive else None
         try:
             n, stats, skipped = run_reason(r, engine, PromptSet(prompts), params, chosen, perceptor, on_answer=pre,
-                                           only_failed=retry_failed, repeats=repeats)
+                                           only_failed=retry_failed, repeats=repeats, only=only)
         finally:
             if pre is not None:
                 pre.close()

@@ -31,6 +31,8 @@ EngineArgs = Annotated[list[str] | None, typer.Option("--engine-arg", help="Back
                                                       "api_key_env=MY_KEY")]
 Variants = Annotated[str | None, typer.Option("--variants",
                                               help=f"Comma list of {CHOICES}")]
+ShardOpt = Annotated[str | None, typer.Option("--shard", help="I/N: only this node's share of the samples (0 <= I < "
+                                              "N; groups a metric needs stay whole); join with `rapid-eval merge`")]
 AllowIncomplete = Annotated[bool, typer.Option("--allow-incomplete", help="Exit 0 even when input rows were "
                                                "skipped or records failed (they are still reported)")]
 
@@ -64,6 +66,18 @@ def _finish(result: Any, command: str, skipped_rows: int = 0, allow_incomplete: 
               + ("" if allow_incomplete else " (--allow-incomplete: exit 0 anyway)") + ".")
         if not allow_incomplete:
             raise typer.Exit(1)
+
+
+def _check_shard(shard: str | None) -> None:
+    """A malformed ``--shard`` fails before any model loads."""
+    from rapid_eval.tasks.shard import parse_shard
+
+    if shard is not None:
+        try:
+            parse_shard(shard)
+        except ValueError as e:
+            error(str(e))
+            raise typer.Exit(2) from None
 
 
 def _writable(path: Path) -> None:
@@ -121,6 +135,7 @@ def perceive(
     seed: Annotated[int | None, typer.Option()] = None,
     prompts: Annotated[Path | None, typer.Option(help="Folder of .jinja files overriding the built-in prompts")] = None,
     engine_arg: EngineArgs = None,
+    shard: ShardOpt = None,
     allow_incomplete: AllowIncomplete = False,
 ) -> None:
     """Run the perceptor MLLM: write O_p variants (captions, solutions) as JSONL records under RUN."""
@@ -139,10 +154,11 @@ def perceive(
     except TaskError as e:
         error(str(e))
         raise typer.Exit(2) from None
+    _check_shard(shard)
     _writable(out)
     with api.load_engine(backend, model, base_url=base_url, **kv_options(engine_arg, "--engine-arg")) as engine:
         result = api.perceive(samples, engine, variants, out, prompts=prompts, max_new_tokens=max_new_tokens,
-                              temperature=temperature, top_p=top_p, seed=seed, tasks=tasks,
+                              temperature=temperature, top_p=top_p, seed=seed, tasks=tasks, shard=shard,
                               skipped_rows=len(skipped), skipped_reasons=skipped[:5])
     _finish(result, "perceive", len(skipped), allow_incomplete)
 
@@ -169,6 +185,7 @@ def reason(
     retry_failed: Annotated[bool, typer.Option("--retry-failed",
                                                help="Redo only the calls that failed before")] = False,
     repeats: Annotated[int, typer.Option(help="Sample each answer K times with seeds seed..seed+K-1")] = 1,
+    shard: ShardOpt = None,
     allow_incomplete: AllowIncomplete = False,
 ) -> None:
     """Run the text reasoner on every perception record, score the answers, write RUN/summary.json."""
@@ -176,12 +193,13 @@ def reason(
     from rapid_eval.storage.rundir import Run
 
     run = Run(run_dir, create=False)  # a missing run fails before any model loads
+    _check_shard(shard)
     _writable(run_dir)
     with api.load_engine(backend, reasoner, base_url=base_url, **kv_options(engine_arg, "--engine-arg")) as engine:
         result = api.reason(run, engine, variants=variants, perceptor=perceptor, prompts=prompts,
                             max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, seed=seed,
                             thinking=thinking, retry_failed=retry_failed, repeats=repeats,
-                            score_as_they_arrive=scorer)
+                            score_as_they_arrive=scorer, shard=shard)
     for s in result.skipped[:10]:
         warn(s)
     _show(api.score(result.run, scorer=scorer, workers=workers, log_stats=False), scorer)
@@ -223,6 +241,25 @@ def _show(result: Any, mode: str) -> None:
     from rapid_eval.reports.tables import show_summary
 
     show_summary(result.summary, result.run.root, mode)
+
+
+@app.command()
+def merge(
+    runs: Annotated[list[Path], typer.Argument(help="Shard runs (`perceive --shard I/N`, `reason --shard I/N`)")],
+    out: Annotated[Path, typer.Option("--out", help="The merged run (a new directory)")],
+) -> None:
+    """Merge shard runs into one run holding exactly the records of an unsharded run (refuses mismatches)."""
+    from rapid_eval.storage.merge import MergeError, merge_runs
+
+    try:
+        result = merge_runs(runs, out)
+    except (MergeError, FileNotFoundError) as e:
+        error(f"merge: {e}")
+        raise typer.Exit(2) from None
+    counts = ", ".join(f"{n} {name}" for name, n in result.records.items() if n)
+    layout = "; ".join(f"{stage}: {spec} shards" for stage, spec in result.shards.items())
+    info(f"merged {len(runs)} runs ({layout or 'unsharded'}): {counts} -> {result.out}; "
+         f"`rapid-eval score --run {result.out}` computes the scores")
 
 
 @app.command()

@@ -107,3 +107,16 @@ def _variables(env: jinja2.Environment, template: jinja2.Template) -> set[str]:
 @lru_cache(maxsize=8)
 def get_prompts(template_dir: str | None = None) -> PromptSet:
     return PromptSet(template_dir)
+
+
+def prompts_fingerprint(template_dir: str | Path | None) -> str | None:
+    """A hash of the ``.jinja`` overrides in ``template_dir`` (names and contents; None without overrides): what
+    a run's settings record, so that runs prompted differently are told apart whatever the folder's path."""
+    if not template_dir:
+        return None
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in sorted(Path(template_dir).glob("*.jinja")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]

@@ -11,8 +11,11 @@ with probability ``rate`` an answer is replaced by one fault drawn uniformly fro
 
 A good answer is deterministic in the prompt (the same prompt, the same answer), so a run against a faulty
 server can be compared with a run against a faultless one. Faults are drawn from a seeded generator, so a
-run's fault sequence repeats for the same request order. ``GET /stats`` returns counts per kind; ``GET …/models``
-always works (so the engine's start-up check passes and faults hit the requests themselves).
+run's fault sequence repeats for the same request order. ``answer="\\boxed{5}"`` replaces every good answer
+by that text (a reasoner that answers 5 whatever it reads: the trainer tests' reward then depends on the item
+only); ``prompts`` lists the last user message of every request received, in order. ``GET /stats`` returns
+counts per kind; ``GET …/models`` always works (so the engine's start-up check passes and faults hit the
+requests themselves).
 
 ``fault_server(...)`` runs it in a thread for tests and benches and yields its base URL. Pure asyncio.
 """
@@ -50,7 +53,7 @@ class FaultServer:
     """State and request handling; ``serve()`` runs it on the current asyncio loop."""
 
     def __init__(self, rate: float = 0.2, seed: int = 0, hang: float = 20.0, retry_after: float = 1.0,
-                 faults: Sequence[str] = FAULTS, latency: float = 0.0):
+                 faults: Sequence[str] = FAULTS, latency: float = 0.0, answer: str | None = None):
         unknown = set(faults) - set(FAULTS)
         if unknown:
             raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {', '.join(FAULTS)}")
@@ -58,6 +61,8 @@ class FaultServer:
         self.faults = tuple(faults)
         self.rng = random.Random(seed)
         self.counts: Counter[str] = Counter()
+        self.answer = answer
+        self.prompts: list[str] = []
 
     def draw(self) -> str:
         """``ok`` or a fault kind."""
@@ -92,8 +97,9 @@ class FaultServer:
         content = messages[-1].get("content", "")
         prompt = content if isinstance(content, str) else json.dumps(content, sort_keys=True)
         model = str(request.get("model", "m"))
+        self.prompts.append(prompt)
         if kind == "ok":
-            await send(writer, 200, json.dumps(_chat(good_answer(prompt), model)).encode())
+            await send(writer, 200, json.dumps(_chat(self.answer or good_answer(prompt), model)).encode())
         elif kind in ("429", "500", "503"):
             extra = {"Retry-After": f"{self.retry_after:g}"} if kind == "429" else {}
             await send(writer, int(kind), json.dumps({"error": {"message": f"injected {kind}"}}).encode(), extra)

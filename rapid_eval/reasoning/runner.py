@@ -54,6 +54,7 @@ def reason(
     on_answer: OnAnswer | None = None,
     only_failed: bool = False,
     repeats: int = 1,
+    only: set[str] | None = None,
 ) -> tuple[int, CallStats, list[str]]:
     """Write one reasoning record per usable perception record and repeat; return (records, call stats, skipped).
 
@@ -62,7 +63,8 @@ def reason(
     grow with the text of the run. ``only_failed``: keep only the calls whose last attempt failed
     (``reason --retry-failed``), in every repeat that failed even beyond ``repeats``. ``repeats``: repeat ``k``
     samples with seed ``sampling.seed + k`` (the seed is in the cache key, so each repeat is a cached call of its
-    own) and its record carries ``repeat=k``; repeat 0 is the plain run, keys unchanged."""
+    own) and its record carries ``repeat=k``; repeat 0 is the plain run, keys unchanged. ``only``: reason only
+    the perception records of these samples (``task/id``; a shard, :mod:`rapid_eval.tasks.shard`)."""
     if repeats < 1:
         raise ValueError(f"repeats must be >= 1, got {repeats}")
     identity = engine.identity()
@@ -81,6 +83,8 @@ def reason(
         if rec.variant == DIRECT or (variants and rec.variant not in variants):
             continue
         if perceptor and rec.perceptor.get("model") != perceptor:
+            continue
+        if only is not None and rec.uid not in only:
             continue
         if rec.error:
             skipped.append(f"{rec.uid} [{rec.variant}]: perception failed ({rec.error}); rerun perceive")

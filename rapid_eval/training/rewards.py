@@ -87,9 +87,11 @@ class _Reward:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.scored = 0
+        """Completions received so far (this process's share of every step; the step log reports it)."""
 
-    @staticmethod
-    def _inputs(completions: list[Any], sample: list[str], bad: list[str] | None):
+    def _inputs(self, completions: list[Any], sample: list[str], bad: list[str] | None):
+        self.scored += len(completions)
         samples = [Sample.from_dict(json.loads(s)) for s in sample]
         texts = [completion_text(c) for c in completions]
         reasons = [_bad_reason(s, b) for s, b in zip(samples, bad or [""] * len(samples), strict=True)]

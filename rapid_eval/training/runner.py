@@ -98,6 +98,8 @@ class _ProcessorFiles(TrainerCallback):
         self.src = src
 
     def on_save(self, args, state, control, **kw):
+        if not state.is_world_process_zero:
+            return
         ckpt = Path(args.output_dir) / f"checkpoint-{state.global_step}"
         if ckpt.is_dir():
             copy_processor_files(self.src, ckpt)
@@ -202,8 +204,14 @@ def run_stage(cfg: StageConfig, model_path: str, out: str | Path, reasoner: Engi
     model, processor = load_policy(model_path, cfg)
     reward, owned, policy_judge = _reward(cfg, model_path, processor, reasoner, judge)
     world = max(1, int(os.environ.get("WORLD_SIZE", "1")))
+    if world == 1 and os.environ.get("MASTER_ADDR") and os.environ.get("ACCELERATE_USE_CPU", "").lower() == "true":
+        warn("`accelerate launch --cpu --num_processes N` starts ONE process (accelerate runs several CPU "
+             "processes only through mpirun, --mpirun_hostfile); for N processes on CPU (gloo) use `accelerate "
+             "launch --multi_gpu --num_processes N` on a machine without GPUs")
     args = grpo_config(cfg, out, world, suppress_ids(tokenizer_of(processor)), use_cpu=not torch.cuda.is_available())
-    log = StepLog(out / LOG, cfg.kind, cfg.updates_per_step, quiet=quiet)
+    main = args.process_index == 0  # rank 0 alone writes the log, the final model and the stage marker
+    log = StepLog(out / LOG, cfg.kind, cfg.updates_per_step, quiet=quiet, main=main, world_size=args.world_size,
+                  scored=lambda: getattr(reward, "scored", 0))
     trainer = GRPOTrainer(model=model, reward_funcs=[reward], args=args, processing_class=processor,
                           train_dataset=train_dataset(samples, cfg.kind, get_prompts(cfg.prompts_dir)),
                           callbacks=[log, _ProcessorFiles(model_path)])
@@ -222,17 +230,20 @@ def run_stage(cfg: StageConfig, model_path: str, out: str | Path, reasoner: Engi
     except ReasonerUnavailable as e:
         trainer._save_checkpoint(trainer.model, trial=None)
         saved = out / f"checkpoint-{trainer.state.global_step}"
-        copy_processor_files(model_path, saved)
+        if main:
+            copy_processor_files(model_path, saved)
         log.event(event="stopped", reason=str(e), checkpoint=str(saved))
         raise TrainingStopped(f"{e}. Training stopped; a resumable checkpoint is in {saved}: start the reasoner "
                               "again and rerun the same command to resume.") from e
     finally:
         for eng in owned:
             eng.close()
-    trainer.save_model(str(out))
-    copy_processor_files(model_path, out)
+    trainer.save_model(str(out))  # saves on the main process only (and waits for the others)
     steps = trainer.state.global_step // cfg.updates_per_step
     seconds = time.time() - started
+    if not main:
+        return TrainingStageResult(out, steps, seconds, resumed_from=str(ckpt) if ckpt else None)
+    copy_processor_files(model_path, out)
     (out / DONE).write_text(json.dumps({"kind": cfg.kind, "steps": steps, "seconds": round(seconds, 2),
                                         "init": model_path, "config": cfg.to_dict()}, indent=2, default=str) + "\n")
     return TrainingStageResult(out, steps, seconds, resumed_from=str(ckpt) if ckpt else None,

@@ -122,7 +122,7 @@ def test_a_second_writer_of_a_stage_is_refused_with_the_holders_pid(tmp_path):
     samples = rapid_eval.load_tasks(TASKS, data_dir=FIXTURES)
     with rapid_eval.load_engine("scripted", "vlm") as vlm:
         rapid_eval.perceive(samples, vlm, "cap,sol", out)
-    slow = ("reason", "--reasoner", "llm", "--backend", "scripted", "--engine-arg", "delay=0.1", "--run", str(out))
+    slow = ("reason", "--reasoner", "llm", "--backend", "scripted", "--engine-arg", "delay=0.5", "--run", str(out))
     first = subprocess.Popen([sys.executable, "-m", "rapid_eval.cli", *slow], stdout=subprocess.DEVNULL,
                              stderr=subprocess.PIPE, text=True)
     deadline = time.time() + 30
