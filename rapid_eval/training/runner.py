@@ -36,6 +36,9 @@ from rapid_eval.training.trl_args import grpo_config, suppress_ids
 
 DONE = "stage_done.json"
 LOG = "train_log.jsonl"
+TRAINING = "training.json"
+"""Written into the final model folder: the stages that made it and the paper row it stands for (``paper_row``),
+which the reports read to put the paper's number for a trained checkpoint beside it."""
 
 
 class TrainingStopped(RuntimeError):
@@ -243,14 +246,20 @@ def run_curriculum(stages: list[StageConfig], model: str, out: str | Path, **kw:
     """Run the stages in order, each from the previous stage's final model (see the module docstring)."""
     out = Path(out)
     if len(stages) == 1:
-        return [run_stage(stages[0], model, out, **kw)]
-    results = []
-    current = model
-    for i, cfg in enumerate(stages, 1):
-        res = run_stage(cfg, current, out / f"stage{i}-{cfg.kind}", **kw)
-        results.append(res)
-        current = str(res.out)
-    for f in Path(current).iterdir():
-        if f.is_file() and f.name not in (DONE, LOG):
-            shutil.copy2(f, out / f.name)
+        results = [run_stage(stages[0], model, out, **kw)]
+    else:
+        results = []
+        current = model
+        for i, cfg in enumerate(stages, 1):
+            res = run_stage(cfg, current, out / f"stage{i}-{cfg.kind}", **kw)
+            results.append(res)
+            current = str(res.out)
+        for f in Path(current).iterdir():
+            if f.is_file() and f.name not in (DONE, LOG, TRAINING):
+                shutil.copy2(f, out / f.name)
+    rows = [s.paper_row for s in stages if s.paper_row]
+    (out / TRAINING).write_text(json.dumps({"init": model, "paper_row": rows[-1] if rows else None,
+                                            "stages": [{"kind": s.kind, "steps": r.steps, "out": str(r.out)}
+                                                       for s, r in zip(stages, results, strict=True)]},
+                                           indent=2) + "\n")
     return results
