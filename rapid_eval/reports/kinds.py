@@ -147,13 +147,13 @@ def main(runs: list[Path], boot: BootOptions, variant: str = RAPID_VARIANT, para
     for perceptor in sorted({p for _, p, _ in pairs} | set(direct_sels)):
         base = direct_sels.get(perceptor)
         if base is not None:
-            paper = _paper_main(perceptor, None)
+            paper = _paper_main(perceptor, None, None)
             table.rows.append(Row(model_label(perceptor), _info(perceptor, DIRECT, "direct", params),
                                   fill_cells(base, tasks, boot, None, paper)))
         for run, p, r in pairs:
             if p != perceptor:
                 continue
-            cells = fill_cells(Selector(run, variant, p, r), tasks, boot, base, _paper_main(p, r))
+            cells = fill_cells(Selector(run, variant, p, r), tasks, boot, base, _paper_main(p, r, variant))
             label = f"{model_label(p)} + {model_label(r)}"
             table.rows.append(Row(label, _info(p, r, variant, params), cells,
                                   model_label(p) if base else None, {"gain": cells["avg"].delta}))
@@ -162,11 +162,12 @@ def main(runs: list[Path], boot: BootOptions, variant: str = RAPID_VARIANT, para
     return table
 
 
-def _paper_main(perceptor: str, reasoner: str | None) -> dict[str, float]:
+def _paper_main(perceptor: str, reasoner: str | None, variant: str | None) -> dict[str, float]:
+    """The paper's numbers for exactly this setup (base or trained perceptor, reasoner, O_p), or none."""
     paper: dict[str, float] = {}
     if reasoner is None and (row := reference.mllm_row(perceptor)):
         paper.update({k: v for k, v in row.items() if k in reference.BENCH_COLUMNS})
-    if row := reference.main_row(perceptor, reasoner):
+    if row := reference.main_row(perceptor, reasoner, variant):
         paper.update({k: v for k, v in row.items() if k in reference.BENCH_COLUMNS})
     return paper
 
