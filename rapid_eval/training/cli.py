@@ -68,6 +68,8 @@ Model = Annotated[str | None, Opt("--model", help="Policy MLLM to start from (lo
 Out = Annotated[Path | None, Opt("--out", help="Output dir: checkpoints, logs, the final model (rerun to resume)")]
 Sets = Annotated[list[str] | None, Opt("--set", help="One stage kind's setting, KIND.KEY=VALUE (e.g. "
                                        "grpo.epsilon_high=0.25); repeatable")]
+Grader = Annotated[str | None, Opt("--grader", help="Reward grader: mathruler (RAPID, default) | generic "
+                                   "(rapid-eval's boxed + math-verify rule)")]
 DryRun = Annotated[bool, Opt("--dry-run", help="Print every stage's resolved settings (JSON, TRL's names) and exit")]
 Data = Annotated[str | None, Opt("--data", help="Task name, ROOT/<bench>/samples.jsonl, or a ViRL39K-style "
                                  "jsonl/parquet")]
@@ -111,7 +113,7 @@ def train_vpo(
     vllm_server_base_url: Annotated[str | None, Opt(help="trl vllm-serve URL (server mode)")] = None,
     report_to: Annotated[str | None, Opt(help="Comma list: tensorboard,wandb or none")] = None,
     prompts: Annotated[Path | None, Opt(help="Folder of .jinja files overriding the built-in prompts")] = None,
-    set_: Sets = None, dry_run: DryRun = False,
+    grader: Grader = None, set_: Sets = None, dry_run: DryRun = False,
 ) -> None:
     """VPO: the policy writes captions, the frozen reasoner answers from them (one batched call per step)."""
     flags = dict(data=data, data_dir=str(data_dir) if data_dir else None, max_steps=max_steps, reasoner=reasoner,
@@ -125,7 +127,7 @@ def train_vpo(
                  limit=limit, exclude_sources=exclude_source, seed=seed, bf16=bf16, use_vllm=use_vllm,
                  vllm_mode=vllm_mode, vllm_server_base_url=vllm_server_base_url,
                  report_to=None if report_to is None else [r for r in report_to.split(",") if r and r != "none"],
-                 prompts_dir=str(prompts) if prompts else None)
+                 prompts_dir=str(prompts) if prompts else None, grader=grader)
     _run("perception", model, out, config, stages, flags, set_, dry_run)
 
 
@@ -153,7 +155,7 @@ def train_grpo(
     bf16: Annotated[bool | None, Opt("--bf16/--no-bf16")] = None,
     use_vllm: Annotated[bool | None, Opt("--use-vllm/--no-vllm")] = None,
     report_to: Annotated[str | None, Opt(help="Comma list: tensorboard,wandb or none")] = None,
-    set_: Sets = None, dry_run: DryRun = False,
+    grader: Grader = None, set_: Sets = None, dry_run: DryRun = False,
 ) -> None:
     """GRPO: the policy's own boxed answer (the sol prompt) is the reward (paper stage 1)."""
     flags = dict(data=data, data_dir=str(data_dir) if data_dir else None, max_steps=max_steps,
@@ -162,7 +164,8 @@ def train_grpo(
                  beta=beta, epsilon=epsilon, epsilon_high=epsilon_high, temperature=temperature,
                  max_completion_length=max_completion_length, save_every=save_every, limit=limit,
                  exclude_sources=exclude_source, seed=seed, bf16=bf16, use_vllm=use_vllm,
-                 report_to=None if report_to is None else [r for r in report_to.split(",") if r and r != "none"])
+                 report_to=None if report_to is None else [r for r in report_to.split(",") if r and r != "none"],
+                 grader=grader)
     _run("textual_reasoning" if text_only else "visual_reasoning", model, out, config, stages, flags, set_, dry_run)
 
 

@@ -30,6 +30,7 @@ Decisions recorded here (trainer-notes §4):
 - **KL (decision 10):** TRL's k3 estimator with ``beta`` (VPO 1e-3, GRPO 0); verl clamps k3 to ±10, TRL does not.
 - **Lengths (decision 11):** ``max_completion_length`` 8192 as the paper; images keep the processor's own
   pixel limits unless ``image_min_pixels``/``image_max_pixels`` are set (paper: 512² .. 2048²).
+- **Grader (decision 5):** ``mathruler`` as the authors; ``grader: generic`` for rapid-eval's rule.
 - **Reasoner sampling (decision 6):** T=1.0, top_p 1, one sample, as the authors (not the eval 0.6/0.95).
 """
 
@@ -76,6 +77,8 @@ class StageConfig:
     temperature: float = 1.0
     top_p: float = 1.0
     loss_type: str = "dapo"
+    grader: str = "mathruler"
+    """Reward grader: ``mathruler`` (RAPID's, the default) or ``generic`` (rapid-eval's boxed + math-verify rule)."""
     max_completion_length: int = 8192
     image_min_pixels: int | None = None
     image_max_pixels: int | None = None

@@ -138,10 +138,12 @@ def pick_server(urls: str, rank: int) -> str:
 def _reward(cfg: StageConfig, model_path: str, processor: Any, reasoner: Engine | None, judge: Any):
     """The stage's reward function, and the objects the caller must close / bind."""
     from rapid_eval.training.hascap import EngineJudge, PolicyJudge
+    from rapid_eval.training.rewards import get_grader
 
+    get_grader(cfg.grader)  # fail before any model loads when the grader cannot run
     prompts = get_prompts(cfg.prompts_dir)
     if cfg.kind != "perception":
-        return SolutionReward(), [], None
+        return SolutionReward(cfg.grader), [], None
     owned: list[Engine] = []
     if reasoner is None:
         if not cfg.reasoner:
@@ -172,7 +174,7 @@ def _reward(cfg: StageConfig, model_path: str, processor: Any, reasoner: Engine 
 
     sampling = SamplingParams(temperature=cfg.reasoner_temperature, top_p=cfg.reasoner_top_p,
                               max_new_tokens=cfg.reasoner_max_new_tokens, seed=None)
-    reward = VPOReward(reasoner, judge, prompts, sampling, cfg.penalty, cfg.reasoner_max_failed_steps)
+    reward = VPOReward(reasoner, judge, prompts, sampling, cfg.penalty, cfg.reasoner_max_failed_steps, cfg.grader)
     return reward, owned, policy_judge
 
 
