@@ -203,8 +203,32 @@ def variants(runs: list[Path], boot: BootOptions, perceptor: str | None = None) 
 
 def scaling(runs: list[Path], boot: BootOptions, variant: str = RAPID_VARIANT,
             params: dict | None = None) -> ReportTable:
-    """AVG against total parameters (perceptor + reasoner), one row per pairing, sorted by size."""
+    """The paper's scaling view: each perceptor fixed, AVG across reasoner sizes (one series per perceptor, sorted
+    by the reasoner's parameters), plus RACRO Table 1's ``w/ RACRO (X)`` rows of the same public MLLM as the
+    paper's reference series (paper values only; their perceptor is RACRO's CRO-trained checkpoint)."""
+    from rapid_eval.reports.cells import Cell
+    from rapid_eval.reports.params import billions
+
+    params = params or {}
     table = main(runs, boot, variant, params)
-    table.kind, table.title = "scaling", f"AVG against total parameters ({variant})"
-    table.rows.sort(key=lambda r: (r.info.get("params_b") is None, r.info.get("params_b") or 0.0, r.label))
+    table.kind, table.title = "scaling", f"AVG across reasoner sizes, perceptor fixed ({variant})"
+    table.info_columns = ["perceptor", "reasoner", "variant", "reasoner_params_b", "params_b"]
+    for r in table.rows:
+        size = billions(r.info["reasoner_id"], params)
+        r.info.update(series=r.info["perceptor"], reasoner_params_b=None if size is None else round(size, 4))
+    for perceptor in sorted({str(r.info["perceptor_id"]) for r in table.rows}):
+        for ref in reference.racro_reasoner_rows(perceptor):
+            size = billions(ref["reasoner"], params)
+            cells = {c: Cell(paper=ref.get(c)) for c in table.columns}
+            series = f"{ref['base']} RACRO-trained (paper)"
+            table.rows.append(Row(f"{series} + {model_label(ref['reasoner'])}", {
+                "perceptor": f"{ref['base']} (RACRO CRO)", "reasoner": model_label(ref["reasoner"]), "variant": "",
+                "reasoner_params_b": None if size is None else round(size, 4), "params_b": None, "series": series,
+                "reference": ref["source"], "perceptor_id": perceptor, "reasoner_id": ref["reasoner"]}, cells))
+    table.rows.sort(key=lambda r: (str(r.info["perceptor_id"]), bool(r.info.get("reference")),
+                                   r.info.get("reasoner_params_b") is None, r.info.get("reasoner_params_b") or 0.0,
+                                   r.label))
+    if any(r.info.get("reference") for r in table.rows):
+        table.notes.append("rows marked (paper): RACRO Table 1's 'w/ RACRO (X)' values, the CRO-trained perceptor "
+                           "with reasoner X at inference; no run of ours")
     return table

@@ -46,8 +46,10 @@ def _numbers(row: dict[str, str]) -> dict[str, float]:
 
 
 def racro_table1() -> list[dict]:
-    """Every row of RACRO Table 1: ``{"model", "base", <benchmark>: float ..., "source"}`` (missing = absent)."""
-    return [{"model": r["model"], "base": r["base"], **_numbers(r), "source": r["source"]}
+    """Every row of RACRO Table 1: ``{"model", "base", "reasoner", <benchmark>: float ..., "source"}`` (missing =
+    absent; ``reasoner``: the hub id of a ``w/ RACRO (X)`` row's reasoner, '' elsewhere)."""
+    return [{"model": r["model"], "base": r["base"], "reasoner": r.get("reasoner", ""), **_numbers(r),
+             "source": r["source"]}
             for r in _read("racro_table1.csv")]
 
 
@@ -128,6 +130,15 @@ def mllm_row(model: str | None) -> dict | None:
         if _norm(r["model"]) == want:
             return r
     return None
+
+
+def racro_reasoner_rows(perceptor: str | None) -> list[dict]:
+    """RACRO Table 1's ``w/ RACRO (X)`` rows built on this public MLLM: its CRO-trained checkpoint with reasoner X
+    (the paper's fixed-perceptor scaling series); none for a trained checkpoint or an MLLM RACRO did not train."""
+    base = mllm_row(perceptor)
+    if base is None:
+        return []
+    return [r for r in racro_table1() if r["reasoner"] and r["base"] == base["model"]]
 
 
 def main_row(perceptor: str | None, reasoner: str | None, variant: str | None = None) -> dict | None:

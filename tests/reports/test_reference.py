@@ -80,21 +80,47 @@ def test_a_trained_checkpoint_gets_only_the_row_its_config_named(tmp_path):
     assert reference.setup_row(str(ckpt), "Qwen/Qwen3-8B", "qcap+sol") is None
 
 
-def test_table_main_for_base_models_shows_no_trained_model_number(tmp_path):
-    """A scripted run named as base Qwen2.5-VL-7B + Qwen3-8B: its paper AVG is ablation row B (47.5), not 53.2."""
+@pytest.fixture(scope="module")
+def base_run(tmp_path_factory):
+    """A scripted run whose models are named as base Qwen2.5-VL-7B + Qwen3-8B (direct and qcap+sol)."""
     from testlib import FIXTURES
 
     import rapid_eval as rapid
-    from rapid_eval.reports.build import BootOptions
-    from rapid_eval.reports.kinds import main
 
-    run = tmp_path / "run"
+    run = tmp_path_factory.mktemp("base") / "run"
     samples = rapid.load_tasks(["mathvista"], data_dir=FIXTURES)
     with rapid.load_engine("scripted", "Qwen/Qwen2.5-VL-7B-Instruct", reply="A chart. \\boxed{A}") as vlm:
         rapid.perceive(samples, vlm, ["direct", "qcap+sol"], run)
     with rapid.load_engine("scripted", "Qwen/Qwen3-8B", reply="So \\boxed{A}.") as llm:
         rapid.reason(run, llm)
     rapid.score(run)
-    table = main([run], BootOptions(n_boot=50), "qcap+sol")
+    return run
+
+
+def test_table_main_for_base_models_shows_no_trained_model_number(base_run):
+    """Base Qwen2.5-VL-7B + Qwen3-8B: its paper AVG is ablation row B (47.5), not the trained model's 53.2."""
+    from rapid_eval.reports.build import BootOptions
+    from rapid_eval.reports.kinds import main
+
+    table = main([base_run], BootOptions(n_boot=50), "qcap+sol")
     papers = {row.label: row.cells["avg"].paper for row in table.rows}
-    assert papers == {"Qwen/Qwen2.5-VL-7B-Instruct": 42.0, "Qwen/Qwen2.5-VL-7B-Instruct + Qwen/Qwen3-8B": 47.5}, papers
+    assert papers == {"Qwen/Qwen2.5-VL-7B-Instruct": 42.0, "Qwen/Qwen2.5-VL-7B-Instruct + Qwen/Qwen3-8B": 47.5}
+
+
+def test_scaling_fixes_the_perceptor_across_reasoner_sizes_with_racro_rows(base_run, tmp_path):
+    from rapid_eval.reports.build import BootOptions
+    from rapid_eval.reports.kinds import scaling
+    from rapid_eval.reports.plots import scaling_plot
+
+    params = {"Qwen/Qwen2.5-VL-7B-Instruct": 8.3, "Qwen/Qwen3-8B": 8.2,
+              "deepseek-ai/DeepSeek-R1-Distill-Qwen-7B": 7.6, "deepseek-ai/DeepSeek-R1-Distill-Qwen-32B": 32.8}
+    table = scaling([base_run], BootOptions(n_boot=50), "qcap+sol", params)
+    ours = [(r.info["reasoner"], r.info["reasoner_params_b"]) for r in table.rows if not r.info.get("reference")]
+    assert ours == [("-", 0.0), ("Qwen/Qwen3-8B", 8.2)]
+    refs = [(r.info["reasoner_params_b"], r.cells["avg"].paper, r.cells["avg"].value)
+            for r in table.rows if r.info.get("reference")]
+    assert refs == [(7.6, 46.9, None), (8.2, 47.4, None), (32.8, 48.7, None)]  # RACRO Table 1, 7B w/ rows
+    assert {r.info["series"] for r in table.rows if r.info.get("reference")} == {
+        "Qwen2.5-VL-7B RACRO-trained (paper)"}
+    png = scaling_plot(table, tmp_path / "s.png")
+    assert png is not None and png.read_bytes()[:4] == b"\x89PNG"
