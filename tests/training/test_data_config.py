@@ -92,6 +92,9 @@ def test_shipped_configs_hold_the_paper_settings():
     stages = build_stages("perception", configs / "curriculum.yaml")
     assert [s.kind for s in stages] == ["perception", "visual_reasoning", "textual_reasoning"]
     assert stages[1].num_generations == 8 and stages[1].beta == 0.0 and stages[1].epsilon_high == 0.3
+    assert stages[2].data != stages[0].data  # the text-only stage has its own (image-free) data
+    assert stages[0].reasoner and (stages[0].beta, stages[0].num_generations) == (1e-3, 4)
+    assert "INTERPRETATION" in (configs / "curriculum.yaml").read_text()
     assert [pick_server("http://a/v1, http://b/v1", r) for r in range(3)] == ["http://a/v1", "http://b/v1",
                                                                               "http://a/v1"]
 
