@@ -125,10 +125,13 @@ class OpenAIEngine(Engine):
 
     def identity(self) -> dict[str, Any]:
         """Served model name, backend and server host (loopback hosts collapse to ``localhost``, ports are
-        dropped); when the served name is a local model directory, also its path and file fingerprint."""
+        dropped); when the served name is a local model directory, also its path and file fingerprint; the
+        ``extra_body`` fields when there are any."""
         host = urlsplit(self.base_url).hostname or self.base_url
         ident = {**super().identity(), "server": "localhost" if host in LOOPBACK else host}
         ident.update(model_identity(self.model) if os.path.isdir(self.model) else {})
+        if self.extra_body:  # server-side fields change the output (GPT-OSS reasoning_effort): part of the key
+            ident["extra_body"] = self.extra_body
         return ident
 
     def _generate(self, requests: list[ChatRequest], on_complete: OnComplete) -> None:

@@ -104,7 +104,8 @@ def scaling(run: Runs = None, fmt: Fmt = "rich", out: Out = None, variant: Varia
             params: Params = None, plot: Annotated[Path | None, typer.Option(help="PNG of AVG against "
                                                                               "parameters")] = None,
             bootstrap: Boot = 1000, seed: Seed = 0) -> None:
-    """AVG against total parameters (perceptor + reasoner) across reasoners, with a PNG plot."""
+    """AVG across reasoner sizes with the perceptor fixed (the paper's scaling view, RACRO reference rows), with a
+    PNG plot."""
     from rapid_eval.reports.build import BootOptions
     from rapid_eval.reports.kinds import scaling as build
     from rapid_eval.reports.params import parse_given

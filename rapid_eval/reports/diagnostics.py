@@ -1,8 +1,10 @@
 """Diagnostics the papers report, per configuration: reasoning-trace length, cost per stage, valid-caption ratio.
 
 - Trace length: mean completion tokens of the reasoner per answer (trace plus final answer, as the engines count
-  them), and its relative change against the same reasoner's ``none`` variant ("From Seeing to Thinking" reports
-  -20.8% with visual input).
+  them), and its relative change against the same reasoner's ``none`` variant (this harness's own comparison: what
+  the perception output does to the trace). It is not the "From Seeing to Thinking" figure: that paper's 20.8%
+  shorter traces compare a VLM post-trained with its staged curriculum (perception -> visual reasoning -> textual
+  reasoning) against its baseline post-training, two trained models, not an input with and without visual text.
 - Cost per stage: perception tokens and seconds of the variant's MLLM calls (a combination counts each of its
   calls, i.e. what this configuration costs on its own), reasoning tokens and seconds; money when prices are given
   (USD per million prompt / completion tokens per model).

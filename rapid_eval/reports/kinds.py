@@ -144,13 +144,13 @@ def main(runs: list[Path], boot: BootOptions, variant: str = RAPID_VARIANT, para
     for perceptor in sorted({p for _, p, _ in pairs} | set(direct_sels)):
         base = direct_sels.get(perceptor)
         if base is not None:
-            paper = _paper_main(perceptor, None)
+            paper = _paper_main(perceptor, None, None)
             table.rows.append(Row(model_label(perceptor), _info(perceptor, DIRECT, "direct", params),
                                   fill_cells(base, tasks, boot, None, paper)))
         for run, p, r in pairs:
             if p != perceptor:
                 continue
-            cells = fill_cells(Selector(run, variant, p, r), tasks, boot, base, _paper_main(p, r))
+            cells = fill_cells(Selector(run, variant, p, r), tasks, boot, base, _paper_main(p, r, variant))
             label = f"{model_label(p)} + {model_label(r)}"
             table.rows.append(Row(label, _info(p, r, variant, params), cells,
                                   model_label(p) if base else None, {"gain": cells["avg"].delta}))
@@ -159,11 +159,12 @@ def main(runs: list[Path], boot: BootOptions, variant: str = RAPID_VARIANT, para
     return table
 
 
-def _paper_main(perceptor: str, reasoner: str | None) -> dict[str, float]:
+def _paper_main(perceptor: str, reasoner: str | None, variant: str | None) -> dict[str, float]:
+    """The paper's numbers for exactly this setup (base or trained perceptor, reasoner, O_p), or none."""
     paper: dict[str, float] = {}
     if reasoner is None and (row := reference.mllm_row(perceptor)):
         paper.update({k: v for k, v in row.items() if k in reference.BENCH_COLUMNS})
-    if row := reference.main_row(perceptor, reasoner):
+    if row := reference.main_row(perceptor, reasoner, variant):
         paper.update({k: v for k, v in row.items() if k in reference.BENCH_COLUMNS})
     return paper
 
@@ -198,8 +199,32 @@ def variants(runs: list[Path], boot: BootOptions, perceptor: str | None = None) 
 
 def scaling(runs: list[Path], boot: BootOptions, variant: str = RAPID_VARIANT,
             params: dict | None = None) -> ReportTable:
-    """AVG against total parameters (perceptor + reasoner), one row per pairing, sorted by size."""
+    """The paper's scaling view: each perceptor fixed, AVG across reasoner sizes (one series per perceptor, sorted
+    by the reasoner's parameters), plus RACRO Table 1's ``w/ RACRO (X)`` rows of the same public MLLM as the
+    paper's reference series (paper values only; their perceptor is RACRO's CRO-trained checkpoint)."""
+    from rapid_eval.reports.cells import Cell
+    from rapid_eval.reports.params import billions
+
+    params = params or {}
     table = main(runs, boot, variant, params)
-    table.kind, table.title = "scaling", f"AVG against total parameters ({variant})"
-    table.rows.sort(key=lambda r: (r.info.get("params_b") is None, r.info.get("params_b") or 0.0, r.label))
+    table.kind, table.title = "scaling", f"AVG across reasoner sizes, perceptor fixed ({variant})"
+    table.info_columns = ["perceptor", "reasoner", "variant", "reasoner_params_b", "params_b"]
+    for r in table.rows:
+        size = billions(r.info["reasoner_id"], params)
+        r.info.update(series=r.info["perceptor"], reasoner_params_b=None if size is None else round(size, 4))
+    for perceptor in sorted({str(r.info["perceptor_id"]) for r in table.rows}):
+        for ref in reference.racro_reasoner_rows(perceptor):
+            size = billions(ref["reasoner"], params)
+            cells = {c: Cell(paper=ref.get(c)) for c in table.columns}
+            series = f"{ref['base']} RACRO-trained (paper)"
+            table.rows.append(Row(f"{series} + {model_label(ref['reasoner'])}", {
+                "perceptor": f"{ref['base']} (RACRO CRO)", "reasoner": model_label(ref["reasoner"]), "variant": "",
+                "reasoner_params_b": None if size is None else round(size, 4), "params_b": None, "series": series,
+                "reference": ref["source"], "perceptor_id": perceptor, "reasoner_id": ref["reasoner"]}, cells))
+    table.rows.sort(key=lambda r: (str(r.info["perceptor_id"]), bool(r.info.get("reference")),
+                                   r.info.get("reasoner_params_b") is None, r.info.get("reasoner_params_b") or 0.0,
+                                   r.label))
+    if any(r.info.get("reference") for r in table.rows):
+        table.notes.append("rows marked (paper): RACRO Table 1's 'w/ RACRO (X)' values, the CRO-trained perceptor "
+                           "with reasoner X at inference; no run of ours")
     return table

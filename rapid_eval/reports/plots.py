@@ -22,31 +22,36 @@ def _pyplot():
 
 
 def scaling_plot(table: ReportTable, out: Path) -> Path | None:
-    """AVG (with its 95% CI) against total parameters, one series per reasoner; None when no row has both."""
-    # (parameters, AVG, lower error, upper error, reasoner, label) of each row with both numbers
-    points: list[tuple[float, float, float, float, str, str]] = []
+    """The paper's scaling figure: AVG (with its 95% CI) against the reasoner's parameters, one series per fixed
+    perceptor; reference rows (RACRO's ``w/`` rows) dashed, at their paper AVG. The MLLM-alone rows are left
+    out (no reasoner). None when no row has both numbers."""
+    # (reasoner parameters, AVG, lower error, upper error, series, reasoner, reference?)
+    points: list[tuple[float, float, float, float, str, str, bool]] = []
     for r in table.rows:
-        avg, size = r.cells.get("avg"), r.info.get("params_b")
-        if avg is None or avg.value is None or size is None:
+        avg, size = r.cells.get("avg"), r.info.get("reasoner_params_b")
+        ref = bool(r.info.get("reference"))
+        value = None if avg is None else (avg.paper if ref else avg.value)
+        if value is None or not size:
             continue
-        low = avg.value - avg.lo if avg.lo is not None else 0.0
-        high = avg.hi - avg.value if avg.hi is not None else 0.0
-        points.append((float(size), avg.value, low, high, str(r.info.get("reasoner", "-")), r.label))
+        low = value - avg.lo if avg is not None and avg.lo is not None and not ref else 0.0
+        high = avg.hi - value if avg is not None and avg.hi is not None and not ref else 0.0
+        points.append((float(size), value, low, high, str(r.info.get("series", r.label)),
+                       str(r.info.get("reasoner", "")).split("/")[-1], ref))
     if not points:
         return None
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(6.4, 4.2), dpi=110)
-    for reasoner in sorted({p[4] for p in points}):
-        pts = sorted((p for p in points if p[4] == reasoner), key=lambda p: p[0])
-        name = "MLLM alone" if reasoner == "-" else f"reasoner {reasoner}"
+    for series in sorted({p[4] for p in points}):
+        pts = sorted((p for p in points if p[4] == series), key=lambda p: p[0])
         ax.errorbar([p[0] for p in pts], [p[1] for p in pts], yerr=[[p[2] for p in pts], [p[3] for p in pts]],
-                    marker="o", capsize=3, label=name)
+                    marker="s" if pts[0][6] else "o", linestyle="--" if pts[0][6] else "-", capsize=3,
+                    label=f"perceptor {series}" if not pts[0][6] else series)
         for p in pts:
-            ax.annotate(p[5].split(" + ")[0], (p[0], p[1]), textcoords="offset points", xytext=(4, 4), fontsize=7)
+            ax.annotate(p[5], (p[0], p[1]), textcoords="offset points", xytext=(4, 4), fontsize=7)
     sizes = [p[0] for p in points]
-    if min(sizes) > 0 and max(sizes) / min(sizes) > 20:
+    if max(sizes) / min(sizes) > 20:
         ax.set_xscale("log")
-    ax.set_xlabel("total parameters, perceptor + reasoner (billions)")
+    ax.set_xlabel("reasoner parameters (billions); perceptor fixed per series")
     ax.set_ylabel("AVG (%)")
     ax.set_title(table.title, fontsize=10)
     ax.grid(alpha=0.3)

@@ -21,14 +21,33 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, help="RAPID traini
 Opt = typer.Option
 
 
-def _run(default_kind: str, model: str, out: Path, config: Path | None, stages: str | None,
-         flags: dict[str, Any]) -> None:
-    from rapid_eval.training.config import build_stages
-    from rapid_eval.training.runner import TrainingStopped, run_curriculum
+def _run(default_kind: str, model: str | None, out: Path | None, config: Path | None, stages: str | None,
+         flags: dict[str, Any], sets: list[str] | None = None, dry_run: bool = False) -> None:
+    from rapid_eval.training.config import build_stages, parse_sets, run_keys
 
     warnings.filterwarnings("ignore", category=FutureWarning)
     try:
-        plan = build_stages(default_kind, config, stages, flags)
+        plan = build_stages(default_kind, config, stages, flags, parse_sets(sets))
+        given = run_keys(config)
+        model = model or given["model"]
+        out = out or (Path(given["out"]) if given["out"] else None)
+    except ValueError as e:
+        error(str(e))
+        raise typer.Exit(2) from None
+    if dry_run:
+        import json
+        import os
+
+        from rapid_eval.training.trl_args import describe_plan
+
+        world = max(1, int(os.environ.get("WORLD_SIZE", "1")))
+        typer.echo(json.dumps(describe_plan(plan, model, str(out) if out else None, world), indent=2, default=str))
+        return
+    from rapid_eval.training.runner import TrainingStopped, run_curriculum
+
+    try:
+        if not model or out is None:
+            raise ValueError("give --model and --out (or 'model:' and 'out:' in the --config YAML)")
         for st in plan:
             if not st.data:
                 raise ValueError(f"stage {st.kind}: no data (give --data or 'data:' in the YAML)")
@@ -45,8 +64,14 @@ def _run(default_kind: str, model: str, out: Path, config: Path | None, stages: 
     info(f"final model: {out} (rapid-eval perceive --model {out} ...)")
 
 
-Model = Annotated[str, Opt("--model", help="Policy MLLM to start from (local dir or hub id)")]
-Out = Annotated[Path, Opt("--out", help="Output dir: checkpoints, logs, the final model (rerun to resume)")]
+Model = Annotated[str | None, Opt("--model", help="Policy MLLM to start from (local dir or hub id; or 'model:' in "
+                                  "the YAML)")]
+Out = Annotated[Path | None, Opt("--out", help="Output dir: checkpoints, logs, the final model (rerun to resume)")]
+Sets = Annotated[list[str] | None, Opt("--set", help="One stage kind's setting, KIND.KEY=VALUE (e.g. "
+                                       "grpo.epsilon_high=0.25); repeatable")]
+Grader = Annotated[str | None, Opt("--grader", help="Reward grader: mathruler (RAPID, default) | generic "
+                                   "(rapid-eval's boxed + math-verify rule)")]
+DryRun = Annotated[bool, Opt("--dry-run", help="Print every stage's resolved settings (JSON, TRL's names) and exit")]
 Data = Annotated[str | None, Opt("--data", help="Task name, ROOT/<bench>/samples.jsonl, or a ViRL39K-style "
                                  "jsonl/parquet")]
 DataDir = Annotated[Path | None, Opt("--data-dir", help="Local data root for task names")]
@@ -56,7 +81,7 @@ Steps = Annotated[int | None, Opt("--max-steps", help="Rollout steps per stage")
 
 @app.command("train-vpo")
 def train_vpo(
-    model: Model, out: Out, data: Data = None, data_dir: DataDir = None, config: Config = None,
+    model: Model = None, out: Out = None, data: Data = None, data_dir: DataDir = None, config: Config = None,
     max_steps: Steps = None,
     reasoner: Annotated[str | None, Opt("--reasoner",
                                         help="Frozen text reasoner (model dir, hub id, served name)")] = None,
@@ -89,6 +114,7 @@ def train_vpo(
     vllm_server_base_url: Annotated[str | None, Opt(help="trl vllm-serve URL (server mode)")] = None,
     report_to: Annotated[str | None, Opt(help="Comma list: tensorboard,wandb or none")] = None,
     prompts: Annotated[Path | None, Opt(help="Folder of .jinja files overriding the built-in prompts")] = None,
+    grader: Grader = None, set_: Sets = None, dry_run: DryRun = False,
 ) -> None:
     """VPO: the policy writes captions, the frozen reasoner answers from them (one batched call per step)."""
     flags = dict(data=data, data_dir=str(data_dir) if data_dir else None, max_steps=max_steps, reasoner=reasoner,
@@ -102,14 +128,16 @@ def train_vpo(
                  limit=limit, exclude_sources=exclude_source, seed=seed, bf16=bf16, use_vllm=use_vllm,
                  vllm_mode=vllm_mode, vllm_server_base_url=vllm_server_base_url,
                  report_to=None if report_to is None else [r for r in report_to.split(",") if r and r != "none"],
-                 prompts_dir=str(prompts) if prompts else None)
-    _run("perception", model, out, config, stages, flags)
+                 prompts_dir=str(prompts) if prompts else None, grader=grader)
+    _run("perception", model, out, config, stages, flags, set_, dry_run)
 
 
 @app.command("train-grpo")
 def train_grpo(
-    model: Model, out: Out, data: Data = None, data_dir: DataDir = None, config: Config = None,
+    model: Model = None, out: Out = None, data: Data = None, data_dir: DataDir = None, config: Config = None,
     max_steps: Steps = None,
+    stages: Annotated[str | None, Opt("--stages", help="Stages in order, e.g. grpo,vpo (RAPID) or "
+                                      "perception,visual_reasoning,textual_reasoning")] = None,
     text_only: Annotated[bool, Opt("--text-only", help="Textual-reasoning stage: text-only items")] = False,
     num_generations: Annotated[int | None, Opt("--num-generations", help="G (paper 8)")] = None,
     prompts_per_step: Annotated[int | None, Opt(help="Prompts per rollout step (paper 256)")] = None,
@@ -128,6 +156,7 @@ def train_grpo(
     bf16: Annotated[bool | None, Opt("--bf16/--no-bf16")] = None,
     use_vllm: Annotated[bool | None, Opt("--use-vllm/--no-vllm")] = None,
     report_to: Annotated[str | None, Opt(help="Comma list: tensorboard,wandb or none")] = None,
+    grader: Grader = None, set_: Sets = None, dry_run: DryRun = False,
 ) -> None:
     """GRPO: the policy's own boxed answer (the sol prompt) is the reward (paper stage 1)."""
     flags = dict(data=data, data_dir=str(data_dir) if data_dir else None, max_steps=max_steps,
@@ -136,8 +165,9 @@ def train_grpo(
                  beta=beta, epsilon=epsilon, epsilon_high=epsilon_high, temperature=temperature,
                  max_completion_length=max_completion_length, save_every=save_every, limit=limit,
                  exclude_sources=exclude_source, seed=seed, bf16=bf16, use_vllm=use_vllm,
-                 report_to=None if report_to is None else [r for r in report_to.split(",") if r and r != "none"])
-    _run("textual_reasoning" if text_only else "visual_reasoning", model, out, config, None, flags)
+                 report_to=None if report_to is None else [r for r in report_to.split(",") if r and r != "none"],
+                 grader=grader)
+    _run("textual_reasoning" if text_only else "visual_reasoning", model, out, config, stages, flags, set_, dry_run)
 
 
 def register(parent: typer.Typer) -> None:

@@ -1,8 +1,14 @@
 """Training settings: one ``StageConfig`` per curriculum stage, paper defaults, YAML and flag overrides.
 
-Precedence: the paper defaults of the stage kind (``rapid-method.md`` §8) < the YAML file < command-line flags.
-A YAML file holds either one stage's keys at the top level, or ``stages:`` (a list of per-stage mappings) plus
-shared keys at the top level that every stage inherits.
+Precedence: the paper defaults of the stage kind (``rapid-method.md`` §8) < the YAML file < command-line flags
+< ``--set KIND.KEY=VALUE`` (one stage kind only).
+A YAML file holds either one stage's keys at the top level (with ``kind:``), or ``stages:`` (a list of per-stage
+mappings) plus shared keys at the top level that every stage inherits. A stage never inherits another stage
+kind's recipe (``RECIPE_KEYS``: G, beta, clip range, steps): in a plan of several kinds these keys must sit under
+their stage (a shared one is an error naming the file), and a one-stage file's keys apply to its own kind only
+(``train-vpo --stages grpo,vpo --config vpo_paper.yaml`` leaves the GRPO stage at the GRPO defaults). Top-level
+``model:`` (the initial policy), ``out:`` and ``paper_row:`` (the paper row the final checkpoint stands for, e.g.
+``ablation:E``; written into the checkpoint for the reports) describe the run, not a stage.
 
 Stage kinds ("From Seeing to Thinking", ``rapid-method.md`` §10):
 
@@ -24,6 +30,7 @@ Decisions recorded here (trainer-notes §4):
 - **KL (decision 10):** TRL's k3 estimator with ``beta`` (VPO 1e-3, GRPO 0); verl clamps k3 to ±10, TRL does not.
 - **Lengths (decision 11):** ``max_completion_length`` 8192 as the paper; images keep the processor's own
   pixel limits unless ``image_min_pixels``/``image_max_pixels`` are set (paper: 512² .. 2048²).
+- **Grader (decision 5):** ``mathruler`` as the authors; ``grader: generic`` for rapid-eval's rule.
 - **Reasoner sampling (decision 6):** T=1.0, top_p 1, one sample, as the authors (not the eval 0.6/0.95).
 """
 
@@ -72,6 +79,8 @@ class StageConfig:
     temperature: float = 1.0
     top_p: float = 1.0
     loss_type: str = "dapo"
+    grader: str = "mathruler"
+    """Reward grader: ``mathruler`` (RAPID's, the default) or ``generic`` (rapid-eval's boxed + math-verify rule)."""
     max_completion_length: int = REASONER_MAX_NEW_TOKENS  # the paper uses the same 8192 for both
     image_min_pixels: int | None = None
     image_max_pixels: int | None = None
@@ -100,6 +109,8 @@ class StageConfig:
     vllm_server_base_url: str | None = None
     report_to: list[str] = field(default_factory=lambda: ["tensorboard"])
     prompts_dir: str | None = None
+    paper_row: str | None = None
+    """The paper row the checkpoint stands for (``ablation:E``, ``main:<system>``), recorded in ``training.json``."""
 
     def override(self, **changes: Any) -> StageConfig:
         """A copy with the non-None ``changes`` applied (unknown keys raise with the list of known ones)."""
@@ -141,6 +152,12 @@ PAPER_DEFAULTS: dict[str, dict[str, Any]] = {
 }
 
 
+RECIPE_KEYS = ("num_generations", "beta", "epsilon", "epsilon_high", "max_steps")
+"""Settings whose paper value differs between stage kinds: never shared across kinds."""
+RUN_KEYS = ("model", "out")
+"""Top-level YAML keys that describe the run (initial policy, output folder), not a stage."""
+
+
 def stage_kind(name: str) -> str:
     """Canonical stage kind for a name or alias (``vpo`` -> ``perception``, ``grpo`` -> ``visual_reasoning``)."""
     key = name.strip().lower().replace("-", "_")
@@ -165,28 +182,58 @@ def read_yaml(path: str | Path) -> dict[str, Any]:
     return data
 
 
+def run_keys(yaml_path: str | Path | None) -> dict[str, Any]:
+    """``model`` / ``out`` from a YAML file's top level (None when absent)."""
+    doc = read_yaml(yaml_path) if yaml_path else {}
+    return {k: doc.get(k) for k in RUN_KEYS}
+
+
+def parse_sets(items: list[str] | None) -> dict[str, dict[str, Any]]:
+    """``["grpo.epsilon_high=0.25"]`` -> ``{"visual_reasoning": {"epsilon_high": "0.25"}}`` (values YAML-read)."""
+    out: dict[str, dict[str, Any]] = {}
+    for item in items or []:
+        target, sep, value = item.partition("=")
+        kind, dot, key = target.partition(".")
+        if not sep or not dot or not key:
+            raise ValueError(f"--set expects KIND.KEY=VALUE (e.g. grpo.epsilon_high=0.25), got '{item}'")
+        out.setdefault(stage_kind(kind), {})[key.strip()] = yaml.safe_load(value)
+    return out
+
+
 def build_stages(default_kind: str, yaml_path: str | Path | None = None, stages: str | None = None,
-                 flags: dict[str, Any] | None = None) -> list[StageConfig]:
-    """The stages to run, in order: defaults of each kind < YAML (shared keys, then the stage's own) < flags.
+                 flags: dict[str, Any] | None = None,
+                 sets: dict[str, dict[str, Any]] | None = None) -> list[StageConfig]:
+    """The stages to run, in order: defaults of each kind < YAML (shared keys, then the stage's own) < flags
+    < ``sets`` (per stage kind).
 
     ``stages`` (``"perception,visual_reasoning"``) overrides the YAML's stage list; without either, one stage of
-    ``default_kind`` runs.
+    ``default_kind`` runs. See the module docstring for what a stage may inherit.
     """
     doc = read_yaml(yaml_path) if yaml_path else {}
-    shared = {k: v for k, v in doc.items() if k != "stages"}
+    shared = {k: v for k, v in doc.items() if k != "stages" and k not in RUN_KEYS}
     per_stage: list[dict[str, Any]] = list(doc.get("stages") or [])
+    for own in per_stage:
+        if not isinstance(own, dict):
+            raise ValueError(f"{yaml_path}: each entry of 'stages' must be a mapping, got {own!r}")
+    single_kind = stage_kind(shared.pop("kind")) if "kind" in shared and not per_stage else None
     if stages:
         names = [s for s in stages.split(",") if s.strip()]
         by_kind = {stage_kind(d.get("kind", default_kind)): d for d in per_stage}
         per_stage = [{**by_kind.get(stage_kind(n), {}), "kind": n} for n in names]
     if not per_stage:
-        per_stage = [{"kind": shared.pop("kind", default_kind)}]
+        per_stage = [{"kind": single_kind or default_kind}]
+    kinds = {stage_kind(own.get("kind", default_kind)) for own in per_stage}
+    own_kind: dict[str, Any] = {}
+    if single_kind is not None:  # a one-stage file: its keys belong to its kind only
+        own_kind, shared = shared, {}
+    elif len(kinds) > 1 and (clash := [k for k in RECIPE_KEYS if k in shared]):
+        raise ValueError(f"{yaml_path}: {', '.join(clash)} at the top level would give stages of different kinds "
+                         f"({', '.join(sorted(kinds))}) one value; put it under each stage")
     out = []
     for own in per_stage:
-        if not isinstance(own, dict):
-            raise ValueError(f"{yaml_path}: each entry of 'stages' must be a mapping, got {own!r}")
         kind = stage_kind(own.get("kind", default_kind))
-        merged = {**shared, **own, **{k: v for k, v in (flags or {}).items() if v is not None}}
+        merged = {**shared, **(own_kind if kind == single_kind else {}), **own,
+                  **{k: v for k, v in (flags or {}).items() if v is not None}, **(sets or {}).get(kind, {})}
         merged["kind"] = kind
         out.append(default_stage(kind).override(**merged))
     return out

@@ -5,12 +5,13 @@
 1. every caption of the step (the local B x G completions) is wrapped in the training reasoner prompt
    (``reasoner_system`` + ``reason_train``: caption + question, no tentative solution: decision 7, as the
    authors) and sent to the frozen reasoner in **one** batched ``Engine.generate`` call;
-2. the reasoner's answer is graded by rapid-eval's generic rule (last ``\\boxed{}``, strings, then math-verify;
-   ``rapid_eval.scoring``). Decision 5: this grader, not the authors' mathruler, for every stage and item;
+2. the reasoner's answer is graded by the stage's ``grader`` (decision 5): ``mathruler`` by default, as the
+   authors (``rapid_eval.scoring.mathruler_rule``), or ``generic``, rapid-eval's rule (last ``\\boxed{}``,
+   strings, then math-verify); one grader for every item of a stage, never mixed;
 3. the hasCap judge (``hascap.py``) checks every caption; **penalty form (decision 8):** right and no genuine
    caption -> ``1 - penalty`` (0.9), right with a caption -> 1, wrong -> 0 (no extra penalty).
 
-**GRPO (reasoning stages):** the policy's own solution graded by the same rule.
+**GRPO (reasoning stages):** the policy's own solution graded by the same grader.
 
 Bad input never stops a step: an item whose row is ``bad`` (missing image), whose gold is empty, whose reasoner
 request failed or timed out, whose answer cannot be graded or whose hasCap verdict is missing gets reward
@@ -63,11 +64,30 @@ def completion_text(completion: Any) -> str:
     return "".join(parts)
 
 
-def grade(samples: Sequence[Sample], outputs: Sequence[str], truncated: Sequence[bool]) -> list[bool | None]:
-    """Generic-rule verdicts (``score_all``: symbolic math in a killable worker, so no hang stalls training)."""
-    from rapid_eval.scoring import get_scorer, score_all
+GRADERS = ("mathruler", "generic")
 
-    verdicts = score_all(get_scorer("generic"), list(samples), list(outputs), list(truncated), workers=1)
+
+def get_grader(name: str) -> Any:
+    """The scorer behind a grader name; ValueError (with the install hint) when it cannot be used."""
+    if name == "generic":
+        from rapid_eval.scoring import get_scorer
+
+        return get_scorer("generic")
+    if name == "mathruler":
+        from rapid_eval.scoring.mathruler_rule import MathrulerScorer, available
+
+        if why := available():
+            raise ValueError(why)
+        return MathrulerScorer()
+    raise ValueError(f"unknown grader '{name}'; choose from: {', '.join(GRADERS)}")
+
+
+def grade(samples: Sequence[Sample], outputs: Sequence[str], truncated: Sequence[bool],
+          grader: str = "mathruler") -> list[bool | None]:
+    """Verdicts of the grader (``score_all``: symbolic math in a killable worker, so no hang stalls training)."""
+    from rapid_eval.scoring import score_all
+
+    verdicts = score_all(get_grader(grader), list(samples), list(outputs), list(truncated), workers=1)
     return [v.correct for v in verdicts]
 
 
@@ -109,12 +129,16 @@ class SolutionReward(_Reward):
 
     __name__ = "solution"
 
+    def __init__(self, grader: str = "mathruler") -> None:
+        super().__init__()
+        self.grader = grader
+
     def __call__(self, prompts: list[Any], completions: list[Any], sample: list[str], bad: list[str] | None = None,
                  log_metric: Callable[[str, float], None] | None = None, **_: Any) -> list[float | None]:
         self.calls += 1
         samples, texts, reasons = self._inputs(completions, sample, bad)
         good = [i for i, r in enumerate(reasons) if not r]
-        verdicts = grade([samples[i] for i in good], [texts[i] for i in good], [False] * len(good))
+        verdicts = grade([samples[i] for i in good], [texts[i] for i in good], [False] * len(good), self.grader)
         rewards: list[float | None] = [None] * len(texts)
         for i, v in zip(good, verdicts, strict=True):
             rewards[i] = None if v is None else float(v)
@@ -133,8 +157,9 @@ class VPOReward(_Reward):
     __name__ = "vpo"
 
     def __init__(self, reasoner: Engine, judge: HasCapJudge | None, prompts: PromptSet, sampling: SamplingParams,
-                 penalty: float = 0.1, max_failed_steps: int = 3):
+                 penalty: float = 0.1, max_failed_steps: int = 3, grader: str = "mathruler"):
         super().__init__()
+        self.grader = grader
         self.reasoner, self.judge, self.prompts, self.sampling = reasoner, judge, prompts, sampling
         self.penalty, self.max_failed_steps = penalty, max_failed_steps
         self.failed_steps = 0
@@ -174,7 +199,8 @@ class VPOReward(_Reward):
         t_reason = time.perf_counter() - t0
         errored = [i for i, o in zip(good, outs, strict=True) if o.error]
         ok = [(i, o) for i, o in zip(good, outs, strict=True) if not o.error]
-        verdicts = grade([samples[i] for i, _ in ok], [o.text for _, o in ok], [o.truncated_thinking for _, o in ok])
+        verdicts = grade([samples[i] for i, _ in ok], [o.text for _, o in ok], [o.truncated_thinking for _, o in ok],
+                         self.grader)
         correct: dict[int, bool | None] = {i: v for (i, _), v in zip(ok, verdicts, strict=True)}
         judged = [i for i, _ in ok]
         has_cap = dict(zip(judged, self.judge([captions[i] for i in judged]), strict=True)) if self.judge else \

@@ -36,6 +36,9 @@ from rapid_eval.training.trl_args import grpo_config, suppress_ids
 
 DONE = "stage_done.json"
 LOG = "train_log.jsonl"
+TRAINING = "training.json"
+"""Written into the final model folder: the stages that made it and the paper row it stands for (``paper_row``),
+which the reports read to put the paper's number for a trained checkpoint beside it."""
 
 
 class TrainingStopped(RuntimeError):
@@ -137,10 +140,12 @@ def pick_server(urls: str, rank: int) -> str:
 def _reward(cfg: StageConfig, model_path: str, processor: Any, reasoner: Engine | None, judge: Any):
     """The stage's reward function, and the objects the caller must close / bind."""
     from rapid_eval.training.hascap import EngineJudge, PolicyJudge
+    from rapid_eval.training.rewards import get_grader
 
+    get_grader(cfg.grader)  # fail before any model loads when the grader cannot run
     prompts = get_prompts(cfg.prompts_dir)
     if cfg.kind != "perception":
-        return SolutionReward(), [], None
+        return SolutionReward(cfg.grader), [], None
     owned: list[Engine] = []
     if reasoner is None:
         if not cfg.reasoner:
@@ -171,7 +176,7 @@ def _reward(cfg: StageConfig, model_path: str, processor: Any, reasoner: Engine 
 
     sampling = SamplingParams(temperature=cfg.reasoner_temperature, top_p=cfg.reasoner_top_p,
                               max_new_tokens=cfg.reasoner_max_new_tokens, seed=None)
-    reward = VPOReward(reasoner, judge, prompts, sampling, cfg.penalty, cfg.reasoner_max_failed_steps)
+    reward = VPOReward(reasoner, judge, prompts, sampling, cfg.penalty, cfg.reasoner_max_failed_steps, cfg.grader)
     return reward, owned, policy_judge
 
 
@@ -254,14 +259,20 @@ def run_curriculum(stages: list[StageConfig], model: str, out: str | Path, **kw:
     """Run the stages in order, each from the previous stage's final model (see the module docstring)."""
     out = Path(out)
     if len(stages) == 1:
-        return [run_stage(stages[0], model, out, **kw)]
-    results = []
-    current = model
-    for i, cfg in enumerate(stages, 1):
-        res = run_stage(cfg, current, out / f"stage{i}-{cfg.kind}", **kw)
-        results.append(res)
-        current = str(res.out)
-    for f in Path(current).iterdir():
-        if f.is_file() and f.name not in (DONE, LOG):
-            shutil.copy2(f, out / f.name)
+        results = [run_stage(stages[0], model, out, **kw)]
+    else:
+        results = []
+        current = model
+        for i, cfg in enumerate(stages, 1):
+            res = run_stage(cfg, current, out / f"stage{i}-{cfg.kind}", **kw)
+            results.append(res)
+            current = str(res.out)
+        for f in Path(current).iterdir():
+            if f.is_file() and f.name not in (DONE, LOG, TRAINING):
+                shutil.copy2(f, out / f.name)
+    rows = [s.paper_row for s in stages if s.paper_row]
+    (out / TRAINING).write_text(json.dumps({"init": model, "paper_row": rows[-1] if rows else None,
+                                            "stages": [{"kind": s.kind, "steps": r.steps, "out": str(r.out)}
+                                                       for s, r in zip(stages, results, strict=True)]},
+                                           indent=2) + "\n")
     return results

@@ -51,6 +51,11 @@ def suppress_ids(tokenizer: Any) -> list[int]:
 def grpo_config(cfg: StageConfig, out: Path, world: int, suppress: list[int], use_cpu: bool) -> Any:
     from trl import GRPOConfig
 
+    return GRPOConfig(**grpo_kwargs(cfg, out, world, suppress, use_cpu))
+
+
+def grpo_kwargs(cfg: StageConfig, out: Path, world: int, suppress: list[int], use_cpu: bool) -> dict[str, Any]:
+    """The keyword arguments of TRL's ``GRPOConfig`` for a stage (TRL's own names; steps are optimiser steps)."""
     per_device, accum, spg = batch_layout(cfg.prompts_per_step, cfg.num_generations, cfg.updates_per_step,
                                           cfg.micro_batch, world)
     u = cfg.updates_per_step
@@ -59,7 +64,7 @@ def grpo_config(cfg: StageConfig, out: Path, world: int, suppress: list[int], us
         extra.update(use_vllm=True, vllm_mode=cfg.vllm_mode)
         if cfg.vllm_server_base_url:
             extra["vllm_server_base_url"] = cfg.vllm_server_base_url
-    return GRPOConfig(
+    return dict(
         output_dir=str(out), max_steps=cfg.max_steps * u, save_strategy="steps", save_steps=cfg.save_every * u,
         logging_steps=u, logging_first_step=False, report_to=list(cfg.report_to) or "none",
         per_device_train_batch_size=per_device, gradient_accumulation_steps=accum, steps_per_generation=spg,
@@ -71,3 +76,28 @@ def grpo_config(cfg: StageConfig, out: Path, world: int, suppress: list[int], us
         suppress else None, remove_unused_columns=False, seed=cfg.seed, data_seed=cfg.seed, bf16=cfg.bf16,
         use_cpu=use_cpu, disable_tqdm=True, dataloader_num_workers=0, save_only_model=False, **extra,
     )
+
+
+ALGORITHM = {"perception": "VPO", "visual_reasoning": "GRPO", "textual_reasoning": "GRPO (text-only)"}
+
+
+def describe_plan(stages: list[StageConfig], model: str | None, out: str | None, world: int = 1) -> list[dict]:
+    """Every stage's resolved settings, as ``--dry-run`` prints them.
+
+    Per stage: ``init`` (the model it starts from), ``out``, ``settings`` (TRL's names where TRL has the knob;
+    ``max_steps``/``save_every`` count rollout steps, the paper's steps) and ``GRPOConfig`` (exactly what TRL
+    receives; its ``max_steps``/``save_steps`` count optimiser steps = rollout steps x ``updates_per_step``).
+    """
+    base = Path(out or "OUT")
+    plan, current = [], model or "MODEL"
+    for i, cfg in enumerate(stages, 1):
+        stage_out = base if len(stages) == 1 else base / f"stage{i}-{cfg.kind}"
+        try:
+            trl: dict[str, Any] | str = grpo_kwargs(cfg, stage_out, world, [], use_cpu=False)
+            trl.pop("generation_kwargs", None)  # type: ignore[union-attr]
+        except ValueError as e:
+            trl = f"invalid: {e}"
+        plan.append({"stage": i, "kind": cfg.kind, "algorithm": ALGORITHM[cfg.kind], "init": current,
+                     "out": str(stage_out), "settings": cfg.to_dict(), "GRPOConfig": trl})
+        current = str(stage_out)
+    return plan

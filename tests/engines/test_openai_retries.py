@@ -219,3 +219,15 @@ def test_throughput_matches_a_bare_asyncio_client():
         raw = min(timed(lambda: asyncio.run(bare())) for _ in range(2))
     assert engine.concurrency >= 32
     assert ours <= raw / 0.8, f"engine {n / ours:.0f} req/s vs bare client {n / raw:.0f} req/s"
+
+
+def test_extra_body_is_part_of_the_cache_identity():
+    """GPT-OSS's reasoning effort travels in extra_body: answers at 'high' must never be reused for 'low'."""
+    url = "http://127.0.0.1:9/v1"
+    plain = OpenAIEngine("openai/gpt-oss-120b", base_url=url, check_server=False).identity()
+    high = OpenAIEngine("openai/gpt-oss-120b", base_url=url, check_server=False,
+                        extra_body={"reasoning_effort": "high"}).identity()
+    low = OpenAIEngine("openai/gpt-oss-120b", base_url=url, check_server=False,
+                       extra_body={"reasoning_effort": "low"}).identity()
+    assert "extra_body" not in plain  # runs made without extra fields keep their keys
+    assert high["extra_body"] == {"reasoning_effort": "high"} and len({json.dumps(i) for i in (plain, high, low)}) == 3

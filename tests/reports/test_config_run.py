@@ -90,3 +90,25 @@ def test_config_errors_name_the_file_and_paths_resolve_beside_it(tmp_path):
         cfg.write_text(text)
         with pytest.raises(ConfigError, match=f"c.yaml: .*{msg}"):
             load_config(cfg)
+
+
+def test_shipped_paper_configs_sample_as_the_paper():
+    """One config per paper table; one reasoner sample (the paper does not average seeds); GPT-OSS at reasoning
+    effort High; the variants table covers every O_p variant."""
+    from rapid_eval.perception.variants import VARIANTS
+    from rapid_eval.reports.config_run import load_config
+
+    folder = CONFIG.parent
+    configs = {p.stem: load_config(p) for p in folder.glob("rapid_*.yaml")}
+    assert set(configs) == {"rapid_main", "rapid_variants", "rapid_ablation", "rapid_scaling"}
+    tables = {name: [t if isinstance(t, str) else t["kind"] for t in c["tables"]] for name, c in configs.items()}
+    assert "main" in tables["rapid_main"] and tables["rapid_variants"] == ["variants"]
+    assert "ablation" in tables["rapid_ablation"] and tables["rapid_scaling"] == ["scaling"]
+    assert sorted(configs["rapid_variants"]["variants"]) == sorted(VARIANTS)
+    for name, c in configs.items():
+        assert int(c.get("repeats") or 1) == 1, name
+        for m in c["reasoners"]:
+            if "gpt-oss" in m["model"]:
+                assert m["engine_args"]["extra_body"] == {"reasoning_effort": "high"}, name
+    sizes = [configs["rapid_scaling"]["params"][m["model"]] for m in configs["rapid_scaling"]["reasoners"]]
+    assert len(configs["rapid_scaling"]["perceptors"]) == 1 and sizes == sorted(sizes) and len(sizes) >= 3

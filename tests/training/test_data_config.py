@@ -92,6 +92,9 @@ def test_shipped_configs_hold_the_paper_settings():
     stages = build_stages("perception", configs / "curriculum.yaml")
     assert [s.kind for s in stages] == ["perception", "visual_reasoning", "textual_reasoning"]
     assert stages[1].num_generations == 8 and stages[1].beta == 0.0 and stages[1].epsilon_high == 0.3
+    assert stages[2].data != stages[0].data  # the text-only stage has its own (image-free) data
+    assert stages[0].reasoner and (stages[0].beta, stages[0].num_generations) == (1e-3, 4)
+    assert "INTERPRETATION" in (configs / "curriculum.yaml").read_text()
     assert [pick_server("http://a/v1, http://b/v1", r) for r in range(3)] == ["http://a/v1", "http://b/v1",
                                                                               "http://a/v1"]
 
@@ -112,3 +115,53 @@ def test_virl_parquet_rows_with_several_images(tmp_path: Path):
     assert [(s.id, s.images) for s in data.samples] == [
         ("two", (str(tmp_path / "images/0.png"), str(tmp_path / "images/1.png"))),
         ("one", (str(tmp_path / "images/1.png"),))]
+
+
+def _dry_run(*args: str) -> list[dict]:
+    from typer.testing import CliRunner
+
+    from rapid_eval.cli import app
+
+    res = CliRunner().invoke(app, [*args, "--dry-run"])
+    assert res.exit_code == 0, res.output
+    return json.loads(res.output)
+
+
+def _recipe(stage: dict) -> tuple:
+    s = stage["settings"]
+    return stage["kind"], s["num_generations"], s["beta"], s["epsilon"], s["epsilon_high"], s["max_steps"]
+
+
+def test_rapid_recipe_dry_run_grpo_then_vpo_each_with_its_own_settings():
+    configs = Path(__file__).parents[2] / "rapid_eval" / "training" / "configs"
+    plan = _dry_run("train-vpo", "--config", str(configs / "rapid_7b.yaml"))
+    assert [_recipe(s) for s in plan] == [("visual_reasoning", 8, 0.0, 0.2, 0.3, 200),
+                                          ("perception", 4, 1e-3, 0.2, 0.25, 150)]
+    grpo, vpo = plan
+    assert grpo["init"] == "Qwen/Qwen2.5-VL-7B-Instruct" and vpo["init"] == grpo["out"]
+    # what TRL receives: its own names, optimiser steps = rollout steps x 2 updates, clipping active
+    assert (vpo["GRPOConfig"]["num_generations"], vpo["GRPOConfig"]["beta"], vpo["GRPOConfig"]["epsilon_high"],
+            vpo["GRPOConfig"]["max_steps"], vpo["GRPOConfig"]["learning_rate"]) == (4, 1e-3, 0.25, 300, 1e-6)
+    assert grpo["GRPOConfig"]["steps_per_generation"] == 2 * grpo["GRPOConfig"]["gradient_accumulation_steps"]
+    assert vpo["settings"]["reasoner"] and grpo["settings"]["paper_row"] == vpo["settings"]["paper_row"]
+    # the paper text's GRPO clip-high is one option away; the VPO stage is untouched
+    text = _dry_run("train-grpo", "--config", str(configs / "rapid_7b.yaml"), "--set", "grpo.epsilon_high=0.25")
+    assert [s["settings"]["epsilon_high"] for s in text] == [0.25, 0.25]
+    assert [s["kind"] for s in text] == ["visual_reasoning", "perception"]
+    big = _dry_run("train-vpo", "--config", str(configs / "rapid_32b.yaml"))
+    assert [_recipe(s)[1] for s in big] == [4, 4]  # G=4 for 32B/72B (paper text)
+
+
+def test_a_stage_never_inherits_another_kinds_recipe(tmp_path: Path):
+    configs = Path(__file__).parents[2] / "rapid_eval" / "training" / "configs"
+    # a one-stage VPO file used for a GRPO -> VPO plan: its keys reach the VPO stage only
+    grpo, vpo = build_stages("perception", configs / "vpo_paper.yaml", stages="grpo,vpo")
+    assert (grpo.num_generations, grpo.beta, grpo.epsilon_high, grpo.max_steps) == (8, 0.0, 0.3, 200)
+    assert (vpo.num_generations, vpo.beta, vpo.epsilon_high, vpo.max_steps) == (4, 1e-3, 0.25, 150)
+    assert grpo.reasoner is None and vpo.reasoner
+    shared = tmp_path / "shared.yaml"
+    shared.write_text(json.dumps({"beta": 0.01, "stages": [{"kind": "grpo"}, {"kind": "vpo"}]}))
+    with pytest.raises(ValueError, match=r"shared.yaml: beta at the top level"):
+        build_stages("perception", shared)
+    (one,) = build_stages("perception", shared, stages="vpo")  # one kind: a shared recipe key is fine
+    assert one.beta == 0.01

@@ -27,7 +27,8 @@ def test_mean_reward_rises(tiny_models, tmp_path):
     data = write_virl(tmp_path / "data", rows)
     cfg = build_stages("grpo", flags=dict(data=str(data), max_steps=20, prompts_per_step=2, num_generations=8,
                                           updates_per_step=1, micro_batch=16, max_completion_length=1,
-                                          learning_rate=5e-3, weight_decay=0.0, save_every=1000, report_to=[]))[0]
+                                          learning_rate=5e-3, weight_decay=0.0, save_every=1000, report_to=[],
+                                          grader="generic"))[0]  # a bare one-token answer: mathruler needs a box
     run_stage(cfg, str(tiny_models["vlm"]), tmp_path / "out", quiet=True)
     curve = [r["reward"] for r in read_log(tmp_path / "out" / "train_log.jsonl") if r.get("event") == "step"]
     print("reward curve:", " ".join(f"{r:.2f}" for r in curve))

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from trainlib import GRADER
 from typer.testing import CliRunner
 
 pytest.importorskip("trl")
@@ -25,7 +26,7 @@ def _args(tiny_models, data, out, steps) -> list[str]:
             "--data", str(data), "--out", str(out), "--max-steps", str(steps), "--prompts-per-step", "2",
             "--num-generations", "4", "--updates-per-step", "1", "--micro-batch", "8",
             "--max-completion-length", "6", "--reasoner-max-new-tokens", "16", "--save-every", "1",
-            "--report-to", "none", "--lr", "1e-3"]
+            "--report-to", "none", "--lr", "1e-3", "--grader", GRADER]
 
 
 def _optimizer_step(ckpt: Path) -> int:

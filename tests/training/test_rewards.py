@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from trainlib import GRADER
 
 from rapid_eval.engines.base import Engine
 from rapid_eval.engines.registry import load_engine
@@ -62,7 +63,7 @@ def test_vpo_reward_cases_one_batched_call():
         return [verdicts[t] for t in texts]
 
     metrics: dict[str, float] = {}
-    reward = VPOReward(reasoner, judge, PromptSet(), SamplingParams(temperature=1.0))
+    reward = VPOReward(reasoner, judge, PromptSet(), SamplingParams(temperature=1.0), grader=GRADER)
     out = reward(prompts=[None] * 6, completions=[_completion(t) for t in
                                                   ["cap A", "plain B", "cap C", "none D", "cap E", "cap F"]],
                  sample=[_sample("5", "a"), _sample("5", "b"), _sample("7", "c"), _sample("7", "d"),
@@ -89,7 +90,8 @@ def test_reasoner_prompt_is_the_training_prompt():
 
 def test_failed_requests_are_excluded_and_a_dead_reasoner_stops():
     reasoner = load_engine("scripted", "scripted", reply="\\boxed{5}", fail_on="broken")
-    reward = VPOReward(reasoner, lambda ts: [True] * len(ts), PromptSet(), SamplingParams(), max_failed_steps=2)
+    reward = VPOReward(reasoner, lambda ts: [True] * len(ts), PromptSet(), SamplingParams(), max_failed_steps=2,
+                       grader=GRADER)
     out = reward(prompts=[None] * 2, completions=[_completion("fine"), _completion("broken caption")],
                  sample=[_sample("5", "a"), _sample("5", "b")])
     assert out == [1.0, None]
@@ -100,7 +102,7 @@ def test_failed_requests_are_excluded_and_a_dead_reasoner_stops():
 
 
 def test_solution_reward_grades_the_policys_own_answer():
-    reward = SolutionReward()
+    reward = SolutionReward(GRADER)
     out = reward(prompts=[None] * 3, completions=[_completion("so \\boxed{12}"), _completion("\\boxed{3}"),
                                                   _completion("\\boxed{12}")],
                  sample=[_sample("12", "a"), _sample("12", "b"), _sample("12", "c")], bad=["", "", "missing"])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from test_rewards import Counting
 from testlib import FIXTURES
+from trainlib import GRADER
 from typer.testing import CliRunner
 
 pytest.importorskip("trl")
@@ -31,7 +32,7 @@ def _weights(path: Path) -> dict:
 def test_vpo_steps_change_the_policy_one_reasoner_call_per_step(tiny_models, virl_data, tmp_path):
     out = tmp_path / "ckpt"
     cfg = build_stages("perception", flags=dict(data=str(virl_data), reasoner=str(tiny_models["llm"]),
-                                                learning_rate=1e-2, weight_decay=0.0, **TINY))[0]
+                                                learning_rate=1e-2, weight_decay=0.0, grader=GRADER, **TINY))[0]
     reasoner = Counting(load_engine("hf", str(tiny_models["llm"]), device="cpu"))
     # hasCap fixed by the test (a rule on the caption): rewards 1 / 0.9 differ within a group, so gradients flow
     res = run_stage(cfg, str(tiny_models["vlm"]), out, reasoner=reasoner,
@@ -57,7 +58,8 @@ def test_cli_train_vpo_then_perceive_the_checkpoint(tiny_models, virl_data, tmp_
     args = ["train-vpo", "--model", str(tiny_models["vlm"]), "--reasoner", str(tiny_models["llm"]),
             "--data", str(virl_data), "--out", str(out), "--max-steps", "2", "--prompts-per-step", "2",
             "--num-generations", "4", "--micro-batch", "4", "--max-completion-length", "8",
-            "--reasoner-max-new-tokens", "16", "--report-to", "none"]
+            "--reasoner-max-new-tokens", "16", "--report-to", "none",
+            "--grader", GRADER]
     res = CliRunner().invoke(app, args)
     assert res.exit_code == 0, res.output
     assert (out / "model.safetensors").is_file() and (out / "stage_done.json").is_file()
@@ -78,7 +80,8 @@ def test_staged_curriculum_each_stage_starts_from_the_previous(tiny_models, tmp_
     args = ["train-vpo", "--model", str(tiny_models["vlm"]), "--reasoner", str(tiny_models["llm"]),
             "--data", str(data), "--out", str(out), "--stages", "perception,visual_reasoning,textual_reasoning",
             "--max-steps", "1", "--prompts-per-step", "2", "--num-generations", "4", "--micro-batch", "8",
-            "--max-completion-length", "6", "--reasoner-max-new-tokens", "16", "--report-to", "none"]
+            "--max-completion-length", "6", "--reasoner-max-new-tokens", "16", "--report-to", "none",
+            "--grader", GRADER]
     res = CliRunner().invoke(app, args)
     assert res.exit_code == 0, res.output
     dirs = [out / "stage1-perception", out / "stage2-visual_reasoning", out / "stage3-textual_reasoning"]
