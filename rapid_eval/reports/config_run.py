@@ -148,8 +148,9 @@ def run_config(path: Path, out: Path | None = None, shard: str | None = None) ->
     done: dict[str, Any] = {"generated": 0, "reused": 0, "failed": 0, "stages": []}
     reasoned = [v for v in cfg["variants"] if v != "direct"]
     reasoners = (cfg.get("reasoners") or []) if reasoned else []
-    ropts = [{"variants": reasoned, "repeats": int(cfg.get("repeats") or 1), "config": str(path), "shard": shard,
-              **_sampling(m)} for m in reasoners]
+    # a shard's run holds only its share of the samples: its reasoners reason all of it (not a share of a share)
+    ropts = [{"variants": reasoned, "repeats": int(cfg.get("repeats") or 1), "config": str(path), **_sampling(m)}
+             for m in reasoners]
     for i, m in enumerate(cfg["perceptors"]):
         kw = _sampling(m)
         kw.pop("thinking", None)
