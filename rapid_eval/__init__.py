@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         load_engine,
         load_tasks,
         perceive,
+        perceive_and_reason,
         reason,
         rescore,
         score,
@@ -28,10 +29,11 @@ if TYPE_CHECKING:
     from rapid_eval.storage.rundir import Run
 
 __version__ = "0.1.0"
-_API = ("ScoreResult", "StageResult", "load_engine", "load_tasks", "perceive", "reason", "rescore", "score")
+_API = ("ScoreResult", "StageResult", "load_engine", "load_tasks", "perceive", "perceive_and_reason", "reason",
+        "rescore", "score")
 __all__ = [
     "ChatRequest", "Completion", "Message", "Run", "Sample", "SamplingParams", "ScoreResult", "StageResult",
-    "__version__", "load_engine", "load_tasks", "perceive", "reason", "rescore", "score",
+    "__version__", "load_engine", "load_tasks", "perceive", "perceive_and_reason", "reason", "rescore", "score",
 ]
 
 

@@ -31,7 +31,8 @@ from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS, Sample, Samp
 
 if TYPE_CHECKING:
     from rapid_eval.engines.base import Engine
-    from rapid_eval.records import SummaryRow
+    from rapid_eval.reasoning.prefetch import Prefetcher
+    from rapid_eval.records import PerceptionRecord, SummaryRow
     from rapid_eval.storage.cache import CallStats
     from rapid_eval.storage.rundir import Run
     from rapid_eval.tasks.shard import Shard
@@ -191,12 +192,15 @@ def perceive(
     seed: int | None = None,
     shard: str | Shard | None = None,
     log_stats: bool = True,
+    on_record: Callable[[PerceptionRecord, Sample], None] | None = None,
     **stats_extra: Any,
 ) -> StageResult:
     """Run the perceptor on ``samples``: one record per (sample, variant) under ``out`` (created; reused on
     rerun, so nothing is generated twice). ``variants``: comma string or list (default: all seven). ``shard``:
     ``"I/N"`` keeps only this share of ``samples`` (:mod:`rapid_eval.tasks.shard`; every shard must be given
-    the same ``samples``); ``rapid-eval merge`` joins the shard runs."""
+    the same ``samples``); ``rapid-eval merge`` joins the shard runs. ``on_record(record, sample)``: called with each
+    perception record as soon as it is written (or found stored), e.g. to stream it to a reasoner
+    (:func:`perceive_and_reason`)."""
     from rapid_eval.perception import parse_variants
     from rapid_eval.perception import perceive as run_perceive
     from rapid_eval.prompts import PromptSet, prompts_fingerprint
@@ -212,7 +216,7 @@ def perceive(
                                "prompts": prompts_fingerprint(prompts)}
     before = engine.counters()
     with run.lock("perceive"), _stage_failure(run, "perceive", engine, before, started, log_stats):
-        n, stats = run_perceive(run, engine, list(samples), chosen, PromptSet(prompts), params)
+        n, stats = run_perceive(run, engine, list(samples), chosen, PromptSet(prompts), params, on_record)
         counters = _counter_delta(engine, before)
         if log_stats:
             run.log_stats("perceive", n, stats, started, model=engine.model, variants=chosen, **counters,
@@ -238,6 +242,7 @@ def reason(
     score_as_they_arrive: str | None = None,
     shard: str | Shard | None = None,
     log_stats: bool = True,
+    prefetched: Prefetcher | None = None,
     **stats_extra: Any,
 ) -> StageResult:
     """Run the reasoner on every usable perception record of ``run`` (only ``variants`` / ``perceptor`` if
@@ -246,7 +251,8 @@ def reason(
     following :func:`score` has only the rest to do (the CLI's ``reason`` does both). ``retry_failed``: redo only
     the calls that failed before (nothing new is started). ``repeats``: sample each answer K times with seeds
     seed..seed+K-1, each a cached call and record of its own. ``shard``: ``"I/N"`` reasons only the perception
-    records of this share of the run's samples (:mod:`rapid_eval.tasks.shard`)."""
+    records of this share of the run's samples (:mod:`rapid_eval.tasks.shard`). ``prefetched``: the calls this
+    reasoner already made while perception ran (:func:`perceive_and_reason`), counted in the result."""
     from rapid_eval.grading.prescore import Prescorer
     from rapid_eval.perception.variants import parse_variants
     from rapid_eval.prompts import PromptSet, prompts_fingerprint
@@ -270,16 +276,72 @@ def reason(
         pre = Prescorer(r.root / "verdict_cache.jsonl", score_as_they_arrive) if score_as_they_arrive else None
         try:
             n, stats, skipped = run_reason(r, engine, PromptSet(prompts), params, chosen, perceptor, on_answer=pre,
-                                           only_failed=retry_failed, repeats=repeats, only=only)
+                                           only_failed=retry_failed, repeats=repeats, only=only,
+                                           attempted=prefetched.attempted if prefetched else frozenset())
         finally:
             if pre is not None:
                 pre.close()
+        if prefetched is not None:
+            stats.merge(prefetched.stats)
+            stats_extra.update(prefetched.stats_line())
         counters = _counter_delta(engine, before)
         if log_stats:
             r.log_stats("reason", n, stats, started, reasoner=engine.model, skipped=len(skipped),
                         skipped_reasons=skipped[:5], **counters, **stats_extra)
         r.close()
     return StageResult(r, n, stats, skipped, counters)
+
+
+def perceive_and_reason(
+    samples: Sequence[Sample],
+    perceptor: Engine,
+    reasoners: Engine | Sequence[Engine],
+    variants: str | Sequence[str] | None = None,
+    out: str | Path | Run = "runs/run",
+    *,
+    perceive_options: Mapping[str, Any] | None = None,
+    reason_options: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
+    log_stats: bool = True,
+) -> tuple[StageResult, list[StageResult]]:
+    """:func:`perceive`, then :func:`reason` with each reasoner, streamed: each reasoner's calls start on a
+    perception record as soon as it lands (:mod:`rapid_eval.reasoning.prefetch`), so every engine is busy at
+    once; the records and scores are those of the sequential calls. ``perceive_options``: :func:`perceive`'s
+    keywords; ``reason_options``: :func:`reason`'s, one mapping for all reasoners or one per reasoner."""
+    from rapid_eval.engines.base import Engine
+    from rapid_eval.perception.variants import parse_variants
+    from rapid_eval.prompts import PromptSet
+    from rapid_eval.reasoning.prefetch import Prefetcher
+
+    engines = [reasoners] if isinstance(reasoners, Engine) else list(reasoners)
+    ropts = [dict(o) for o in reason_options] if isinstance(reason_options, Sequence) else \
+        [dict(reason_options or {}) for _ in engines]
+    if len(ropts) != len(engines):
+        raise ValueError(f"{len(engines)} reasoners but {len(ropts)} reason_options")
+    run = _run(out, create=True)
+    with run.lock("reason"):  # the streamed calls are reason's: held until its passes end
+        streams = []
+        for eng, o in zip(engines, ropts, strict=True):
+            v = o.get("variants")
+            params = sampling(REASONER_DEFAULTS, max_new_tokens=o.get("max_new_tokens"),
+                              temperature=o.get("temperature"), top_p=o.get("top_p"), seed=o.get("seed"),
+                              enable_thinking=o.get("thinking"))
+            streams.append(Prefetcher(run, eng, PromptSet(o.get("prompts")), params,
+                                      parse_variants(list(v) if v is not None and not isinstance(v, str) else v)
+                                      if v else None, o.get("perceptor"), int(o.get("repeats") or 1)).start())
+
+        def offer(rec: PerceptionRecord, s: Sample) -> None:
+            for st in streams:
+                st.offer(rec, s)
+
+        try:
+            p = perceive(samples, perceptor, variants, run, log_stats=log_stats, on_record=offer,
+                         **dict(perceive_options or {}))
+        finally:
+            for st in streams:
+                st.finish()
+        results = [reason(run, eng, log_stats=log_stats, prefetched=st, **o)
+                   for eng, o, st in zip(engines, ropts, streams, strict=True)]
+    return p, results
 
 
 def score(

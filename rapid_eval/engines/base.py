@@ -12,9 +12,15 @@ import abc
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from rapid_eval.engines.feed import RequestFeed
 from rapid_eval.types import ChatRequest, Completion
 
 OnComplete = Callable[[int, Completion], None]
+
+
+def _reindexed(index: list[int], on_complete: OnComplete) -> OnComplete:
+    """``on_complete`` with a batch's positions mapped back to the feed's indexes."""
+    return lambda j, c: on_complete(index[j], c)
 
 
 class Engine(abc.ABC):
@@ -49,6 +55,17 @@ class Engine(abc.ABC):
         for i in missing:
             _done(i, Completion(finish_reason="error", error="backend returned no completion"))
         return [r for r in results if r is not None]
+
+    def generate_stream(self, feed: RequestFeed, on_complete: OnComplete) -> None:
+        """Generate the requests of ``feed`` as they are put, until it is closed and drained, calling
+        ``on_complete(index, completion)`` (the feed's index) as each finishes. Backends that can take requests
+        while others are in flight override ``_generate_stream``; the default serves whatever waits as one
+        ``generate`` batch, then the next."""
+        self._generate_stream(feed, on_complete)
+
+    def _generate_stream(self, feed: RequestFeed, on_complete: OnComplete) -> None:
+        while items := feed.take():
+            self.generate([r for _, r in items], _reindexed([i for i, _ in items], on_complete))
 
     @abc.abstractmethod
     def _generate(self, requests: list[ChatRequest], on_complete: OnComplete) -> None:

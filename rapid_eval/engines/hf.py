@@ -14,12 +14,18 @@ Greedy when ``temperature == 0``, else sampling with ``top_p``; the request's se
 ``generation_config`` and ``top_k``/``min_p`` are off (as on vLLM/OpenAI servers given explicit parameters).
 ``torch.manual_seed(seed)`` runs before every batch. The vision placeholder tokens are suppressed in generation.
 ``enable_thinking`` goes to the chat template when not None.
+
+The model is loaded on the first non-empty ``generate`` (or :meth:`HFEngine.start`), not in the constructor: a
+rerun whose every request is already recorded makes zero calls and never imports torch or loads weights. The
+constructor checks what it can without them: the options, and that a local model path exists and holds a
+``config.json`` (a hub id that is not in the local cache is left to transformers at load time).
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from rapid_eval.engines._fingerprint import model_identity
@@ -52,10 +58,29 @@ class HFEngine(Engine):
         warn_unknown(self.backend, options)
         if int(batch_size) < 1:
             raise ValueError(f"hf: batch_size must be >= 1, got {batch_size}")
+        if kind not in ("auto", "vlm", "llm"):
+            raise ValueError(f"hf: kind must be auto, vlm or llm, got {kind!r}")
         self.batch_size = int(batch_size)
         self.dtype_name = dtype
         self._fingerprint = model_identity(model)
-        self._load(device, dtype, kind, attn_implementation, trust_remote_code)
+        _check_model_path(model, self._fingerprint)
+        self._load_args = (device, dtype, kind, attn_implementation, trust_remote_code)
+        self.net: Any = None
+        self._vision = False
+        self._closed = False
+
+    def start(self) -> HFEngine:
+        """Load the model unless it is loaded already (imports torch and transformers); return the engine."""
+        if self.net is None:
+            if self._closed:
+                raise RuntimeError("hf engine is closed")
+            self._load(*self._load_args)
+        return self
+
+    @property
+    def vision(self) -> bool:
+        """Whether the model takes images (loads the model on first access)."""
+        return bool(self.start()._vision)
 
     def _load(self, device: str, dtype: str, kind: str, attn: str | None, trust: bool) -> None:
         import torch
@@ -66,9 +91,7 @@ class HFEngine(Engine):
             config = AutoConfig.from_pretrained(path, trust_remote_code=trust)
         except (OSError, ValueError) as e:
             raise RuntimeError(f"hf: cannot load model '{self.model}': {e}") from e
-        if kind not in ("auto", "vlm", "llm"):
-            raise ValueError(f"hf: kind must be auto, vlm or llm, got {kind!r}")
-        self.vision = is_vlm_config(config) if kind == "auto" else kind == "vlm"
+        self._vision = is_vlm_config(config) if kind == "auto" else kind == "vlm"
 
         if device == "auto":
             device = "cuda" if torch.cuda.is_available() else "cpu"
@@ -78,14 +101,14 @@ class HFEngine(Engine):
             kw["attn_implementation"] = attn
         if device == "cuda":
             kw["device_map"] = "auto"
-        cls = AutoModelForImageTextToText if self.vision else AutoModelForCausalLM
+        cls = AutoModelForImageTextToText if self._vision else AutoModelForCausalLM
         net = cls.from_pretrained(path, **kw)
         if device != "cuda":
             # transformers wraps `to` with functools.wraps(torch.nn.Module.to), so mypy sees the unbound signature
             net = net.to(device)  # type: ignore[arg-type]
-        self.net = net.eval()
+        net = net.eval()
 
-        if self.vision:
+        if self._vision:
             self.processor = load_vl_processor(path, trust_remote_code=trust)
         else:
             self.processor = AutoTokenizer.from_pretrained(path, trust_remote_code=trust)
@@ -94,10 +117,11 @@ class HFEngine(Engine):
         self.pad_id = tok.pad_token_id if tok.pad_token_id is not None else tok.eos_token_id
         vocab = tok.get_vocab()
         self.suppress = sorted(vocab[t] for t in SUPPRESSED_TOKENS if t in vocab)
-        eos = self.net.generation_config.eos_token_id
+        eos = net.generation_config.eos_token_id
         eos = [eos] if isinstance(eos, int) else list(eos or [])
         self.eos_ids = set(eos) | ({tok.eos_token_id} if tok.eos_token_id is not None else set())
         self.tokenizer = tok
+        self.net = net  # set last: a load that failed half-way is redone by the next call
 
     def identity(self) -> dict[str, Any]:
         """Model name, backend, resolved path + file fingerprint, and the dtype when it is not the default."""
@@ -107,10 +131,11 @@ class HFEngine(Engine):
         return ident
 
     def _generate(self, requests: list[ChatRequest], on_complete: OnComplete) -> None:
+        self.start()  # load errors concern the whole engine: they raise here, before any request completes
         groups: dict[tuple, list[Encoded]] = defaultdict(list)
         for i, req in enumerate(requests):
             try:
-                groups[batch_key(req)].append(encode(i, req, self.processor, self.vision))
+                groups[batch_key(req)].append(encode(i, req, self.processor, self._vision))
             except Exception as e:  # any encoding problem fails only this request
                 on_complete(i, _error(f"cannot prepare request: {e}"))
         for items in groups.values():
@@ -156,7 +181,8 @@ class HFEngine(Engine):
                           seconds=seconds)
 
     def close(self) -> None:
-        """Drop the model and free accelerator memory."""
+        """Drop the model (if it was loaded) and free accelerator memory; a closed engine does not load again."""
+        self._closed = True
         if getattr(self, "net", None) is None:
             return
         self.net = None
@@ -167,6 +193,16 @@ class HFEngine(Engine):
                 torch.cuda.empty_cache()
         except Exception:  # best effort
             pass
+
+
+def _check_model_path(model: str, fingerprint: dict[str, Any]) -> None:
+    """Fail at once, without torch, on a local model path that cannot be a model: missing, or no config.json."""
+    if fingerprint:
+        if not (Path(fingerprint["path"]) / "config.json").is_file():
+            raise RuntimeError(f"hf: cannot load model '{model}': {fingerprint['path']} has no config.json")
+        return
+    if model.startswith((".", "/", "~")) or Path(model).expanduser().exists():
+        raise RuntimeError(f"hf: cannot load model '{model}': no such model directory")
 
 
 def _error(msg: str) -> Completion:

@@ -61,6 +61,7 @@ from rapid_eval.engines._openai_wire import (
 )
 from rapid_eval.engines._options import warn_unknown
 from rapid_eval.engines.base import Engine, OnComplete
+from rapid_eval.engines.feed import RequestFeed
 from rapid_eval.types import ChatRequest, Completion, Message, SamplingParams
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -163,24 +164,29 @@ class OpenAIEngine(Engine):
         self._totals = {k: old.get(k, 0) + new[k] for k in ("attempts", "retries", "probes")}
         self._totals["retries_by_cause"] = dict(sorted(by_cause.items()))
 
-    async def _run_all(self, requests: list[ChatRequest], on_complete: OnComplete) -> None:
+    def _generate_stream(self, feed: RequestFeed, on_complete: OnComplete) -> None:
+        self._generate(feed, on_complete)  # type: ignore[arg-type]  # the workers take from the feed as it fills
+
+    async def _run_all(self, requests: list[ChatRequest] | RequestFeed, on_complete: OnComplete) -> None:
         http = self._transport()
         health = Health(self.breaker_threshold, self.breaker_window)
         try:
             if self._check:
                 await self._check_server(http)
                 self._check = False
-            pending = iter(enumerate(requests))
+            feed = requests if isinstance(requests, RequestFeed) else None
+            pending = iter(enumerate(requests if isinstance(requests, list) else []))
 
             async def worker() -> None:
                 slot = Slot()
                 try:
-                    for i, req in pending:
-                        on_complete(i, await self._one(http, slot, req, health))
+                    while (item := next(pending, None) if feed is None else await feed.aget()) is not None:
+                        on_complete(item[0], await self._one(http, slot, item[1], health))
                 finally:
                     slot.close()
 
-            workers = [asyncio.ensure_future(worker()) for _ in range(min(self.concurrency, len(requests)))]
+            n = self.concurrency if feed is not None else min(self.concurrency, len(requests))
+            workers = [asyncio.ensure_future(worker()) for _ in range(n)]
             watchdog = asyncio.ensure_future(self._watch(http, health, workers))
             try:
                 await _first_failure(workers)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rapid_eval.engines.base import Engine
@@ -22,24 +23,30 @@ def perceive(
     variants: list[str],
     prompts: PromptSet,
     sampling: SamplingParams,
+    on_record: OnRecord | None = None,
 ) -> tuple[int, CallStats]:
     """Write one perception record per (sample, variant); return (records written or kept, call stats).
 
     A record whose key (sample, variant, perceptor, generation keys of its parts) is already stored without error
-    is kept as it is: its parts are not read back, so a rerun costs the index lookups, not the text."""
+    is kept as it is: its parts are not read back, so a rerun costs the index lookups, not the text. A sample's
+    records are written as soon as its last part lands (those whose parts were all cached first), and each one,
+    written or kept, is handed to ``on_record`` (streaming: the reasoner starts on it at once)."""
     run.add_samples(samples)
     stats = CallStats()
     for i in range(0, len(samples), BATCH):
-        stats.merge(_perceive(run, engine, samples[i : i + BATCH], variants, prompts, sampling))
+        stats.merge(_perceive(run, engine, samples[i : i + BATCH], variants, prompts, sampling, on_record))
     return len(samples) * len(variants), stats
 
+
+OnRecord = Callable[[PerceptionRecord, Sample], None]
+"""Called with each perception record (written or kept) and its sample."""
 
 BATCH = 5_000
 """Samples per engine batch (up to seven calls each): bounds what a first run holds, whatever its size."""
 
 
 def _perceive(run: Run, engine: Engine, samples: list[Sample], variants: list[str], prompts: PromptSet,
-              sampling: SamplingParams) -> CallStats:
+              sampling: SamplingParams, on_record: OnRecord | None) -> CallStats:
     identity = engine.identity()
     # 1. every distinct (sample, part) call, in one batch; requests already cached are not kept
     keys: dict[tuple[str, str], str] = {}
@@ -47,6 +54,8 @@ def _perceive(run: Run, engine: Engine, samples: list[Sample], variants: list[st
     labels: list[str] = []
     req_keys: list[str] = []
     asked: set[str] = set()
+    waiting: dict[str, list[Sample]] = {}  # generation key -> samples that wait for it
+    missing: dict[str, int] = {}  # sample uid -> parts not generated yet
     for s in samples:
         for v in variants:
             for name in VARIANTS[v]:
@@ -55,25 +64,48 @@ def _perceive(run: Run, engine: Engine, samples: list[Sample], variants: list[st
                     continue
                 req = part_request(s, part, prompts, sampling)
                 k = keys[(s.uid, name)] = request_key(identity, req)
-                if k not in run.generations and k not in asked:
-                    asked.add(k)
-                    requests.append(req)
-                    req_keys.append(k)
-                    labels.append(f"{s.uid} [{name}]")
-    _, stats = run.generations.run(engine, requests, stage="perceive", labels=labels, keys=req_keys)
-    stats.reused += len(set(keys.values())) - len(req_keys)
+                if k not in run.generations:
+                    waiting.setdefault(k, []).append(s)
+                    missing[s.uid] = missing.get(s.uid, 0) + 1
+                    if k not in asked:
+                        asked.add(k)
+                        requests.append(req)
+                        req_keys.append(k)
+                        labels.append(f"{s.uid} [{name}]")
 
-    # 2. compose the variants from their parts (only records not stored yet, or stored with an error)
-    for s in samples:
+    # 2. compose a sample's variants once its parts are in (only records not stored yet, or stored with an error)
+    def compose(s: Sample) -> None:
         for v in variants:
             gen_keys = {name: keys.get((s.uid, name)) for name in VARIANTS[v]}
-            if _key(s, v, identity, gen_keys) in run.perception:
+            key = _key(s, v, identity, gen_keys)
+            if key in run.perception:
+                if on_record is not None:
+                    on_record(PerceptionRecord.from_dict(run.perception.get(key) or {}), s)
                 continue
             parts = {name: run.generations.store.get(k) or {"key": k, "error": "not generated"} if k else None
                      for name, k in gen_keys.items()}
-            rec = _compose(s, v, identity, parts).to_dict()
-            if run.perception.get(rec["key"]) != rec:
-                run.perception.append(rec)
+            rec = _compose(s, v, identity, parts)
+            d = rec.to_dict()
+            if run.perception.get(d["key"]) != d:
+                run.perception.append(d)
+            if on_record is not None:
+                on_record(rec, s)
+
+    def arrived(i: int, _gen: dict[str, Any]) -> None:
+        for s in waiting.pop(req_keys[i], []):
+            missing[s.uid] -= 1
+            if not missing[s.uid]:
+                compose(s)
+
+    for s in samples:
+        if not missing.get(s.uid):
+            compose(s)
+    _, stats = run.generations.run(engine, requests, stage="perceive", labels=labels, keys=req_keys,
+                                   on_result=arrived)
+    stats.reused += len(set(keys.values())) - len(req_keys)
+    for s in {s.uid: s for ss in waiting.values() for s in ss}.values():  # parts that never came back
+        missing[s.uid] = -1
+        compose(s)
     return stats
 
 

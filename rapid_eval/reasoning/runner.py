@@ -55,6 +55,7 @@ def reason(
     only_failed: bool = False,
     repeats: int = 1,
     only: set[str] | None = None,
+    attempted: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[int, CallStats, list[str]]:
     """Write one reasoning record per usable perception record and repeat; return (records, call stats, skipped).
 
@@ -64,7 +65,9 @@ def reason(
     (``reason --retry-failed``), in every repeat that failed even beyond ``repeats``. ``repeats``: repeat ``k``
     samples with seed ``sampling.seed + k`` (the seed is in the cache key, so each repeat is a cached call of its
     own) and its record carries ``repeat=k``; repeat 0 is the plain run, keys unchanged. ``only``: reason only
-    the perception records of these samples (``task/id``; a shard, :mod:`rapid_eval.tasks.shard`)."""
+    the perception records of these samples (``task/id``; a shard, :mod:`rapid_eval.tasks.shard`). ``attempted``:
+    generation keys already requested by this invocation (streamed, :mod:`rapid_eval.reasoning.prefetch`): a failed
+    one is recorded with its error, not asked again; none is counted as reused."""
     if repeats < 1:
         raise ValueError(f"repeats must be >= 1, got {repeats}")
     identity = engine.identity()
@@ -80,11 +83,7 @@ def reason(
     asked: set[str] = set()  # distinct keys requested
     n = 0
     for rec in run.iter_perception():
-        if rec.variant == DIRECT or (variants and rec.variant not in variants):
-            continue
-        if perceptor and rec.perceptor.get("model") != perceptor:
-            continue
-        if only is not None and rec.uid not in only:
+        if not wanted(rec, variants, perceptor, only):
             continue
         if rec.error:
             skipped.append(f"{rec.uid} [{rec.variant}]: perception failed ({rec.error}); rerun perceive")
@@ -100,10 +99,12 @@ def reason(
                 continue  # --retry-failed: this call never failed (or never ran)
             n += 1
             seen.add(gkey)
+            if gkey in attempted:
+                asked.add(gkey)  # requested by this invocation already (streamed): counted there, not as reused
             if _key(rec.key, gkey) in run.reasoning:
                 continue  # stored, and its generation is immutable once successful
             batch.todo.append((rec, gkey, k))
-            if gkey not in run.generations and gkey not in batch.asked:
+            if gkey not in run.generations and gkey not in batch.asked and gkey not in attempted:
                 batch.add(req, gkey, f"{rec.uid} [{rec.variant}]" + (f" repeat {k}" if k else ""))
         if len(batch.todo) >= BATCH:
             stats.merge(batch.flush(run, engine, identity, sample, on_answer))
@@ -113,6 +114,16 @@ def reason(
     asked |= batch.asked
     stats.reused += len(seen) - len(asked)
     return n, stats, skipped
+
+
+def wanted(rec: PerceptionRecord, variants: list[str] | None, perceptor: str | None,
+           only: set[str] | None = None) -> bool:
+    """Whether ``reason`` reasons on ``rec`` (not a direct answer; of the chosen variants, perceptor, samples)."""
+    if rec.variant == DIRECT or (variants and rec.variant not in variants):
+        return False
+    if perceptor and rec.perceptor.get("model") != perceptor:
+        return False
+    return only is None or rec.uid in only
 
 
 def _failed_repeats(run: Run, identity: dict[str, Any]) -> int:

@@ -162,13 +162,23 @@ def report(runs: Annotated[list[Path], typer.Argument(help="Run directories")],
 def run(config: Annotated[Path, typer.Argument(help="YAML: tasks, perceptors, reasoners, variants, repeats, "
                                                 "tables (see results/configs/)")],
         out: Annotated[Path | None, typer.Option("--out", help="Run directory (overrides the config's 'out')")] = None,
+        shard: Annotated[str | None, typer.Option("--shard", help="I/N: run only this node's share of the samples "
+                                                  "(then `rapid-eval merge` the shards' runs)")] = None,
         ) -> None:
     """Reproduce a table from one config: run every missing stage (reusing every record), then write the
     tables (OUT/tables) and the report (OUT/report). A second run makes no model call."""
     from rapid_eval.reports.config_run import ConfigError, run_config
 
+    if shard is not None:
+        from rapid_eval.tasks.shard import parse_shard
+
+        try:
+            parse_shard(shard)  # a malformed --shard fails before any model loads
+        except ValueError as e:
+            error(str(e))
+            raise typer.Exit(2) from None
     try:
-        done = run_config(config, out)
+        done = run_config(config, out, shard=shard)
     except ConfigError as e:
         error(str(e))
         raise typer.Exit(2) from None

@@ -20,10 +20,13 @@ relative to the config file. Schema (see ``results/configs/*.yaml``)::
     report: true                   # the HTML explorer in OUT/report
     bootstrap: 1000
     hascap: {model, backend, ...}  # judge every caption with the hasCap prompt (valid-caption ratio), cached
+    stream: auto                   # reasoners start on each perception record as it lands (true / false / auto:
+                                   # true unless two engines would be in-process vLLM instances at once)
 """
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +35,7 @@ import yaml
 from rapid_eval.log import info, warn
 
 KNOWN = {"out", "data_dir", "limit", "tasks", "perceptors", "reasoners", "variants", "repeats", "scorer", "params",
-         "tables", "formats", "report", "bootstrap", "title", "description", "hascap"}
+         "tables", "formats", "report", "bootstrap", "title", "description", "hascap", "stream"}
 ENGINE_KEYS = {"model", "backend", "base_url", "engine_args"}
 SAMPLING_KEYS = {"max_new_tokens", "temperature", "top_p", "seed", "thinking"}
 
@@ -128,8 +131,12 @@ def _sampling(m: dict) -> dict[str, Any]:
     return {k: m[k] for k in ("max_new_tokens", "temperature", "top_p", "seed", "thinking") if k in m}
 
 
-def run_config(path: Path, out: Path | None = None) -> dict[str, Any]:
-    """Run every missing stage of the config, then write its tables and report; return what was done."""
+def run_config(path: Path, out: Path | None = None, shard: str | None = None) -> dict[str, Any]:
+    """Run every missing stage of the config, then write its tables and report; return what was done.
+
+    Reasoning streams behind the (last) perceptor: each reasoner starts on a perception record as soon as it
+    lands (``api.perceive_and_reason``). ``shard``: ``"I/N"``, this node's share of every stage
+    (:mod:`rapid_eval.tasks.shard`); ``rapid-eval merge`` joins the shards' runs."""
     from rapid_eval import api
     from rapid_eval.reports.load import forget_runs
 
@@ -139,22 +146,31 @@ def run_config(path: Path, out: Path | None = None) -> dict[str, Any]:
         samples += api.load_tasks([t["name"]], data_dir=t["data_dir"], limit=t["limit"],
                                   options={t["name"]: t["options"]}, on_loaded=info)
     done: dict[str, Any] = {"generated": 0, "reused": 0, "failed": 0, "stages": []}
-    for m in cfg["perceptors"]:
+    reasoned = [v for v in cfg["variants"] if v != "direct"]
+    reasoners = (cfg.get("reasoners") or []) if reasoned else []
+    # a shard's run holds only its share of the samples: its reasoners reason all of it (not a share of a share)
+    ropts = [{"variants": reasoned, "repeats": int(cfg.get("repeats") or 1), "config": str(path), **_sampling(m)}
+             for m in reasoners]
+    for i, m in enumerate(cfg["perceptors"]):
         kw = _sampling(m)
         kw.pop("thinking", None)
-        with _engine(m) as engine:
-            res = api.perceive(samples, engine, cfg["variants"], cfg["out"], config=str(path), **kw)
+        with ExitStack() as stack:
+            engine = stack.enter_context(_engine(m))
+            if _streamed(cfg, i):
+                engines = [stack.enter_context(_engine(r)) for r in reasoners]
+                res, rres = api.perceive_and_reason(samples, engine, engines, cfg["variants"], cfg["out"],
+                                                    perceive_options={"config": str(path), "shard": shard, **kw},
+                                                    reason_options=ropts)
+            else:
+                res = api.perceive(samples, engine, cfg["variants"], cfg["out"], config=str(path), shard=shard, **kw)
         _count(done, "perceive", m["model"], res.stats)
-    reasoned = [v for v in cfg["variants"] if v != "direct"]
-    for m in cfg.get("reasoners") or []:
-        if not reasoned:
-            break
-        with _engine(m) as engine:
-            res = api.reason(cfg["out"], engine, variants=reasoned, repeats=int(cfg.get("repeats") or 1),
-                             config=str(path), **_sampling(m))
-        for s in res.skipped[:10]:
-            warn(s)
-        _count(done, "reason", m["model"], res.stats)
+        if _streamed(cfg, i):
+            for r, rr in zip(reasoners, rres, strict=True):
+                _reasoned(done, r, rr)
+    if not _streamed(cfg, len(cfg["perceptors"]) - 1):
+        for m, o in zip(reasoners, ropts, strict=True):
+            with _engine(m) as engine:
+                _reasoned(done, m, api.reason(cfg["out"], engine, **o))
     api.score(cfg["out"], scorer=cfg.get("scorer", "official"))
     forget_runs()
     if cfg.get("hascap"):
@@ -176,6 +192,25 @@ def run_config(path: Path, out: Path | None = None) -> dict[str, Any]:
     info(f"run {path}: {done['generated']} calls made, {done['reused']} reused, {done['failed']} failed "
          f"-> {cfg['out']}")
     return done
+
+
+def _streamed(cfg: dict, perceptor: int) -> bool:
+    """Whether reasoning streams behind this perceptor (``stream:`` in the config; default: unless two engines
+    would be in-process vLLM instances at once, which share one GPU's memory budget). Only the last perceptor
+    streams: each earlier one is followed by the next perceptor, not by the reasoners."""
+    stream = cfg.get("stream", "auto")
+    if stream not in (True, False, "auto"):
+        raise ConfigError(f"stream must be true, false or auto, not {stream!r}")
+    if perceptor != len(cfg["perceptors"]) - 1 or not cfg.get("reasoners") or stream is False:
+        return False
+    engines = [cfg["perceptors"][perceptor], *cfg["reasoners"]]
+    return stream is True or sum(m.get("backend") == "vllm" for m in engines) < 2
+
+
+def _reasoned(done: dict, m: dict, res: Any) -> None:
+    for s in res.skipped[:10]:
+        warn(s)
+    _count(done, "reason", m["model"], res.stats)
 
 
 def _count(done: dict, stage: str, model: str, st) -> None:

@@ -128,7 +128,7 @@ class GenerationCache:
 
                 def on_complete(j: int, c: Completion) -> None:
                     key = pending_keys[j]
-                    rec = _record(key, stage, identity, pending[j], c)
+                    rec = call_record(key, stage, identity, pending[j], c)
                     self.store.append(rec)
                     if c.error:
                         stats.failed += 1
@@ -150,7 +150,8 @@ class GenerationCache:
         return Results(self.store, keys), stats
 
 
-def _record(key: str, stage: str, identity: dict[str, Any], request: ChatRequest, c: Completion) -> dict[str, Any]:
+def call_record(key: str, stage: str, identity: dict[str, Any], request: ChatRequest, c: Completion) -> dict[str, Any]:
+    """The ``generations.jsonl`` line of one model call."""
     return {
         "key": key,
         "stage": stage,
