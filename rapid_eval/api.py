@@ -398,9 +398,10 @@ def score(
 
 
 def rescore(benchmark: str, files: Sequence[str | Path], *, data_dir: str | Path | None = None,
-            workers: int | None = 1, items: bool = False) -> dict[str, Any]:
+            workers: int | None = 1, items: bool = False, context: bool = False) -> dict[str, Any]:
     """Score prediction files made elsewhere with ``benchmark``'s rules; see :mod:`rapid_eval.rescore`.
-    ``items``: the result also holds ``items``, one audit row per item (:mod:`rapid_eval.rescore.audit`)."""
+    ``items``: the result also holds ``items``, one audit row per item (:mod:`rapid_eval.rescore.audit`);
+    ``context``: and ``contexts``, each item's question, options and full response (for the audit page)."""
     from rapid_eval.rescore import rescore as _rescore
 
-    return _rescore(benchmark, list(files), data_dir=data_dir, workers=workers, items=items)
+    return _rescore(benchmark, list(files), data_dir=data_dir, workers=workers, items=items, context=context)

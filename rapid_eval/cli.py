@@ -273,6 +273,10 @@ def rescore(
     items_out: Annotated[Path | None, typer.Option("--items", help="Write one JSON line per item: id, gold, the "
                                                    "file's verdict (stored), ours, both extracted answers, what "
                                                    "decided ours, audit class, response excerpt")] = None,
+    report_out: Annotated[Path | None, typer.Option("--report", help="Write the audit page DIR/audit.html: every "
+                                                    "item with question, gold, response, both verdicts and "
+                                                    "extractions, filterable by audit class (images from "
+                                                    "--data-dir)")] = None,
 ) -> None:
     """Score predictions made elsewhere with the benchmark's official rules."""
     import json
@@ -280,10 +284,16 @@ def rescore(
     from rapid_eval.api import rescore as do_rescore
 
     try:
-        result = do_rescore(benchmark, list(files), data_dir=data_dir, workers=workers, items=items_out is not None)
+        result = do_rescore(benchmark, list(files), data_dir=data_dir, workers=workers,
+                            items=items_out is not None or report_out is not None, context=report_out is not None)
     except (ValueError, KeyError, FileNotFoundError) as e:
         error(str(e).strip("'\""))
         raise typer.Exit(2) from None
+    if report_out is not None:
+        from rapid_eval.reports.audit_page import build_audit_page
+
+        info(f"audit page -> {build_audit_page(result, report_out, data_dir)} (open it in a browser)")
+    result.pop("contexts", None)
     rows = result.pop("items", None)
     if items_out is not None:
         tmp = items_out.with_name(items_out.name + ".tmp")

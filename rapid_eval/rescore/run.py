@@ -44,9 +44,11 @@ def rescore(
     workers: int | None = None,
     timeout: float | None = None,
     items: bool = False,
+    context: bool = False,
 ) -> dict[str, Any]:
     """Score ``files`` for ``benchmark``; see the module docstring for the result. Errors name the file.
-    ``items``: also return ``items``, one audit row per item (:mod:`rapid_eval.rescore.audit`)."""
+    ``items``: also return ``items``, one audit row per item (:mod:`rapid_eval.rescore.audit`); ``context``: also
+    ``contexts``, aligned with ``items``, what an audit page shows beside a row (:func:`item_contexts`)."""
     from rapid_eval.registry import benchmark_names
     from rapid_eval.scoring import get_scorer
     from rapid_eval.scoring.pool import DEFAULT_TIMEOUT, score_all
@@ -71,7 +73,7 @@ def rescore(
     if not any(outputs) and any(o.correct is not None for o in official):
         stored_result = _stored_only(benchmark, paths, preds, scorer, samples, official)
         return _with_audit(stored_result, audit_items(samples, outputs, official, None, sources), samples,
-                           data_dir, items)
+                           data_dir, items, outputs if context else None)
     verdicts = score_all(scorer, samples, outputs, truncated, workers=workers,
                          timeout=timeout or DEFAULT_TIMEOUT, stats=stats)
     judge_free = scorer.metrics(samples, verdicts)
@@ -116,7 +118,7 @@ def rescore(
     if replays:
         result["replay"] = replays[0] if len(replays) == 1 else {"per_file": replays}
     rows = audit_items(samples, outputs, official, verdicts, sources, canon=_canon(scorer))
-    return _with_audit(result, rows, samples, data_dir, items)
+    return _with_audit(result, rows, samples, data_dir, items, outputs if context else None)
 
 
 def _canon(scorer: Scorer) -> Any:
@@ -133,14 +135,26 @@ def _canon(scorer: Scorer) -> Any:
 
 
 def _with_audit(result: dict[str, Any], rows: list[dict[str, Any]], samples: Sequence[Any],
-                data_dir: str | Path | None, items: bool) -> dict[str, Any]:
-    """``coverage`` always; ``audit`` where the file stores verdicts; ``items`` when asked."""
+                data_dir: str | Path | None, items: bool, outputs: Sequence[str] | None = None) -> dict[str, Any]:
+    """``coverage`` always; ``audit`` where the file stores verdicts; ``items`` when asked; ``contexts`` when
+    ``outputs`` are given."""
     result["coverage"] = file_coverage(result["benchmark"], samples, data_dir)
     if any(r["stored"] is not None for r in rows):
         result["audit"] = summarise(rows)
     if items:
         result["items"] = rows
+    if outputs is not None:
+        result["contexts"] = item_contexts(samples, outputs)
     return result
+
+
+def item_contexts(samples: Sequence[Any], outputs: Sequence[str]) -> list[dict[str, Any]]:
+    """Per item, what the ``--items`` row leaves out: ``key`` (the benchmark-natural id that matches the item to
+    its images under a data dir), ``question``, ``options`` and the full ``response``."""
+    from rapid_eval.rescore.gold import natural_key
+
+    return [{"key": natural_key(s), "question": s.question, "options": list(s.options),
+             "response": outputs[i] if i < len(outputs) else ""} for i, s in enumerate(samples)]
 
 
 def file_coverage(benchmark: str, samples: Sequence[Any], data_dir: str | Path | None) -> dict[str, Any]:
