@@ -3,7 +3,7 @@ HTML page (open ``DIR/audit.html`` from disk, no server), in the explorer's styl
 
 Layout of DIR:
 
-    audit.html, audit.js, explorer.css
+    audit.html, dom.js, audit.js, explorer.css
     data/audit.js          the summary lines of the rescore, the class counts and one compact row per item (id,
                            class, whether the verdicts differ, gold, the file's verdict and extraction, ours,
                            our extraction, what decided ours, the response excerpt)
@@ -107,7 +107,7 @@ def build_audit_page(result: Mapping[str, Any], out: Path, data_dir: str | Path 
     data.mkdir(exist_ok=True)
     img.mkdir(exist_ok=True)
     index, details = page_data(result, item_images(result["benchmark"], data_dir), img)
-    for name in ("audit.js", "explorer.css"):
+    for name in ("dom.js", "audit.js", "explorer.css"):
         shutil.copyfile(STATIC / name, out / name)
     for i in range(0, max(len(details), 1), CHUNK):
         _js(data / f"d-{i // CHUNK:05d}.js", "AUDIT.chunk", i // CHUNK, details[i:i + CHUNK])

@@ -2,7 +2,7 @@
 
 Layout of DIR (open ``index.html`` from disk):
 
-    index.html, summary.html, explorer.js, explorer.css
+    index.html, summary.html, dom.js, explorer.js, explorer.css
     data/index.js          one compact row per answer (benchmark, sample, variant, perceptor, reasoner, verdict,
                            sample position, run, repeat)
     data/a-NNNNN.js        answers in chunks of CHUNK (output, trace, extracted answer, what decided the verdict)
@@ -59,7 +59,7 @@ def build_explorer(runs: list[Path], out: Path, summary_html: str = "") -> Path:
     data, img = out / "data", out / "img"
     data.mkdir(exist_ok=True)
     img.mkdir(exist_ok=True)
-    for name in ("explorer.js", "explorer.css"):
+    for name in ("dom.js", "explorer.js", "explorer.css"):
         shutil.copyfile(STATIC / name, out / name)
 
     sample_pos: dict[tuple[str, str], int] = {}

@@ -3,12 +3,7 @@
 "use strict";
 var AUDIT = (function () {
   var idx = null, page = 0, PAGE = 100, chunks = {}, waiting = {};
-  function el(tag, attrs, text) {
-    var e = document.createElement(tag);
-    for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
+  var el = DOM.el, section = DOM.section;
   function verdict(v) { return v === 1 ? "right" : v === 0 ? "wrong" : "none"; }
   function verdictClass(v) { return v === 1 ? "right" : v === 0 ? "wrong" : "unscored"; }
   function answer(x) { return x === null || x === undefined ? "no answer" : x; }
@@ -50,14 +45,6 @@ var AUDIT = (function () {
     if (waiting[n]) { waiting[n].push(done); return; }
     waiting[n] = [done];
     document.body.appendChild(el("script", { src: "data/d-" + String(n).padStart(5, "0") + ".js" }));
-  }
-  function section(parent, title, text, open) {
-    if (!text) return;
-    var d = el("details");
-    if (open) d.setAttribute("open", "");
-    d.appendChild(el("summary", {}, title));
-    d.appendChild(el("pre", {}, text));
-    parent.appendChild(d);
   }
   function toggle(tr, i) {
     var next = tr.nextSibling;

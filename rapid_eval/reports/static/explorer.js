@@ -3,12 +3,7 @@
 var RAPID = (function () {
   var idx = null, page = 0, PAGE = 50, chunks = { a: {}, s: {} }, waiting = {};
   var FIELDS = ["benchmark", "variant", "perceptor", "reasoner"], COL = { benchmark: 0, variant: 2, perceptor: 3, reasoner: 4 };
-  function el(tag, attrs, text) {
-    var e = document.createElement(tag);
-    for (var k in attrs || {}) e.setAttribute(k, attrs[k]);
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    return e;
-  }
+  var el = DOM.el, section = DOM.section;
   function fill(id, values) {
     var s = document.getElementById("f-" + id);
     s.appendChild(el("option", { value: "" }, "all"));
@@ -55,14 +50,6 @@ var RAPID = (function () {
     waiting[key] = [done];
     var s = el("script", { src: "data/" + kind + "-" + String(n).padStart(5, "0") + ".js" });
     document.body.appendChild(s);
-  }
-  function section(parent, title, text, open) {
-    if (!text) return;
-    var d = el("details");
-    if (open) d.setAttribute("open", "");
-    d.appendChild(el("summary", {}, title));
-    d.appendChild(el("pre", {}, text));
-    parent.appendChild(d);
   }
   function toggle(tr, i) {
     var next = tr.nextSibling;
