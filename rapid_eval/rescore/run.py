@@ -42,14 +42,13 @@ def rescore(
     timeout: float | None = None,
 ) -> dict[str, Any]:
     """Score ``files`` for ``benchmark``; see the module docstring for the result. Errors name the file."""
-    from rapid_eval.registry import benchmark_names
-    from rapid_eval.scoring import get_scorer
+    from rapid_eval import benchmarks
     from rapid_eval.scoring.pool import DEFAULT_TIMEOUT, score_all
 
     paths = [Path(f) for f in files]
     if not paths:
         raise ValueError("rescore: no prediction files given")
-    known = benchmark_names()
+    known = benchmarks.names()
     if benchmark not in known:
         raise ValueError(f"{paths[0]}: unknown benchmark '{benchmark}' (known: {', '.join(known)})")
     for path in paths:
@@ -59,7 +58,7 @@ def rescore(
     outputs = [o for p in preds for o in p.outputs]
     truncated = [t for p in preds for t in (p.truncated or [False] * len(p.samples))]
     official = [StoredItem.from_dict(o) for p in preds for o in (p.official or [{}] * len(p.samples))]
-    scorer = get_scorer(benchmark)
+    scorer = benchmarks.get(benchmark).scorer()
     t0 = time.monotonic()
     stats: dict[str, Any] = {}
     if not any(outputs) and any(o.correct is not None for o in official):
