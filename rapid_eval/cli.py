@@ -12,6 +12,7 @@ import typer
 
 from rapid_eval.cli_options import kv_options
 from rapid_eval.log import console, error, info, warn
+from rapid_eval.registry import benchmark_names
 from rapid_eval.reports.cli import register as register_reports
 from rapid_eval.training.cli import register as register_training
 from rapid_eval.types import PERCEPTOR_DEFAULTS as PD
@@ -96,6 +97,7 @@ def tasks(data_dir: Annotated[Path | None, typer.Option(help="Count local rows u
     """List the benchmark tasks with their sources and sizes."""
     from rich.table import Table
 
+    from rapid_eval import benchmarks
     from rapid_eval.tasks import describe_tasks
 
     rows = describe_tasks(data_dir=str(data_dir) if data_dir else None)
@@ -108,7 +110,7 @@ def tasks(data_dir: Annotated[Path | None, typer.Option(help="Count local rows u
         split = splits[0] if len(splits) == 1 else (f"{splits[0]}..{splits[-1]}" if splits else "")
         source = f"{r.get('hub_id')} [{split}]" + (f" ({len(r['configs'])} configs)" if r.get("configs") else "")
         opts = ", ".join(f"{k}={v}" for k, v in (r.get("options") or {}).items())
-        cells = [r["name"], source, f"{r.get('expected_size') or ''}", str(r.get("headline_metric", "")), opts,
+        cells = [r["name"], source, f"{r.get('expected_size') or ''}", benchmarks.get(r["name"]).headline_metric, opts,
                  str(r.get("license", "")).split(" (")[0]]
         if data_dir:
             cells.append(str(r.get("local_rows", "")))
@@ -128,7 +130,7 @@ def perceive(
                                                  "HF save_to_disk or parquet folders")] = None,
     limit: Annotated[int | None, typer.Option(help="At most N samples per task")] = None,
     option: Annotated[list[str] | None,
-                      typer.Option("--task-option", help="task.key=value, e.g. mathverse.version=all")] = None,
+                      typer.Option("--task-option", help="task.key=value (options: `rapid-eval tasks`)")] = None,
     max_new_tokens: Annotated[int | None, typer.Option(help=f"Default {PD.max_new_tokens} (RAPID)")] = None,
     temperature: Annotated[float | None, typer.Option(help=f"Default {PD.temperature:g} = greedy (RAPID)")] = None,
     top_p: Annotated[float | None, typer.Option()] = None,
@@ -211,8 +213,9 @@ def score(
     run_dir: Annotated[Path, typer.Option("--run", help="Run directory")],
     scorer: Annotated[str, typer.Option(help="official | generic")] = "official",
     workers: Annotated[int, typer.Option(help="Scoring worker processes")] = 1,
-    judge: Annotated[str | None, typer.Option(help="Optional LLM judge model (MathVista, MathVerse, LogicVista): "
-                                              "rule first, judge where the rule finds no answer")] = None,
+    judge: Annotated[str | None, typer.Option(help="Optional LLM judge model, for the benchmarks with a judge "
+                                              f"({', '.join(benchmark_names('judge'))}): rule first, judge where "
+                                              "the rule finds no answer")] = None,
     judge_base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint of the judge")] = None,
     judge_mode: Annotated[str, typer.Option(help="fallback (rule first) | always")] = "fallback",
     judge_arg: Annotated[list[str] | None, typer.Option("--judge-arg", help="Judge engine option K=V")] = None,
@@ -265,8 +268,7 @@ def merge(
 @app.command()
 def rescore(
     files: Annotated[list[Path], typer.Argument(help="Prediction files (official formats, VLMEvalKit, lmms-eval)")],
-    benchmark: Annotated[str, typer.Option("--benchmark", help="mathvista, mathverse, mathvision, mmmu, wemath, "
-                                          "dynamath, logicvista, realworldqa")],
+    benchmark: Annotated[str, typer.Option("--benchmark", help=", ".join(benchmark_names()))],
     data_dir: Annotated[Path | None, typer.Option(help="Gold answers for files that lack them")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
     workers: Annotated[int, typer.Option(help="Scoring worker processes")] = 1,

@@ -18,7 +18,7 @@ DEMO_TOKENS = 48
 def run_demo(out: Path, models: Path | None = None) -> dict:
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # 6x faster for tiny models on CPU
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    from rapid_eval import api
+    from rapid_eval import api, benchmarks
     from rapid_eval.dev.tiny_models import build_tiny_models
     from rapid_eval.reports.tables import show_summary
     from rapid_eval.tasks import task_names
@@ -38,6 +38,7 @@ def run_demo(out: Path, models: Path | None = None) -> dict:
     r.run.log_stats("demo:reason", r.records, r.stats, started)
     show_summary(api.score(r.run, log_stats=False).summary, r.run.root, "official")
     n_p, st_p, n_r, st_r, run = p.records, p.stats, r.records, r.stats, r.run
+    example = ",".join(b.name for b in benchmarks.paper_benchmarks()[:2])  # the papers' first two columns
     info(
         f"\ndemo finished in {time.time() - started:.0f}s: {n_p} perception records "
         f"({st_p.generated} generated, {st_p.reused} reused), {n_r} reasoning records "
@@ -45,7 +46,7 @@ def run_demo(out: Path, models: Path | None = None) -> dict:
         "The tiny models have random weights and scripted decoders: every caption is the same short sentence and\n"
         "the reasoner always answers \\boxed{5}, so the scores are near zero and mean nothing. The demo shows the\n"
         "pipeline, its records, reuse and scoring end to end. With real models (GPU):\n"
-        "  rapid-eval perceive --model Qwen/Qwen2.5-VL-7B-Instruct --backend vllm --tasks mathvista,mathvision \\\n"
+        f"  rapid-eval perceive --model Qwen/Qwen2.5-VL-7B-Instruct --backend vllm --tasks {example} \\\n"
         f"      --variants {RAPID_VARIANT} --out runs/qwen7b\n"
         "  rapid-eval reason --reasoner Qwen/Qwen3-8B --backend vllm --run runs/qwen7b"
     )

@@ -9,11 +9,11 @@ Engines, benchmarks and prediction-file readers are all found this way (as lm-ev
 - a name whose module needs an optional dependency that is missing names the pip extra to install.
 
 Benchmarks register nothing by hand: every folder ``rapid_eval/benchmarks/<name>/`` *is* the registration
-(:func:`benchmark_names` lists the folders without importing them). Its modules follow one convention:
-``adapter.py`` (``ADAPTER``, required), ``scorer.py`` (``SCORER``: the Scorer class; without it the generic
-boxed-answer rule scores the task), ``formats.py`` (``READERS``: readers of the benchmark's official output
-files) and ``judge.py`` (``JUDGE``: the optional LLM-judge spec). This module imports nothing of rapid_eval, so
-every layer may use it without an import running back up.
+(:func:`benchmark_names` lists the folders without importing them) and :func:`benchmark_attr` is the one lookup of
+a benchmark's module (``adapter.py``: ``ADAPTER``; ``scorer.py``: ``SCORER``; ``formats.py``: ``READERS``;
+``judge.py``: ``JUDGE`` ...). Code above the benchmark folders asks ``rapid_eval.benchmarks.get(name)``, whose
+object is built on it; the task loader and the scoring library, below the folders, call it directly. This module
+imports nothing of rapid_eval, so every layer may use it without an import running back up.
 """
 
 from __future__ import annotations
@@ -101,11 +101,13 @@ class Registry(Generic[T]):
 
 
 # -- benchmarks: one folder each ----------------------------------------------------------------------------------
-def benchmark_names() -> list[str]:
-    """Every ``rapid_eval/benchmarks/<name>/`` folder that has an ``adapter.py`` (no import happens)."""
+def benchmark_names(having: str | None = None) -> list[str]:
+    """Every ``rapid_eval/benchmarks/<name>/`` folder that has an ``adapter.py`` (and ``<having>.py`` when given);
+    no import happens."""
     if not _BENCHMARKS_DIR.is_dir():
         return []
-    return sorted(p.parent.name for p in _BENCHMARKS_DIR.glob("*/adapter.py") if not p.parent.name.startswith("_"))
+    names = sorted(p.parent.name for p in _BENCHMARKS_DIR.glob("*/adapter.py") if not p.parent.name.startswith("_"))
+    return [n for n in names if having is None or benchmark_module(n, having) is not None]
 
 
 def benchmark_module(name: str, part: str) -> str | None:
@@ -115,15 +117,29 @@ def benchmark_module(name: str, part: str) -> str | None:
     return None
 
 
-def benchmark_registry(part: str, attr: str) -> Registry[Any]:
-    """Benchmarks that define ``<part>.py`` with ``attr``, e.g. ``benchmark_registry("scorer", "SCORER")``."""
+_MISSING: Any = object()
 
-    def entries() -> dict[str, Entry]:
-        out = {}
-        for name in benchmark_names():
-            module = benchmark_module(name, part)
-            if module is not None:
-                out[name] = Entry(f"{module}:{attr}")
-        return out
 
-    return Registry(f"benchmark {part}" if part != "adapter" else "benchmark", entries)
+def benchmark_attr(name: str, part: str, attr: str, default: Any = _MISSING) -> Any:
+    """``attr`` of ``rapid_eval/benchmarks/<name>/<part>.py``, imported now.
+
+    An unknown benchmark raises :class:`RegistryError` with the nearest name; a folder without that module, or a
+    module without ``attr``, returns ``default`` when one is given and raises RegistryError otherwise. This is
+    the one way code finds a benchmark module by name: :mod:`rapid_eval.benchmarks` builds its ``Benchmark``
+    objects with it, and the layers below those objects (the task loader, the scoring library, the row helpers
+    of prediction files) use it directly, so none of them imports a benchmark folder statically.
+    """
+    names = benchmark_names()
+    if name not in names:
+        raise RegistryError(f"unknown benchmark '{name}'{did_you_mean(name, names)}; choose one of: {', '.join(names)}")
+    module = benchmark_module(name, part)
+    if module is None:
+        if default is not _MISSING:
+            return default
+        raise RegistryError(f"benchmark '{name}' has no {part}.py (rapid_eval/benchmarks/{name}/{part}.py)")
+    found = getattr(import_target(module, what=f"benchmark '{name}'"), attr, _MISSING)
+    if found is _MISSING:
+        if default is not _MISSING:
+            return default
+        raise RegistryError(f"{module} defines no '{attr}'")
+    return found

@@ -28,7 +28,6 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.engines._fingerprint import model_identity
 from rapid_eval.engines._hf_batch import (
     Encoded,
     batch_key,
@@ -41,6 +40,7 @@ from rapid_eval.engines._hf_processor import is_vlm_config, load_vl_processor, t
 from rapid_eval.engines._options import warn_unknown
 from rapid_eval.engines.base import Engine, OnComplete
 from rapid_eval.engines.thinking import split_reasoning
+from rapid_eval.model_files import model_identity
 from rapid_eval.types import ChatRequest, Completion
 
 SUPPRESSED_TOKENS = ("<|image_pad|>", "<|video_pad|>", "<|vision_start|>", "<|vision_end|>")

@@ -49,7 +49,6 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from rapid_eval.engines._fingerprint import model_identity
 from rapid_eval.engines._health import CircuitOpen, Health, cause_of
 from rapid_eval.engines._http import FastHTTP, PooledHTTP, Response, Slot, wants_fast_path
 from rapid_eval.engines._openai_wire import (
@@ -62,6 +61,7 @@ from rapid_eval.engines._openai_wire import (
 from rapid_eval.engines._options import warn_unknown
 from rapid_eval.engines.base import Engine, OnComplete
 from rapid_eval.engines.feed import RequestFeed
+from rapid_eval.model_files import model_identity
 from rapid_eval.types import ChatRequest, Completion, Message, SamplingParams
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"

@@ -41,9 +41,9 @@ except ImportError as e:  # the registry turns this into a BackendError naming t
 
 from vllm.v1.engine.exceptions import EngineDeadError
 
-from rapid_eval.engines._fingerprint import model_identity
 from rapid_eval.engines._vllm_requests import execute, option_value
 from rapid_eval.engines.base import Engine, OnComplete
+from rapid_eval.model_files import model_identity
 from rapid_eval.types import ChatRequest
 
 

@@ -1,4 +1,4 @@
-"""Optional LLM judge for MathVista, MathVerse and LogicVista, whose official scoring extracts answers with an LLM.
+"""Optional LLM judge for the benchmarks whose official scoring extracts answers with an LLM (a ``judge.py``).
 
 Policy: the rule verdict stands unless the rule found no answer (``mode="fallback"``, the default) — or the judge
 decides every item (``mode="always"``). Truncated outputs are never judged (there is no answer to extract). Every
@@ -9,10 +9,11 @@ verdict stands with the flag ``judge_unparsed``.
 
 The report gives, for items where both the rule and the judge decided, how often they agree.
 
-``protocol`` chooses whose judge protocol (prompts and post-processing) runs: ``official`` (``JUDGE`` of
-``benchmarks/<name>/judge.py``: the benchmark authors' extraction, then the benchmark's official normalisation)
-or ``vlmevalkit`` (``JUDGE_VLMEVALKIT``: VLMEvalKit's prompts and post-processing, character for character — how
-RAPID's published numbers were scored; MathVista and LogicVista).
+``protocol`` chooses whose judge protocol (prompts and post-processing) runs, as
+``rapid_eval.benchmarks.get(name).judge(protocol)`` gives it: ``official`` (``JUDGE`` of
+``benchmarks/<name>/judge.py``: the benchmark authors' extraction, then the benchmark's official normalisation) or
+``vlmevalkit`` (``JUDGE_VLMEVALKIT``: VLMEvalKit's prompts and post-processing, character for character — how
+RAPID's published numbers were scored).
 
     judge = LLMJudge(load_engine("openai", "gpt-4o-mini", base_url=...), run_dir / "judge.jsonl")
     report = judge.run("mathverse", samples, outputs, rule_verdicts)
@@ -27,32 +28,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from rapid_eval import benchmarks
+from rapid_eval.benchmarks import JUDGE_PROTOCOLS
 from rapid_eval.engines.base import Engine
 from rapid_eval.records import GenerationRecord
-from rapid_eval.registry import Registry, benchmark_registry
 from rapid_eval.scoring.judge_spec import JudgeSpec, State
 from rapid_eval.scoring.verdict import Verdict
 from rapid_eval.storage.cache import CallStats, GenerationCache
 from rapid_eval.types import ChatRequest, Message, Sample, SamplingParams
 
-JUDGES: Registry[JudgeSpec] = benchmark_registry("judge", "JUDGE")
-"""Benchmarks whose folder has a ``judge.py`` (``JUDGE``: a :class:`~rapid_eval.scoring.judge_spec.JudgeSpec`)."""
-PROTOCOLS = ("official", "vlmevalkit")
-_SPEC_ATTR = {"official": "JUDGE", "vlmevalkit": "JUDGE_VLMEVALKIT"}
+PROTOCOLS = tuple(JUDGE_PROTOCOLS)
 
 
 def judge_spec(benchmark: str, protocol: str = "official") -> JudgeSpec:
     """The judge spec of ``benchmark`` under ``protocol``; KeyError naming what exists when there is none."""
     if protocol not in PROTOCOLS:
         raise ValueError(f"judge protocol must be one of {', '.join(PROTOCOLS)}, not {protocol!r}")
-    if benchmark not in JUDGES:
+    if benchmark not in benchmarks.names() or not (have := benchmarks.get(benchmark).judge_protocols()):
         raise KeyError(f"no LLM judge for '{benchmark}'; judged benchmarks: {', '.join(judged_benchmarks())}")
-    import importlib
-
-    module = importlib.import_module(JUDGES.entry(benchmark).target.partition(":")[0])
-    spec = getattr(module, _SPEC_ATTR[protocol], None)
+    spec = benchmarks.get(benchmark).judge(protocol)
     if spec is None:
-        have = [p for p in PROTOCOLS if getattr(module, _SPEC_ATTR[p], None) is not None]
         raise KeyError(f"no LLM judge for '{benchmark}' under the '{protocol}' protocol (its protocols: "
                        f"{', '.join(have)})")
     return spec
@@ -60,14 +55,8 @@ def judge_spec(benchmark: str, protocol: str = "official") -> JudgeSpec:
 
 def judged_benchmarks(protocol: str = "official") -> tuple[str, ...]:
     """Names of the benchmarks that have an LLM-judge spec under ``protocol``."""
-    import importlib
+    return tuple(b.name for b in benchmarks.all() if protocol in b.judge_protocols())
 
-    out = []
-    for name in JUDGES.names():
-        module = importlib.import_module(JUDGES.entry(name).target.partition(":")[0])
-        if getattr(module, _SPEC_ATTR.get(protocol, "JUDGE"), None) is not None:
-            out.append(name)
-    return tuple(out)
 
 Mode = Literal["fallback", "always"]
 

@@ -12,7 +12,7 @@ Layout of DIR:
     img/<hash>.<ext>       each image once, copied by the explorer's own copy function (its rules apply)
 
 Images come from the benchmark's data dir (``--data-dir``) only: the task is loaded with its images and matched to
-the file's items by the benchmark-natural key (:func:`rapid_eval.rescore.gold.natural_key`). Every string reaches
+the file's items by the benchmark-natural key (the benchmark's ``natural_key``). Every string reaches
 the page as data and is set as text (never as HTML).
 """
 
@@ -54,18 +54,19 @@ def item_images(benchmark: str, data_dir: str | Path | None) -> dict[str, tuple[
     checks each image); empty, with a warning, when there is no data dir or the task cannot be loaded with images."""
     if data_dir is None:
         return {}
-    from rapid_eval.rescore.gold import _ALL_VERSIONS, natural_key
+    from rapid_eval import benchmarks
     from rapid_eval.tasks import load_task
 
+    bench = benchmarks.get(benchmark)
     try:
-        loaded = load_task(benchmark, data_dir=data_dir, options=_ALL_VERSIONS.get(benchmark), images=True)
+        loaded = load_task(benchmark, data_dir=data_dir, options=dict(bench.adapter.gold_options) or None, images=True)
     except Exception as e:  # noqa: BLE001 - TaskError and friends: the page is still worth writing, without images
         warn(f"audit page: no images from {data_dir} ({e})")
         return {}
     if loaded.errors:
         warn(f"audit page: {len(loaded.errors)} items of {data_dir} have no usable image row "
              f"(first: {loaded.errors[0]})")
-    return {natural_key(s): s.images for s in loaded.samples if s.images}
+    return {bench.natural_key(s): s.images for s in loaded.samples if s.images}
 
 
 def page_data(result: Mapping[str, Any], images: Mapping[str, Sequence[str]], img_dir: Path

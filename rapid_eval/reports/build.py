@@ -122,7 +122,8 @@ def _avg_cell(tasks, cells, values, pairs, repeat_values, paper: float | None) -
 
 def tasks_of(selectors: list[Selector]) -> list[str]:
     """The benchmarks any of the configurations has answers on: the papers' seven in their order, then others."""
-    from rapid_eval.reports.model import PAPER_BENCHMARKS
+    from rapid_eval.reports.model import paper_benchmarks
 
     found = {a.task for sel in selectors for a in sel.answers()}
-    return [t for t in PAPER_BENCHMARKS if t in found] + sorted(found - set(PAPER_BENCHMARKS))
+    paper = paper_benchmarks()
+    return [t for t in paper if t in found] + sorted(found - set(paper))

@@ -86,7 +86,7 @@ def ablation(spec_path: Path, boot: BootOptions, inline: dict | None = None,
         else:
             paper = reference.paper_numbers(f"ablation:{label}") if label in refs else {}
             if r["variant"] == "direct" and (row := reference.mllm_row(r.get("perceptor"))):
-                paper = {**{k: v for k, v in row.items() if k in reference.BENCH_COLUMNS}, **paper}
+                paper = {**{k: v for k, v in row.items() if k in reference.bench_columns()}, **paper}
         sel = sels[label]
         is_base = label == base_label
         cells = fill_cells(sel, tasks, boot, None if is_base else baseline, paper)
@@ -102,10 +102,11 @@ def ablation(spec_path: Path, boot: BootOptions, inline: dict | None = None,
 
 def _note_avg(table: ReportTable, tasks: list[str]) -> None:
     """Say so when AVG is not over the papers' seven benchmarks (then it is not comparable to the paper's AVG)."""
-    from rapid_eval.reports.model import PAPER_BENCHMARKS
+    from rapid_eval.reports.model import paper_benchmarks
 
-    if sorted(tasks) != sorted(PAPER_BENCHMARKS):
-        missing = [b for b in PAPER_BENCHMARKS if b not in tasks]
+    paper = paper_benchmarks()
+    if sorted(tasks) != sorted(paper):
+        missing = [b for b in paper if b not in tasks]
         table.notes.append(f"AVG here is over {len(tasks)} benchmark(s), not the papers' seven"
                            + (f" (missing: {', '.join(missing)})" if missing else "")
                            + ": compare it with the paper's AVG with care")
@@ -163,9 +164,9 @@ def _paper_main(perceptor: str, reasoner: str | None, variant: str | None) -> di
     """The paper's numbers for exactly this setup (base or trained perceptor, reasoner, O_p), or none."""
     paper: dict[str, float] = {}
     if reasoner is None and (row := reference.mllm_row(perceptor)):
-        paper.update({k: v for k, v in row.items() if k in reference.BENCH_COLUMNS})
+        paper.update({k: v for k, v in row.items() if k in reference.bench_columns()})
     if row := reference.main_row(perceptor, reasoner, variant):
-        paper.update({k: v for k, v in row.items() if k in reference.BENCH_COLUMNS})
+        paper.update({k: v for k, v in row.items() if k in reference.bench_columns()})
     return paper
 
 

@@ -9,16 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapid_eval import benchmarks
 from rapid_eval.reports.cells import Cell
 
-PAPER_BENCHMARKS = ("mathvista", "mathvision", "mathverse", "mmmu", "wemath", "dynamath", "logicvista")
-"""The seven benchmarks of RACRO/RAPID, in the papers' column order; AVG is their plain mean."""
 
-SHORT = {"mathvista": "MVista", "mathvision": "MVision", "mathverse": "MVerse", "mmmu": "MMMU", "wemath": "WeMath",
-         "dynamath": "DynaM", "logicvista": "LogicV", "realworldqa": "RWQA", "avg": "AVG",
-         "answers": "n", "trace_tok": "trace", "trace_vs_none_pct": "trace%", "perc_tok": "p.tok", "perc_s": "p.sec",
-         "reas_tok": "r.tok", "reas_s": "r.sec", "usd": "USD", "valid_cap_pct": "cap ok%"}
-"""Column headers short enough for an 80-column terminal (the legend names them in full)."""
+def paper_benchmarks() -> tuple[str, ...]:
+    """The seven benchmarks of RACRO/RAPID, in the papers' column order (each folder's ``PAPER_ORDER``); AVG is
+    their plain mean."""
+    return tuple(b.name for b in benchmarks.paper_benchmarks())
+
+
+SHORT = {"avg": "AVG", "answers": "n", "trace_tok": "trace", "trace_vs_none_pct": "trace%", "perc_tok": "p.tok",
+         "perc_s": "p.sec", "reas_tok": "r.tok", "reas_s": "r.sec", "usd": "USD", "valid_cap_pct": "cap ok%"}
+"""Headers of the columns that are not benchmarks, short enough for an 80-column terminal (the legend names them
+in full); a benchmark's header is its ``short_name``."""
 
 
 @dataclass
@@ -55,4 +59,9 @@ class ReportTable:
 
 
 def short(name: str) -> str:
-    return SHORT.get(name, name[:7])
+    """The column header of ``name``: a benchmark's short name, a known column's abbreviation, else 7 letters."""
+    if name in SHORT:
+        return SHORT[name]
+    if name in benchmarks.names():
+        return benchmarks.get(name).short_name
+    return name[:7]

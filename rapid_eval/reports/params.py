@@ -49,7 +49,7 @@ def billions(model: str | None, given: dict[str, float]) -> float | None:
         return 0.0
     if model in given:
         return given[model]
-    from rapid_eval.engines._fingerprint import resolve_model_dir
+    from rapid_eval.model_files import resolve_model_dir
 
     local = resolve_model_dir(model)  # a folder, or the hub-cache snapshot of a hub id
     n = safetensors_params(local) if local is not None else None

@@ -25,9 +25,14 @@ import json
 from functools import cache
 from pathlib import Path
 
+from rapid_eval import benchmarks
 from rapid_eval.paths import resource_dir
 
-BENCH_COLUMNS = ("mathvista", "mathvision", "mathverse", "mmmu", "wemath", "dynamath", "logicvista", "avg")
+
+@cache
+def bench_columns() -> tuple[str, ...]:
+    """The number columns of the reference files: the papers' benchmarks in their order, then ``avg``."""
+    return (*(b.name for b in benchmarks.paper_benchmarks()), "avg")
 
 
 def reference_dir() -> Path:
@@ -42,7 +47,7 @@ def _read(name: str) -> tuple[dict[str, str], ...]:
 
 
 def _numbers(row: dict[str, str]) -> dict[str, float]:
-    return {k: float(row[k]) for k in BENCH_COLUMNS if row.get(k, "").strip()}
+    return {k: float(row[k]) for k in bench_columns() if row.get(k, "").strip()}
 
 
 def racro_table1() -> list[dict]:
@@ -152,7 +157,7 @@ def paper_numbers(spec: dict | str | None) -> dict[str, float]:
     if not spec:
         return {}
     if isinstance(spec, dict):
-        return {k: float(v) for k, v in spec.items() if k in BENCH_COLUMNS}
+        return {k: float(v) for k, v in spec.items() if k in bench_columns()}
     kind, _, name = str(spec).partition(":")
     if kind == "ablation" and name in rapid_ablation():
         return _only_numbers(rapid_ablation()[name])
@@ -169,4 +174,4 @@ def paper_numbers(spec: dict | str | None) -> dict[str, float]:
 
 
 def _only_numbers(row: dict) -> dict[str, float]:
-    return {k: v for k, v in row.items() if k in BENCH_COLUMNS}
+    return {k: v for k, v in row.items() if k in bench_columns()}

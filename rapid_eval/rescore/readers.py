@@ -1,7 +1,7 @@
 """Which readers may read a prediction file for a benchmark, and the first that recognises it.
 
-The benchmark's own official formats come first (``READERS`` of ``rapid_eval/benchmarks/<name>/formats.py``,
-found through :mod:`rapid_eval.registry`, so adding a benchmark edits no list here), then the general formats
+The benchmark's own official formats come first (``READERS`` of ``rapid_eval/benchmarks/<name>/formats.py``:
+``rapid_eval.benchmarks.get(name).readers``, so adding a benchmark edits no list here), then the general formats
 that any benchmark's files may come in (VLMEvalKit, lmms-eval).
 """
 
@@ -9,20 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rapid_eval.registry import Registry, benchmark_registry
+from rapid_eval import benchmarks
 from rapid_eval.rescore import lmms_eval, vlmevalkit
 from rapid_eval.rescore.base import Format, FormatError, Reader
-
-OFFICIAL: Registry[tuple[Format, ...]] = benchmark_registry("formats", "READERS")
-"""Benchmarks with readers of their official output files."""
 
 GENERAL: tuple[Format, ...] = (*vlmevalkit.READERS, *lmms_eval.READERS)
 
 
 def formats_for(benchmark: str) -> list[Format]:
     """The formats to try for ``benchmark``, in order: its official ones, then the general ones."""
-    own = list(OFFICIAL.load(benchmark)) if benchmark in OFFICIAL else []
-    return [*own, *GENERAL]
+    return [*benchmarks.get(benchmark).readers, *GENERAL]
 
 
 def detect_format(path: Path, benchmark: str) -> tuple[str, Reader]:

@@ -16,7 +16,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from rapid_eval.registry import Registry, benchmark_registry, did_you_mean
+from rapid_eval.registry import RegistryError, benchmark_attr
 from rapid_eval.tasks import adapter_for
 from rapid_eval.tasks.adapter import RowContext
 from rapid_eval.tasks.spec import Part, load_spec
@@ -79,10 +79,6 @@ def plain_sample(bench: str, row: dict[str, Any], sid: str, **kw: Any) -> Sample
     return Sample(id=sid, task=bench, question=cell_text(row.get("question")), metadata=meta, **kw)
 
 
-PORT_ROWS: Registry[Callable[[dict[str, Any], str], Sample]] = benchmark_registry("formats", "from_port_row")
-"""Benchmarks that map rows in a port's own layout (``from_port_row`` in ``benchmarks/<name>/formats.py``)."""
-
-
 def _from_adapter(benchmark: str, row: dict[str, Any], index: str) -> Sample | None:
     try:
         spec = load_spec(benchmark)
@@ -94,8 +90,8 @@ def _from_adapter(benchmark: str, row: dict[str, Any], index: str) -> Sample | N
 
 def sample_from_row(benchmark: str, row: dict[str, Any], index: str = "") -> Sample:
     """A ``Sample`` for ``benchmark`` from one row with the benchmark's own (or a port's) field names."""
-    if benchmark not in PORT_ROWS:
-        known = ", ".join(PORT_ROWS.names())
-        raise KeyError(
-            f"no row builder for benchmark '{benchmark}'{did_you_mean(benchmark, PORT_ROWS.names())}; known: {known}")
-    return _from_adapter(benchmark, row, index) or PORT_ROWS.load(benchmark)(row, index)
+    try:  # ``from_port_row`` of benchmarks/<name>/formats.py: rows in a port's own layout
+        port_row: Callable[[dict[str, Any], str], Sample] = benchmark_attr(benchmark, "formats", "from_port_row")
+    except RegistryError as e:
+        raise KeyError(f"no row builder for benchmark '{benchmark}': {e}") from None
+    return _from_adapter(benchmark, row, index) or port_row(row, index)

@@ -49,14 +49,13 @@ def rescore(
     """Score ``files`` for ``benchmark``; see the module docstring for the result. Errors name the file.
     ``items``: also return ``items``, one audit row per item (:mod:`rapid_eval.rescore.audit`); ``context``: also
     ``contexts``, aligned with ``items``, what an audit page shows beside a row (:func:`item_contexts`)."""
-    from rapid_eval.registry import benchmark_names
-    from rapid_eval.scoring import get_scorer
+    from rapid_eval import benchmarks
     from rapid_eval.scoring.pool import DEFAULT_TIMEOUT, score_all
 
     paths = [Path(f) for f in files]
     if not paths:
         raise ValueError("rescore: no prediction files given")
-    known = benchmark_names()
+    known = benchmarks.names()
     if benchmark not in known:
         raise ValueError(f"{paths[0]}: unknown benchmark '{benchmark}' (known: {', '.join(known)})")
     for path in paths:
@@ -66,7 +65,7 @@ def rescore(
     outputs = [o for p in preds for o in p.outputs]
     truncated = [t for p in preds for t in (p.truncated or [False] * len(p.samples))]
     official = [StoredItem.from_dict(o) for p in preds for o in (p.official or [{}] * len(p.samples))]
-    scorer = get_scorer(benchmark)
+    scorer = benchmarks.get(benchmark).scorer()
     t0 = time.monotonic()
     stats: dict[str, Any] = {}
     sources = [p.source for p in preds for _ in p.samples]
@@ -151,16 +150,17 @@ def _with_audit(result: dict[str, Any], rows: list[dict[str, Any]], samples: Seq
 def item_contexts(samples: Sequence[Any], outputs: Sequence[str]) -> list[dict[str, Any]]:
     """Per item, what the ``--items`` row leaves out: ``key`` (the benchmark-natural id that matches the item to
     its images under a data dir), ``question``, ``options`` and the full ``response``."""
-    from rapid_eval.rescore.gold import natural_key
+    from rapid_eval import benchmarks
 
-    return [{"key": natural_key(s), "question": s.question, "options": list(s.options),
+    return [{"key": benchmarks.get(s.task).natural_key(s), "question": s.question, "options": list(s.options),
              "response": outputs[i] if i < len(outputs) else ""} for i, s in enumerate(samples)]
 
 
 def file_coverage(benchmark: str, samples: Sequence[Any], data_dir: str | Path | None) -> dict[str, Any]:
     """:func:`rapid_eval.rescore.coverage.coverage` of the file's items against the benchmark: its full id set
     when ``data_dir`` gives the gold, else the documented size of ``tasks/<benchmark>.yaml``."""
-    from rapid_eval.rescore.gold import load_gold, natural_key
+    from rapid_eval import benchmarks
+    from rapid_eval.rescore.gold import load_gold
     from rapid_eval.tasks.spec import load_spec
 
     full = None
@@ -174,7 +174,8 @@ def file_coverage(benchmark: str, samples: Sequence[Any], data_dir: str | Path |
         size, splits = spec.expected_size, dict(spec.split_sizes)
     except Exception:  # noqa: BLE001 - a benchmark without a task spec: no documented size
         size, splits = None, {}
-    return coverage([natural_key(s) for s in samples], full_ids=full, expected_size=size, split_sizes=splits)
+    keys = [benchmarks.get(benchmark).natural_key(s) for s in samples]
+    return coverage(keys, full_ids=full, expected_size=size, split_sizes=splits)
 
 
 def check_named_benchmark(path: Path, benchmark: str, known: Sequence[str]) -> None:

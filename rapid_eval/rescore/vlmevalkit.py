@@ -21,11 +21,12 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from rapid_eval import benchmarks
 from rapid_eval.engines.thinking import split_reasoning
 from rapid_eval.rescore.base import Format, FormatError, Predictions
 from rapid_eval.rescore.rows import cell_text, sample_from_row
 from rapid_eval.rescore.vlmevalkit_claimed import claimed_scores
-from rapid_eval.scoring.judge_replay import replay_rows, replay_summary
+from rapid_eval.scoring.judge_replay import replay_summary
 
 _SUFFIXES = (".xlsx", ".csv", ".tsv")
 _VERDICT_COLS = ("hit", "score", "correct")
@@ -122,7 +123,7 @@ def _replay(benchmark: str, rows: list[dict[str, Any]], samples: list[Any],
     """Replay the stored judge outputs; fill ``correct`` from them where the file has no verdict column."""
     if not any(row.get("log") is not None or row.get("res") is not None for row in rows):
         return None
-    replayed = replay_rows(benchmark, rows)
+    replayed = benchmarks.get(benchmark).replay_vlmevalkit(rows)
     if all(r is None for r in replayed):
         return None
     if all(o["correct"] is None for o in official):  # MathVista: the score file's hit is the replayed verdict

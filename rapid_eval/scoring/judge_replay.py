@@ -23,6 +23,9 @@ RealWorldQA and MMMU): prefetch with ``can_infer`` on the prediction (no call), 
 with ``build_option_str`` (English template; its Chinese variant is not ported) and ``can_infer`` on the reply.
 A reply ``can_infer`` cannot read counts wrong here, where VLMEvalKit retries twice and then draws a random letter.
 
+Each benchmark's ``judge.py`` names the replay that fits its files (``replay_vlmevalkit``, per row); this
+module holds the post-processing only and knows no benchmark by name.
+
 ``can_infer`` follows the current VLMEvalKit, including its "answer is **B**" rule added in 2025 (#1552); on the
 short judge replies that are replayed this rule rarely matters.
 """
@@ -181,17 +184,6 @@ def logicvista_replay(row: Mapping[str, Any]) -> bool:
         return False
     gold = sorted(a.lower() for a in str(row.get("answer") or "").split(", "))
     return sorted(c.lower() for c in res) == gold
-
-
-def replay_rows(benchmark: str, rows: Sequence[Mapping[str, Any]]) -> list[bool | None]:
-    """Replayed verdict per row (None: not replayable), for the benchmarks whose judge VLMEvalKit post-processes."""
-    if benchmark == "mathvista":
-        return [mathvista_post_check(r) if r.get("res") is not None or r.get("log") else None for r in rows]
-    if benchmark == "logicvista":
-        return [logicvista_replay(r) if r.get("log") is not None else None for r in rows]
-    if benchmark in ("realworldqa", "mmmu"):
-        return [mcq_replay(r, mmmu=benchmark == "mmmu")[0] for r in rows]
-    return [None] * len(rows)
 
 
 def replay_summary(replayed: Sequence[bool | None], stored: Sequence[bool | None], ids: Sequence[str],

@@ -1,6 +1,6 @@
 """Benchmark tasks: load RAPID's seven benchmarks (and RealWorldQA) as :class:`~rapid_eval.types.Sample` lists.
 
-``tasks/<name>.yaml`` declares each benchmark (hub id, configs, splits, options, headline metric, license);
+``tasks/<name>.yaml`` declares each benchmark (hub id, configs, splits, options, license);
 ``rapid_eval/benchmarks/<name>/adapter.py`` maps its rows, under both the Hugging Face and the GitHub field names.
 Importing this package imports neither torch, transformers nor ``datasets`` (the latter loads only when a
 hub, ``save_to_disk`` or parquet source is used).
@@ -50,9 +50,10 @@ def load_task(
 def describe_tasks(data_dir: str | Path | None = None) -> list[dict[str, Any]]:
     """One dict per task for a ``rapid-eval tasks`` listing.
 
-    Keys: name, description, hub_id, configs, splits, expected_size, split_sizes, options (defaults),
-    headline_metric, license; with ``data_dir`` also local_source and local_rows (raw rows in the local
-    source, before option filters; None when there is no local data for the task).
+    Keys: name, description, hub_id, configs, splits, expected_size, split_sizes, options (defaults), license;
+    with ``data_dir`` also local_source and local_rows (raw rows in the local source, before option filters; None
+    when there is no local data for the task). The headline metric is the scorer's
+    (``rapid_eval.benchmarks.get(name).headline_metric``).
     """
     out = []
     for name in task_names():
@@ -67,7 +68,6 @@ def describe_tasks(data_dir: str | Path | None = None) -> list[dict[str, Any]]:
             "expected_size": spec.expected_size,
             "split_sizes": dict(spec.split_sizes),
             "options": dict(spec.options),
-            "headline_metric": spec.headline_metric,
             "license": spec.license,
         }
         if data_dir is not None:

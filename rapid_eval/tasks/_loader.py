@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.registry import Registry, RegistryError, benchmark_registry
+from rapid_eval.registry import RegistryError, benchmark_attr
 from rapid_eval.tasks.adapter import Adapter, RowContext, RowError
 from rapid_eval.tasks.images import ImageError, materialize
 from rapid_eval.tasks.sources import RawRow, Source, open_source
@@ -38,14 +38,15 @@ class LoadResult:
     """The effective options (defaults filled in)."""
 
 
-ADAPTERS: Registry[Adapter] = benchmark_registry("adapter", "ADAPTER")
-"""Every benchmark folder's ``adapter.py`` (the folder is the registration; see :mod:`rapid_eval.registry`)."""
-
-
 def adapter_for(spec: TaskSpec) -> Adapter:
-    """The ``ADAPTER`` of ``rapid_eval/benchmarks/<name>/adapter.py``; TaskError when the folder is missing."""
+    """The ``ADAPTER`` of ``rapid_eval/benchmarks/<name>/adapter.py``; TaskError when the folder is missing.
+
+    (The loader sits below the benchmark folders, so it finds the adapter by name through
+    :func:`rapid_eval.registry.benchmark_attr`, the lookup that ``rapid_eval.benchmarks.get(name).adapter`` uses.)
+    """
     try:
-        return ADAPTERS.load(spec.name)
+        adapter: Adapter = benchmark_attr(spec.name, "adapter", "ADAPTER")
+        return adapter
     except RegistryError as e:
         raise TaskError(f"{spec.path}: no adapter for task '{spec.name}' ({e}); add rapid_eval/benchmarks/"
                         f"{spec.name}/adapter.py (README: Adding a benchmark)") from None

@@ -50,6 +50,8 @@ class Adapter:
     name: str = ""
     group_key: str | None = None
     """The ``Sample.group`` key whose groups ``--limit`` keeps whole (WeMath ``ID``, DynaMath ``seed`` ...)."""
+    gold_options: Mapping[str, Any] = {}
+    """Task options that load every item, for gold answers of prediction files (MathVerse: every version)."""
 
     def check_options(self, spec: TaskSpec, options: dict[str, Any]) -> dict[str, Any]:
         """Validate and normalise the (already defaulted) options; raise TaskError on a bad value."""
@@ -73,6 +75,10 @@ class Adapter:
 
     def convert(self, row: Mapping[str, Any], ctx: RowContext) -> Draft:
         raise NotImplementedError
+
+    def natural_key(self, sample: Sample) -> str:
+        """A key two loaders agree on for the same item, however they spell sample ids: the id by default."""
+        return sample.id
 
 
 def bad_option(task: str, key: str, value: Any, allowed: list[str]) -> TaskError:

@@ -1,8 +1,9 @@
 """Task specs: the declarative ``tasks/<name>.yaml`` files, read into frozen dataclasses.
 
-The YAML holds data only (hub id, configs, splits, default options, prompt type, headline metric, license,
-size); the logic that maps a benchmark's rows to :class:`~rapid_eval.types.Sample` lives in
-``rapid_eval/benchmarks/<name>/adapter.py`` (README: Adding a benchmark).
+The YAML holds data only (hub id, configs, splits, default options, prompt type, license, size; the headline
+metric is the scorer's, ``rapid_eval.benchmarks.get(name).headline_metric``); the logic that maps a benchmark's
+rows to :class:`~rapid_eval.types.Sample` lives in ``rapid_eval/benchmarks/<name>/adapter.py`` (README: Adding a
+benchmark).
 YAML files live in the ``tasks`` resource folder (:func:`rapid_eval.paths.resource_dir`: ``$RAPID_EVAL_HOME``,
 the checkout, or the wheel's bundled copy).
 """
@@ -47,7 +48,6 @@ class TaskSpec:
     configs: tuple[str | None, ...]
     splits: tuple[str, ...]
     license: str
-    headline_metric: str
     expected_size: int
     prompt_type: str = "mcq"
     """``vqa`` or ``mcq`` (:data:`PROMPT_TYPES`); every YAML must say which (key ``prompt_type``)."""
@@ -98,6 +98,9 @@ def load_spec(name: str) -> TaskSpec:
         prompt_type = raw["prompt_type"]
         if prompt_type not in PROMPT_TYPES:
             raise ValueError(f"prompt_type {prompt_type!r} is not one of {', '.join(PROMPT_TYPES)}")
+        if "headline_metric" in raw:
+            raise ValueError("headline_metric is not read any more: the headline is the scorer's own "
+                             "(Scorer.headline, shown by `rapid-eval tasks`); delete the line")
         return TaskSpec(
             name=raw["name"],
             description=" ".join(str(raw["description"]).split()),
@@ -105,7 +108,6 @@ def load_spec(name: str) -> TaskSpec:
             configs=_as_tuple(hub.get("configs", hub.get("config"))),
             splits=_as_tuple(hub.get("splits", hub.get("split"))),
             license=raw["license"],
-            headline_metric=raw["headline_metric"],
             expected_size=int(raw["expected_size"]),
             prompt_type=prompt_type,
             options=dict(raw.get("options") or {}),

@@ -85,7 +85,7 @@ def copy_processor_files(src: str, dst: Path) -> None:
     """
     base = Path(src)
     if not base.is_dir():
-        from rapid_eval.engines._fingerprint import model_identity
+        from rapid_eval.model_files import model_identity
 
         base = Path(model_identity(src).get("path", src))
     if not base.is_dir():

@@ -27,7 +27,7 @@ def test_wheel_carries_every_task_yaml_and_prompt_and_no_fixture(tmp_path):
     src = tmp_path / "src"
     src.mkdir()
     _copy_checkout(src)
-    (src / "tasks" / "toybench.yaml").write_text("name: toybench\nheadline_metric: accuracy\n", encoding="utf-8")
+    (src / "tasks" / "toybench.yaml").write_text("name: toybench\n", encoding="utf-8")
 
     (wheel,) = WheelBuilder(str(src)).build(directory=str(tmp_path / "dist"), versions=["standard"])
     names = set(zipfile.ZipFile(wheel).namelist())

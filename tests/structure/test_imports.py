@@ -1,4 +1,5 @@
-"""The import graph: the scoring library sits on a low floor, and no module imports its way back round a circle."""
+"""The import graph: every module in a layer (README "Architecture"), no import pointing up or round a circle, and
+the rules on top of the layering (scoring, benchmarks, engines and task loaders, reports)."""
 
 from __future__ import annotations
 
@@ -73,16 +74,6 @@ def test_the_scoring_library_imports_nothing_above_it():
             assert not bad, f"{mod} imports {bad}"
 
 
-def test_benchmark_folders_import_only_downwards():
-    graph = _graph()
-    above = ("rapid_eval.grading", "rapid_eval.storage", "rapid_eval.engines", "rapid_eval.api",
-             "rapid_eval.cli", "rapid_eval.perception", "rapid_eval.reasoning")
-    for mod, deps in graph.items():
-        if mod.startswith("rapid_eval.benchmarks."):
-            bad = [d for d in deps if d.startswith(above)]
-            assert not bad, f"{mod} imports {bad}"
-
-
 def test_scoring_import_loads_no_run_machinery_in_a_fresh_interpreter():
     code = (
         "import sys\n"
@@ -102,3 +93,85 @@ def test_import_rapid_eval_stays_cheap():
             "print([m for m in ('torch', 'transformers', 'pandas') if m in sys.modules])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+# -- the layers: README "Architecture" ----------------------------------------------------------------------------
+LAYERS: tuple[tuple[str, ...], ...] = (  # top to bottom; a module may import its own layer or any layer below
+    ("rapid_eval.cli", "rapid_eval.demo", "rapid_eval.preflight"),
+    ("rapid_eval.reports", "rapid_eval.training", "rapid_eval.cli_options"),
+    ("rapid_eval.api",),
+    ("rapid_eval.perception", "rapid_eval.reasoning", "rapid_eval.prompts"),
+    ("rapid_eval.grading", "rapid_eval.rescore"),
+    ("rapid_eval.storage", "rapid_eval.records", "rapid_eval.progress", "rapid_eval.redact"),
+    ("rapid_eval.engines", "rapid_eval.dev"),
+    ("rapid_eval.benchmarks",),
+    ("rapid_eval.tasks", "rapid_eval.scoring", "rapid_eval.rescore.base", "rapid_eval.rescore.rows",
+     "rapid_eval.rescore.gold", "rapid_eval.rescore.companions"),
+    ("rapid_eval.types", "rapid_eval.registry", "rapid_eval.paths", "rapid_eval.hashing", "rapid_eval.log",
+     "rapid_eval.model_files", "rapid_eval.variants"),
+)
+"""The README's layer diagram as module prefixes. ``rescore`` is split: its row/gold/format-record helpers are what
+benchmark folders build their readers from (file formats, low), its reader dispatch and ``rescore()`` are a stage."""
+
+
+def _layer(module: str) -> int | None:
+    """Index of the layer ``module`` belongs to (the longest matching prefix wins); None for ``rapid_eval``."""
+    best: tuple[int, int] | None = None
+    for i, prefixes in enumerate(LAYERS):
+        for p in prefixes:
+            if (module == p or module.startswith(p + ".")) and (best is None or len(p) > best[0]):
+                best = (len(p), i)
+    return None if best is None else best[1]
+
+
+def _upward_arrows(graph: dict[str, set[str]]) -> list[str]:
+    out = []
+    for mod, deps in sorted(graph.items()):
+        for dep in sorted(deps):
+            a, b = _layer(mod), _layer(dep)
+            if a is not None and b is not None and b < a:
+                out.append(f"{mod} -> {dep}")
+    return out
+
+
+def test_every_module_has_a_layer_and_no_import_points_upward():
+    graph = _graph()
+    unplaced = [m for m in graph if m != "rapid_eval" and _layer(m) is None]
+    assert not unplaced, f"modules outside every layer (add them to LAYERS and README): {unplaced}"
+    assert _upward_arrows(graph) == []
+
+
+def test_the_layer_check_sees_an_upward_import():
+    graph = {m: set(d) for m, d in _graph().items()}
+    graph["rapid_eval.scoring.base"].add("rapid_eval.storage.store")
+    graph["rapid_eval.tasks.spec"].add("rapid_eval.benchmarks")
+    assert _upward_arrows(graph) == ["rapid_eval.scoring.base -> rapid_eval.storage.store",
+                                     "rapid_eval.tasks.spec -> rapid_eval.benchmarks"]
+
+
+def _imports_of(prefix: str) -> dict[str, set[str]]:
+    return {m: d for m, d in _graph().items() if m == prefix or m.startswith(prefix + ".")}
+
+
+def test_benchmarks_import_no_stage_and_no_run_storage():
+    stages = ("rapid_eval.grading", "rapid_eval.storage", "rapid_eval.records", "rapid_eval.engines",
+              "rapid_eval.api", "rapid_eval.cli", "rapid_eval.perception", "rapid_eval.reasoning",
+              "rapid_eval.reports", "rapid_eval.training", "rapid_eval.rescore.run", "rapid_eval.rescore.readers",
+              "rapid_eval.rescore.vlmevalkit", "rapid_eval.rescore.lmms_eval")
+    for mod, deps in _imports_of("rapid_eval.benchmarks").items():
+        bad = sorted(d for d in deps if d.startswith(stages) or d == "rapid_eval.rescore")
+        assert not bad, f"{mod} imports {bad}"
+
+
+def test_engines_and_task_loaders_import_no_scoring():
+    scoring = ("rapid_eval.scoring", "rapid_eval.benchmarks", "rapid_eval.grading", "rapid_eval.rescore")
+    for prefix in ("rapid_eval.engines", "rapid_eval.tasks"):
+        for mod, deps in _imports_of(prefix).items():
+            bad = sorted(d for d in deps if d.startswith(scoring))
+            assert not bad, f"{mod} imports {bad}"
+
+
+def test_reports_never_import_engines():
+    for mod, deps in _imports_of("rapid_eval.reports").items():
+        bad = sorted(d for d in deps if d.startswith("rapid_eval.engines"))
+        assert not bad, f"{mod} imports {bad}"

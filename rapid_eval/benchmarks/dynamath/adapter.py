@@ -85,5 +85,9 @@ class DynaMath(Adapter):
         )
         return image_draft(sample, row, "decoded_image", "image")
 
+    def natural_key(self, sample: Sample) -> str:
+        """``<seed>-<variant>``: how DynaMath's result files name an item."""
+        return f"{sample.group.get('seed')}-{sample.group.get('variant')}"
+
 
 ADAPTER = DynaMath()

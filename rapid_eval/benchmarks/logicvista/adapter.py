@@ -57,5 +57,9 @@ class LogicVista(Adapter):
             return Draft(sample, (f"images/{row['imagename']}",))  # GitHub layout: data/images/<imagename>
         return image_draft(sample, row, "image", "imagename")
 
+    def natural_key(self, sample: Sample) -> str:
+        """The record key ``v1_<n>`` (``metadata["_id"]``) where the row had one, else the sample id."""
+        return str(sample.metadata.get("_id") or sample.id)
+
 
 ADAPTER = LogicVista()

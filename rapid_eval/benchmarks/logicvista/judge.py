@@ -15,7 +15,10 @@ The wording is data: keep it character for character.
 
 from __future__ import annotations
 
-from rapid_eval.scoring.judge_replay import logicvista_accepts
+from collections.abc import Mapping
+from typing import Any
+
+from rapid_eval.scoring.judge_replay import logicvista_accepts, logicvista_replay
 from rapid_eval.scoring.judge_spec import JudgeSpec, Stage, State, parse_labels
 from rapid_eval.types import Sample
 
@@ -99,3 +102,9 @@ JUDGE_VLMEVALKIT = JudgeSpec(
     (Stage("extract", lambda s, o, st: vlmevalkit_prompt(s.question, o), parse_vlmevalkit_reply),),
     vlmevalkit_decide,
 )
+
+
+def replay_vlmevalkit(row: Mapping[str, Any]) -> bool | None:
+    """VLMEvalKit's verdict for one row of a judged file, from its stored judge output (None: not replayable:
+    a row without a ``log`` was never judged)."""
+    return logicvista_replay(row) if row.get("log") is not None else None

@@ -77,6 +77,7 @@ def parse_choices(question: str) -> tuple[str, ...]:
 class MathVerse(Adapter):
     name = "mathverse"
     group_key = "problem"
+    gold_options = {"version": f"all,{TEXT_ONLY}"}  # gold answers for prediction files: every version
 
     def check_options(self, spec: TaskSpec, options: dict[str, Any]) -> dict[str, Any]:
         try:

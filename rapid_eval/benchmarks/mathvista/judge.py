@@ -17,6 +17,9 @@ letter ``can_infer`` finds, or a number already equal to the answer) decides wit
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from rapid_eval.benchmarks.mathvista.scorer import MathVistaScorer, item_types, official_shortcut
 from rapid_eval.scoring.judge_replay import mathvista_post_check, mathvista_prefetch
 from rapid_eval.scoring.judge_spec import JudgeSpec, Stage, State, parse_extraction
@@ -140,3 +143,9 @@ def _vlmevalkit_decide(sample: Sample, state: State) -> tuple[bool, str | None]:
 
 JUDGE_VLMEVALKIT = JudgeSpec("mathvista", (Stage("extract", _vlmevalkit_prompt, lambda r: (r or "").strip() or None),),
                              _vlmevalkit_decide)
+
+
+def replay_vlmevalkit(row: Mapping[str, Any]) -> bool | None:
+    """VLMEvalKit's verdict for one row of a judged file, from its stored judge output (None: not replayable:
+    a row with neither ``res`` nor ``log`` was never judged)."""
+    return mathvista_post_check(row) if row.get("res") is not None or row.get("log") else None

@@ -73,5 +73,9 @@ class WeMath(Adapter):
         )
         return image_draft(sample, row, "image_path")
 
+    def natural_key(self, sample: Sample) -> str:
+        """``<ID>@<key>``: the problem group and its step."""
+        return f"{sample.group.get('ID')}@{sample.group.get('key')}"
+
 
 ADAPTER = WeMath()

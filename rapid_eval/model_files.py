@@ -1,7 +1,9 @@
 """Resolve a model name to a directory and fingerprint its files, so a rebuilt model never aliases old records.
 
 Small files (configs, tokenizer, chat template, tiny weights) are hashed by content; large weight files by
-name, size and mtime, which keeps this cheap for multi-GB checkpoints. No torch import.
+name, size and mtime, which keeps this cheap for multi-GB checkpoints. No torch import. A plain helper below every
+layer: the engines record a model's identity with it and the reports resolve model directories with it, so reports
+need not import an engine module.
 """
 
 from __future__ import annotations
