@@ -14,6 +14,7 @@ with other contents (another dataset's item under the same name).
 
 from __future__ import annotations
 
+import itertools
 import json
 import tempfile
 import time
@@ -137,12 +138,17 @@ def import_run(source: str | Path, out: str | Path | Run, *, revision: str | Non
     """Build (or extend) the run ``out`` from the perception dataset at ``source`` (see the module docstring)."""
     started = time.time()
     src = str(source)
+    stream = iter_rows(src, revision)
+    first = next(stream, None)
+    if first is None:
+        raise HubSchemaError(f"{src}: the dataset has no rows")
+    check_row(first, src)  # a dataset of another kind or version is refused before the run is touched
     run = out if isinstance(out, Run) else Run(out, create=True)
     rows = samples_added = records_added = images_written = 0
     carried = False
     seen: set[str] = set()
     with run.lock("perceive"):  # the import writes what perceive writes
-        for row in iter_rows(src, revision):
+        for row in itertools.chain([first], stream):
             check_row(row, src)
             rows += 1
             carried = carried or bool(row.get("images"))
@@ -161,8 +167,6 @@ def import_run(source: str | Path, out: str | Path | Run, *, revision: str | Non
             if run.perception.get(rec["key"]) != rec:
                 run.perception.append(rec)
                 records_added += 1
-        if rows == 0:
-            raise HubSchemaError(f"{src}: the dataset has no rows")
         if samples_added or records_added or images_written:
             run.log_stats("import", rows, CallStats(), started, source=src, revision=revision,
                           samples_added=samples_added, records_added=records_added, images_written=images_written)

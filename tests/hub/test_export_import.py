@@ -142,7 +142,7 @@ def test_another_schema_version_fails_with_one_line(exported, tmp_path):
     assert result.exit_code == 2
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "schema version 2" in lines[0] and "reads version 1" in lines[0], result.output
-    assert not (tmp_path / "imp" / "perception.jsonl").exists()
+    assert not (tmp_path / "imp").exists()  # refused before the run is created
 
 
 def test_export_refuses_a_folder_that_is_not_an_export_and_replaces_an_earlier_one(exported, tmp_path):
