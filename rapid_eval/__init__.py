@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from rapid_eval.api import (
         ScoreResult,
         StageResult,
+        export_run,
+        import_run,
         load_engine,
         load_tasks,
         perceive,
@@ -29,11 +31,12 @@ if TYPE_CHECKING:
     from rapid_eval.storage.rundir import Run
 
 __version__ = "0.1.0"
-_API = ("ScoreResult", "StageResult", "load_engine", "load_tasks", "perceive", "perceive_and_reason", "reason",
-        "rescore", "score")
+_API = ("ScoreResult", "StageResult", "export_run", "import_run", "load_engine", "load_tasks", "perceive",
+        "perceive_and_reason", "reason", "rescore", "score")
 __all__ = [
     "ChatRequest", "Completion", "Message", "Run", "Sample", "SamplingParams", "ScoreResult", "StageResult",
-    "__version__", "load_engine", "load_tasks", "perceive", "perceive_and_reason", "reason", "rescore", "score",
+    "__version__", "export_run", "import_run", "load_engine", "load_tasks", "perceive", "perceive_and_reason",
+    "reason", "rescore", "score",
 ]
 
 

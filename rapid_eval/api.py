@@ -11,6 +11,8 @@ command line offers, each returning a typed result::
         re_.reason("runs/x", llm)
     result = re_.score("runs/x")
     result.rows[0].score
+    re_.export_run("runs/x", "datasets/x")            # O_p as a Hugging Face dataset folder (or push=REPO_ID)
+    re_.import_run("datasets/x", "runs/y")            # ... reasoned on elsewhere with no MLLM
 
 Every stage appends one line to ``RUN/stats.jsonl`` (``log_stats=False`` skips it). Nothing here prints tables:
 that is the CLI's job (:mod:`rapid_eval.reports`). Errors raise (``TaskError``, ``BackendError``, ``ValueError``)
@@ -31,6 +33,8 @@ from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS, Sample, Samp
 
 if TYPE_CHECKING:
     from rapid_eval.engines.base import Engine
+    from rapid_eval.hub.export import ExportResult
+    from rapid_eval.hub.import_ import ImportResult
     from rapid_eval.reasoning.prefetch import Prefetcher
     from rapid_eval.records import PerceptionRecord, SummaryRow
     from rapid_eval.storage.cache import CallStats
@@ -405,3 +409,28 @@ def rescore(benchmark: str, files: Sequence[str | Path], *, data_dir: str | Path
     from rapid_eval.rescore import rescore as _rescore
 
     return _rescore(benchmark, list(files), data_dir=data_dir, workers=workers, items=items, context=context)
+
+
+# -- sharing: datasets ---------------------------------------------------------------------------------------------
+def export_run(run: str | Path | Run, out: str | Path, *, records: str = "perception", images: bool = False,
+               push: str | None = None, private: bool = False, command: str | None = None) -> ExportResult:
+    """Write ``run``'s ``records`` (``perception``: every O_p variant; ``reasoning``: every answer with its
+    verdict) as a Hugging Face dataset folder at ``out`` (parquet per benchmark + dataset card; see
+    :mod:`rapid_eval.hub`); ``images`` embeds the items' images. ``push``: then upload it to the dataset repo
+    of that id (huggingface_hub's token; :class:`rapid_eval.hub.push.HubPushError` if it fails, folder kept)."""
+    from rapid_eval.hub.export import export_run as _export
+    from rapid_eval.hub.push import push_folder
+
+    result = _export(run, out, kind=records, images=images, command=command)
+    if push:
+        result.pushed = push_folder(result.out, push, private=private)
+    return result
+
+
+def import_run(source: str | Path, out: str | Path | Run, *, revision: str | None = None) -> ImportResult:
+    """Build the run ``out`` from the perception dataset ``source`` (an export folder, a parquet file or a Hub
+    id): its samples and perception records, keyed so that :func:`reason` asks exactly what it asked on the
+    exporting run. Importing the same dataset again writes nothing."""
+    from rapid_eval.hub.import_ import import_run as _import
+
+    return _import(source, out, revision=revision)

@@ -265,6 +265,58 @@ def merge(
          f"`rapid-eval score --run {result.out}` computes the scores")
 
 
+@app.command("export")
+def export(
+    run_dir: Annotated[Path, typer.Argument(help="Run directory")],
+    out: Annotated[Path, typer.Option("--out", help="Dataset folder (new, empty, or an earlier export: replaced)")],
+    records: Annotated[str, typer.Option("--records", help="perception (every O_p variant) | reasoning (every "
+                                         "answer with its verdict)")] = "perception",
+    images: Annotated[bool, typer.Option("--images", help="Embed the items' images in the rows")] = False,
+    push: Annotated[str | None, typer.Option("--push", help="Then upload to this Hub dataset repo "
+                                             "(huggingface_hub's token)")] = None,
+    private: Annotated[bool, typer.Option("--private", help="With --push: create the repo private")] = False,
+) -> None:
+    """Write a run's records as a Hugging Face dataset folder: parquet per benchmark plus a dataset card."""
+    import shlex
+
+    from rapid_eval import api
+    from rapid_eval.hub.push import HubPushError
+    from rapid_eval.hub.rows import ExportError
+
+    command = shlex.join(["rapid-eval", "export", str(run_dir), "--out", str(out), "--records", records]
+                         + (["--images"] if images else []) + (["--push", push] if push else []))
+    try:
+        result = api.export_run(run_dir, out, records=records, images=images, push=push, private=private,
+                                command=command)
+    except (ExportError, HubPushError, FileNotFoundError) as e:
+        error(f"export: {e}")
+        raise typer.Exit(2) from None
+    rows = ", ".join(f"{n} {name}" for name, n in result.rows.items())
+    info(f"exported {sum(result.rows.values())} {result.kind} rows ({rows}) -> {result.out}"
+         + (f"; pushed: {result.pushed}" if result.pushed else ""))
+
+
+@app.command("import")
+def import_(
+    source: Annotated[str, typer.Argument(help="Exported perception dataset: folder, parquet file or Hub id")],
+    out: Annotated[Path, typer.Option("--out", help="Run directory (created; a repeated import writes nothing)")],
+    revision: Annotated[str | None, typer.Option(help="Hub revision (branch, tag or commit)")] = None,
+) -> None:
+    """Build a run from someone's exported O_p: `reason` on it needs no MLLM and asks what the exporter asked."""
+    from rapid_eval import api
+    from rapid_eval.hub.import_ import HubImportError
+    from rapid_eval.hub.schema import HubSchemaError
+
+    try:
+        result = api.import_run(source, out, revision=revision)
+    except (HubImportError, HubSchemaError) as e:
+        error(f"import: {e}")
+        raise typer.Exit(2) from None
+    info(f"imported {result.rows} perception rows from {source}: {result.samples_added} samples and "
+         f"{result.records_added} records added, {result.images_written} images written"
+         + ("" if result.images else " (no images in the dataset: text-only reasoning)") + f" -> {result.run.root}")
+
+
 @app.command()
 def rescore(
     files: Annotated[list[Path], typer.Argument(help="Prediction files (official formats, VLMEvalKit, lmms-eval)")],

@@ -101,7 +101,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (  # top to bottom; a module may import it
     ("rapid_eval.reports", "rapid_eval.training", "rapid_eval.cli_options"),
     ("rapid_eval.api",),
     ("rapid_eval.perception", "rapid_eval.reasoning", "rapid_eval.prompts"),
-    ("rapid_eval.grading", "rapid_eval.rescore"),
+    ("rapid_eval.grading", "rapid_eval.rescore", "rapid_eval.hub"),
     ("rapid_eval.storage", "rapid_eval.records", "rapid_eval.progress", "rapid_eval.redact"),
     ("rapid_eval.engines", "rapid_eval.dev"),
     ("rapid_eval.benchmarks",),
