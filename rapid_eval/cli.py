@@ -11,7 +11,8 @@ from typing import Annotated, Any
 import typer
 
 from rapid_eval.cli_options import kv_options
-from rapid_eval.log import console, error, info, warn
+from rapid_eval.log import error, info, stdout_console, warn
+from rapid_eval.log import result as result_line
 from rapid_eval.reports.cli import register as register_reports
 from rapid_eval.training.cli import register as register_training
 from rapid_eval.types import PERCEPTOR_DEFAULTS as PD
@@ -94,6 +95,7 @@ def _writable(path: Path) -> None:
 @app.command()
 def tasks(data_dir: Annotated[Path | None, typer.Option(help="Count local rows under this folder")] = None) -> None:
     """List the benchmark tasks with their sources and sizes."""
+    from rich.markup import escape
     from rich.table import Table
 
     from rapid_eval.tasks import describe_tasks
@@ -102,7 +104,9 @@ def tasks(data_dir: Annotated[Path | None, typer.Option(help="Count local rows u
     table = Table(title="rapid-eval tasks")
     cols = ["name", "source", "size", "headline", "options", "license"] + (["local rows"] if data_dir else [])
     for col in cols:
-        table.add_column(col, justify="right" if col in ("size", "local rows") else "left", overflow="fold")
+        # names and hub ids are never cut mid-word: cells wrap at spaces, the columns are as wide as the longest id
+        table.add_column(col, justify="right" if col in ("size", "local rows") else "left",
+                         no_wrap=col in ("name", "size"), overflow="fold", min_width=24 if col == "source" else None)
     for r in rows:
         splits = r.get("splits") or []
         split = splits[0] if len(splits) == 1 else (f"{splits[0]}..{splits[-1]}" if splits else "")
@@ -112,8 +116,8 @@ def tasks(data_dir: Annotated[Path | None, typer.Option(help="Count local rows u
                  str(r.get("license", "")).split(" (")[0]]
         if data_dir:
             cells.append(str(r.get("local_rows", "")))
-        table.add_row(*cells)
-    console.print(table)
+        table.add_row(*map(escape, cells))  # "[testmini]" is text, not rich markup
+    stdout_console().print(table)
 
 
 @app.command()
@@ -298,7 +302,7 @@ def rescore(
         from rapid_eval.rescore.run import summary_lines
 
         for line in summary_lines(result):
-            info(line)
+            result_line(line)
 
 
 @app.command()

@@ -9,7 +9,7 @@ from typing import Any
 from rich import box
 from rich.table import Table
 
-from rapid_eval.log import console, info
+from rapid_eval.log import info, stdout_console
 from rapid_eval.variants import VARIANT_ORDER
 
 
@@ -81,6 +81,7 @@ def show_summary(summary: dict[str, Any], root: Any, mode: str) -> None:
     for task, rep in (summary.get("judge_reports") or {}).items():
         info(f"judge on {task}: {rep['judged']} judged, {rep['decided']} decided by the judge, "
              f"{rep['calls']} calls ({rep['cache_hits']} cached), rule/judge agreement {rep['agreement']}%")
+    out = stdout_console()  # the tables are the command's result: stdout; the rest stays on stderr
     for table in summary_tables(summary["rows"], title_suffix=f"{mode} scoring"):
-        console.print(table)
+        out.print(table)
     info(f"summary: {root}/summary.json   verdicts: {root}/verdicts.jsonl")
