@@ -144,8 +144,18 @@ def perceive(
 ) -> None:
     """Run the perceptor MLLM: write O_p variants (captions, solutions) as JSONL records under RUN."""
     from rapid_eval import api
+    from rapid_eval import cli_checks as check
     from rapid_eval.tasks import TaskError
 
+    check.variants(variants)  # everything a model is not needed for is checked before one loads
+    check.tasks(tasks)
+    check.limit(limit)
+    check.data_dir(data_dir)
+    _check_shard(shard)
+    options = kv_options(engine_arg, "--engine-arg")
+    name = check.backend_name(backend, base_url)
+    check.device(name, options)
+    model = check.model(model, name)
     skipped: list[str] = []
 
     def skip(reason: str) -> None:
@@ -156,15 +166,34 @@ def perceive(
         samples = api.load_tasks(tasks, data_dir, limit, options=_task_options(option), on_loaded=info,
                                  on_error=skip)
     except TaskError as e:
-        error(str(e))
-        raise typer.Exit(2) from None
-    _check_shard(shard)
+        check.usage_error(str(e))
+    created = not out.exists()
     _writable(out)
-    with api.load_engine(backend, model, base_url=base_url, **kv_options(engine_arg, "--engine-arg")) as engine:
+    with _engine(backend, model, base_url, options, out if created else None) as engine:
         result = api.perceive(samples, engine, variants, out, prompts=prompts, max_new_tokens=max_new_tokens,
                               temperature=temperature, top_p=top_p, seed=seed, tasks=tasks, shard=shard,
                               skipped_rows=len(skipped), skipped_reasons=skipped[:5])
     _finish(result, "perceive", len(skipped), allow_incomplete)
+
+
+def _engine(backend: str | None, model: str, base_url: str | None, options: dict[str, Any],
+            created: Path | None = None) -> Any:
+    """Load the engine; when it cannot load, the run directory this command created (still empty) is removed
+    and the error is one line with exit code 2 (nothing was sent)."""
+    from rapid_eval import api
+    from rapid_eval.cli_checks import usage_error
+    from rapid_eval.engines.registry import BackendError
+
+    try:
+        return api.load_engine(backend, model, base_url=base_url, **options)
+    except (BackendError, OSError, ValueError, RuntimeError) as e:  # a model, server or option that cannot load
+        if created is not None and created.is_dir() and not any(created.iterdir()):
+            created.rmdir()
+        usage_error(f"cannot load {model}: {_one_line(e)}")
+
+
+def _one_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
 @app.command()
@@ -194,12 +223,21 @@ def reason(
 ) -> None:
     """Run the text reasoner on every perception record, score the answers, write RUN/summary.json."""
     from rapid_eval import api
+    from rapid_eval import cli_checks as check
     from rapid_eval.storage.rundir import Run
 
-    run = Run(run_dir, create=False)  # a missing run fails before any model loads
+    check.perception_records(run_dir)  # a missing or empty run fails before any model loads
+    if variants:
+        check.variants(variants)
+    _check_scorer(scorer)
     _check_shard(shard)
+    options = kv_options(engine_arg, "--engine-arg")
+    name = check.backend_name(backend, base_url)
+    check.device(name, options)
+    reasoner = check.model(reasoner, name, "--reasoner")
+    run = Run(run_dir, create=False)
     _writable(run_dir)
-    with api.load_engine(backend, reasoner, base_url=base_url, **kv_options(engine_arg, "--engine-arg")) as engine:
+    with _engine(backend, reasoner, base_url, options) as engine:
         result = api.reason(run, engine, variants=variants, perceptor=perceptor, prompts=prompts,
                             max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, seed=seed,
                             thinking=thinking, retry_failed=retry_failed, repeats=repeats,
@@ -227,7 +265,10 @@ def score(
 ) -> None:
     """Recompute every metric of a run from its records (model calls only for an optional judge, cached)."""
     from rapid_eval import api
+    from rapid_eval import cli_checks as check
 
+    check.answers(run_dir)
+    _check_scorer(scorer)
     result = api.score(run_dir, scorer=scorer, workers=workers, judge=judge, judge_base_url=judge_base_url,
                        judge_mode=judge_mode, judge_options=kv_options(judge_arg, "--judge-arg"),
                        judge_protocol=judge_protocol)
@@ -239,6 +280,13 @@ def score(
               + ("" if allow_incomplete else "; --allow-incomplete exits 0 anyway"))
         if not allow_incomplete:
             raise typer.Exit(1)
+
+
+def _check_scorer(scorer: str) -> None:
+    if scorer not in ("official", "generic"):
+        from rapid_eval.cli_checks import usage_error
+
+        usage_error(f"--scorer {scorer}: choose official (each benchmark's rules) or generic (boxed + math-verify)")
 
 
 def _show(result: Any, mode: str) -> None:
@@ -347,7 +395,9 @@ def main() -> None:
 
         if os.environ.get("RAPID_EVAL_DEBUG"):
             raise
-        error(f"{type(e).__name__}: {e}")
+        expected = isinstance(e, (OSError, ValueError, LookupError, RuntimeError))  # what bad input raises
+        error(str(e) if expected and str(e) else f"{type(e).__name__}: {e} (a bug? RAPID_EVAL_DEBUG=1 shows the "
+              "trace)")
         sys.exit(1)
 
 

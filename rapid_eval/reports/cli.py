@@ -53,13 +53,15 @@ def _emit(table, fmt: str, out: Path | None) -> None:
 
 
 def _need(runs: list[Path] | None) -> list[Path]:
+    """Every run is scored (holds verdicts); otherwise one line naming the command to run first, exit 2."""
+    from rapid_eval.cli_checks import answers, has_lines, usage_error
+
     if not runs:
-        error("give at least one --run RUN")
-        raise typer.Exit(2)
+        usage_error("give at least one --run RUN")
     for r in runs:
-        if not (r / "verdicts.jsonl").exists():
-            error(f"{r}: no verdicts.jsonl here; is it a run directory? (score it: rapid-eval score --run {r})")
-            raise typer.Exit(2)
+        answers(r)  # no run, or nothing reasoned yet: names `perceive` or `reason`
+        if not has_lines(r / "verdicts.jsonl"):
+            usage_error(f"{r}: not scored yet; run `rapid-eval score --run {r}` first")
     return runs
 
 

@@ -3,7 +3,10 @@ any model loads with one line naming the fix and a documented exit code."""
 
 from __future__ import annotations
 
-from testlib import REPO
+import time
+
+import pytest
+from testlib import FIXTURES, REPO
 from typer.testing import CliRunner
 
 from rapid_eval.cli import app
@@ -30,3 +33,57 @@ def test_rescore_summary_is_on_stdout() -> None:
     assert res.stdout.startswith("mathvision: 30.00 (accuracy, n=10")
     assert "partial file: covers 10 of 31 items" in res.stdout  # issue 24's coverage line stays
     assert "mathvision:" not in res.stderr
+
+
+def _perceive(tmp_path, *extra: str):
+    return cli("perceive", "--model", "s", "--backend", "scripted", "--tasks", "mathvista", "--data-dir", FIXTURES,
+               "--out", tmp_path / "run", *extra)
+
+
+@pytest.mark.parametrize(("extra", "says"), [
+    (["--variants", "qcap+sols"], "--variants: unknown variant(s) qcap+sols"),
+    (["--limit", "0"], "--limit 0: give at least 1"),
+    (["--tasks", "mathvistaa"], "did you mean 'mathvista'?"),
+    (["--data-dir", "no/such/dir"], "--data-dir no/such/dir: no such folder (the bundled items: --data-dir"),
+    (["--backend", "hf", "--model", "./no-such-model"], "--model ./no-such-model: no such model folder"),
+    (["--model", "tiny:xl"], "use tiny:vlm (perceptor) or tiny:llm (reasoner)"),
+])
+def test_mistakes_are_usage_errors_before_any_model_loads(tmp_path, extra, says) -> None:
+    started = time.perf_counter()
+    res = _perceive(tmp_path, *extra)
+    assert res.exit_code == 2, res.output
+    assert says in " ".join(res.stderr.split()) and "Error" not in res.stderr  # one line, no class names
+    assert not (tmp_path / "run").exists()  # no empty run directory left behind
+    assert time.perf_counter() - started < 3
+
+
+def test_device_cuda_without_cuda_is_an_error_naming_cuda(tmp_path) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this torch sees a GPU")
+    res = _perceive(tmp_path, "--backend", "hf", "--model", "tiny:vlm", "--engine-arg", "device=cuda")
+    assert res.exit_code == 2 and "device=cuda: no CUDA device" in " ".join(res.stderr.split())
+    assert not (tmp_path / "run").exists()
+
+
+def test_a_model_that_cannot_load_leaves_no_empty_run(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    res = _perceive(tmp_path, "--backend", "hf", "--model", "no-such-org/no-such-model", "--limit", "1")
+    assert res.exit_code == 2 and "cannot load no-such-org/no-such-model" in res.stderr
+    assert not (tmp_path / "run").exists()
+
+
+def test_wrong_order_names_the_command_to_run_first(tmp_path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = cli("reason", "--reasoner", "s", "--backend", "scripted", "--run", empty)
+    assert res.exit_code == 2 and "run `rapid-eval perceive --out" in " ".join(res.stderr.split())
+    assert _perceive(tmp_path, "--variants", "cap", "--limit", "1").exit_code == 0
+    run = tmp_path / "run"
+    for args in (["score", "--run", run], ["table", "variants", "--run", run]):
+        res = cli(*args)
+        assert res.exit_code == 2 and f"run `rapid-eval reason --run {run}" in " ".join(res.stderr.split())
+        assert res.stdout == ""
+    res = cli("score", "--run", tmp_path / "missing")
+    assert res.exit_code == 2 and "no such run directory" in res.stderr
