@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from rapid_eval.cli_checks import EXIT_CODES
 from rapid_eval.cli_options import kv_options
 from rapid_eval.log import error, info, stdout_console, warn
 from rapid_eval.log import result as result_line
@@ -19,9 +20,12 @@ from rapid_eval.types import PERCEPTOR_DEFAULTS as PD
 from rapid_eval.types import REASONER_DEFAULTS as RD
 from rapid_eval.variants import CHOICES
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Evaluate decoupled perception (MLLM) + reasoning (text LLM) pipelines, RAPID-style.")
-dev_app = typer.Typer(no_args_is_help=True, help="Developer tools (tiny offline models).")
+# Plain click help (rich_markup_mode=None): rich's help panels cut option names and choice lists at 80 columns.
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  help="Evaluate decoupled perception (MLLM) + reasoning (text LLM) pipelines, RAPID-style.\n\n"
+                  "Pipeline: perceive -> reason (scores too) -> table / report; `run CONFIG.yaml` does all. "
+                  "Results go to stdout, progress and errors to stderr.", epilog=EXIT_CODES)
+dev_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Developer tools (tiny offline models).")
 
 Backend = Annotated[str | None, typer.Option("--backend", help="hf | vllm | openai | scripted (default: openai "
                                              "when --base-url is given, else hf)")]
@@ -36,6 +40,23 @@ ShardOpt = Annotated[str | None, typer.Option("--shard", help="I/N: only this no
                                               "N; groups a metric needs stay whole); join with `rapid-eval merge`")]
 AllowIncomplete = Annotated[bool, typer.Option("--allow-incomplete", help="Exit 0 even when input rows were "
                                                "skipped or records failed (they are still reported)")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from rapid_eval.provenance import versions
+
+        v = versions()
+        result_line(f"rapid-eval {v['rapid-eval']}" + (f" (git {v['git_commit'][:12]})" if v.get("git_commit") else "")
+                    + f"; python {v['python']}, torch {v.get('torch') or '-'}, transformers "
+                    f"{v.get('transformers') or '-'}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version (and git commit) and exit")] = False) -> None:
+    pass
 
 
 def _task_options(items: list[str] | None) -> dict[str, dict[str, str]]:
@@ -120,11 +141,23 @@ def tasks(data_dir: Annotated[Path | None, typer.Option(help="Count local rows u
     stdout_console().print(table)
 
 
+def list_variants() -> None:
+    """List the O_p variants: name, the perceptor calls it makes, what it is."""
+    from rapid_eval.variants import TABLE
+
+    for v in TABLE:
+        calls = "+".join(v.parts) or "-"
+        result_line(f"{v.name:<9} {calls:<9} {v.label}" + ("" if v.reasoner_template else " (not reasoned)"))
+
+
+app.command("variants")(list_variants)  # listed after `tasks`
+
+
 @app.command()
 def perceive(
     model: Annotated[str, typer.Option("--model", help="Perceptor MLLM: hub id, local dir, or served name")],
     tasks: Annotated[str, typer.Option("--tasks", help="Comma list of tasks (see `rapid-eval tasks`)")],
-    out: Annotated[Path, typer.Option("--out", help="Run directory (created; reused on rerun)")],
+    out: Annotated[Path, typer.Option("--run", "--out", help="Run directory (created; reused on rerun)")],
     variants: Variants = None,
     backend: Backend = None,
     base_url: BaseUrl = None,
@@ -355,7 +388,7 @@ def rescore(
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(help="Run directory of the demo")] = Path("runs/demo"),
+    out: Annotated[Path, typer.Option("--run", "--out", help="Run directory of the demo")] = Path("runs/demo"),
     models: Annotated[Path | None,
                       typer.Option(help="Where the tiny models are built (default: the user cache)")] = None,
 ) -> None:

@@ -11,11 +11,12 @@ from typing import Annotated
 
 import typer
 
-from rapid_eval.log import error, info
+from rapid_eval.log import error, info, result
 from rapid_eval.variants import RAPID_VARIANT, VARIANTS
 
-table_app = typer.Typer(no_args_is_help=True, help="The papers' tables from one or more runs (ablation, main, "
-                        "variants, scaling), beside the paper's numbers, with CIs and paired tests.")
+table_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                        help="The papers' tables from one or more runs (ablation, main, variants"
+                        ", scaling), beside the paper's numbers, with CIs and paired tests.")
 
 Runs = Annotated[list[Path] | None, typer.Option("--run", help="Run directory (repeatable)")]
 Fmt = Annotated[str, typer.Option("--format", help="rich | md | csv | latex | json | html")]
@@ -145,7 +146,8 @@ def diagnostics(run: Runs = None, fmt: Fmt = "rich", out: Out = None,
     _emit(diagnostics_table(runs, parse_prices(price)), fmt, out)
 
 
-def report(runs: Annotated[list[Path], typer.Argument(help="Run directories")],
+def report(runs: Annotated[list[Path] | None, typer.Argument(help="Run directories (or --run RUN ...)")] = None,
+           run_opt: Runs = None,
            out: Annotated[Path, typer.Option("--out", help="Folder of the static site")] = Path("report"),
            params: Params = None, bootstrap: Boot = 1000, seed: Seed = 0) -> None:
     """A static HTML explorer of every answer (filters, traces, verdicts) and a summary page; no server."""
@@ -154,7 +156,7 @@ def report(runs: Annotated[list[Path], typer.Argument(help="Run directories")],
     from rapid_eval.reports.params import parse_given
     from rapid_eval.reports.summary import summary_html
 
-    _need(runs)
+    runs = _need([*(runs or []), *(run_opt or [])])
     summary = summary_html(runs, out, BootOptions(bootstrap, seed), parse_given(params))
     index = build_explorer(runs, out, summary)
     info(f"report -> {index} (open it in a browser; summary: {out / 'summary.html'})")
@@ -162,7 +164,8 @@ def report(runs: Annotated[list[Path], typer.Argument(help="Run directories")],
 
 def run(config: Annotated[Path, typer.Argument(help="YAML: tasks, perceptors, reasoners, variants, repeats, "
                                                 "tables (see results/configs/)")],
-        out: Annotated[Path | None, typer.Option("--out", help="Run directory (overrides the config's 'out')")] = None,
+        out: Annotated[Path | None, typer.Option("--run", "--out",
+                                                 help="Run directory (overrides the config's 'out')")] = None,
         ) -> None:
     """Reproduce a table from one config: run every missing stage (reusing every record), then write the
     tables (OUT/tables) and the report (OUT/report). A second run makes no model call."""
@@ -178,6 +181,10 @@ def run(config: Annotated[Path, typer.Argument(help="YAML: tasks, perceptors, re
             error(f"{s['stage']} {s['model']}: {msg}")
     for path in done["tables"]:
         info(f"table -> {path}")
+        if str(path).endswith(".md"):  # the tables are the command's result: stdout
+            result(Path(path).read_text(encoding="utf-8").rstrip("\n") + "\n")
+    if done.get("report"):
+        info(f"report -> {done['report']} (open it in a browser)")
     if done["failed"]:
         error(f"{done['failed']} call(s) failed; everything else is saved. Rerun the same command to retry them.")
         raise typer.Exit(1)

@@ -87,3 +87,37 @@ def test_wrong_order_names_the_command_to_run_first(tmp_path) -> None:
         assert res.stdout == ""
     res = cli("score", "--run", tmp_path / "missing")
     assert res.exit_code == 2 and "no such run directory" in res.stderr
+
+
+def test_version_variants_listing_and_help_that_is_not_cut() -> None:
+    from rapid_eval import __version__
+
+    res = cli("--version")
+    assert res.exit_code == 0 and res.stdout.startswith(f"rapid-eval {__version__}")
+    res = cli("variants")
+    assert [ln.split()[0] for ln in res.stdout.splitlines()] == ["none", "cap", "qcap", "sol", "cap+sol",
+                                                                 "qcap+sol", "direct"]
+    top = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "80"}).stdout
+    assert "Exit codes: 0 done; 1" in " ".join(top.split()) and "--install-completion" in top
+    grpo = CliRunner().invoke(app, ["train-grpo", "--help"], env={"COLUMNS": "80"}).stdout
+    assert "…" not in grpo and "--max-completion-length" in grpo
+    perceive = CliRunner().invoke(app, ["perceive", "--help"], env={"COLUMNS": "80"}).stdout
+    assert "none,cap,qcap,sol,cap+sol,qcap+sol,direct" in perceive and "--run, --out" in perceive
+
+
+def test_a_scripted_run_prints_its_table_and_records_provenance(tmp_path) -> None:
+    import json
+
+    run = tmp_path / "run"
+    assert _perceive(tmp_path, "--variants", "cap", "--limit", "2").exit_code == 0  # --out
+    res = cli("reason", "--reasoner", "r", "--backend", "scripted", "--run", run)
+    assert res.exit_code == 0, res.output
+    assert "mathvista" in res.stdout and "cap" in res.stdout and "mathvista" not in res.stderr
+    prov = json.loads((run / "summary.json").read_text())["provenance"]
+    assert prov["command"][0] == "rapid-eval" and prov["at"]  # the rest is sys.argv (pytest's, in process)
+    assert prov["versions"]["rapid-eval"] and prov["versions"]["python"] and "torch" in prov["versions"]
+    stats = [json.loads(x) for x in (run / "stats.jsonl").read_text().splitlines()]
+    assert all(s["versions"]["rapid-eval"] for s in stats)
+    again = cli("perceive", "--model", "s", "--backend", "scripted", "--tasks", "mathvista", "--data-dir", FIXTURES,
+                "--run", run, "--variants", "cap", "--limit", "2")  # --run is the same option as --out
+    assert again.exit_code == 0 and "0 generated, 2 reused" in " ".join(again.stderr.split())

@@ -25,6 +25,8 @@ def tiny_run(tiny_models, tmp_path_factory) -> Path:
         second = CliRunner().invoke(app, ["run", str(CONFIG), "--out", str(out)])
         assert second.exit_code == 0, second.output
         assert ": 0 calls made" in second.output and ": 0 calls made" not in first.output  # hasCap judge included
+        assert "| AVG" in second.stdout or "AVG |" in second.stdout, second.stdout  # its tables, on stdout
+        assert f"report -> {out / 'report'}" in " ".join(second.stderr.split())
     finally:
         mp.undo()
     return out
