@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from rapid_eval.log import error, info, result
+from rapid_eval.log import error, info, result, warn
 from rapid_eval.variants import RAPID_VARIANT, VARIANTS
 
 table_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
@@ -143,7 +143,16 @@ def diagnostics(run: Runs = None, fmt: Fmt = "rich", out: Out = None,
         with load_engine(backend, hascap_model, base_url=base_url, **opts) as engine:
             for r in runs:
                 caption_ratio(r, engine)  # cached in the run: a second judgement makes no call
-    _emit(diagnostics_table(runs, parse_prices(price)), fmt, out)
+    try:
+        prices = parse_prices(price)
+    except ValueError as e:
+        error(str(e))
+        raise typer.Exit(2) from None
+    table = diagnostics_table(runs, prices)
+    for note in table.notes:
+        if note.startswith("--price "):
+            warn(note)
+    _emit(table, fmt, out)
 
 
 def report(runs: Annotated[list[Path] | None, typer.Argument(help="Run directories (or --run RUN ...)")] = None,

@@ -19,6 +19,9 @@ SHORT = {"mathvista": "MVista", "mathvision": "MVision", "mathverse": "MVerse", 
          "answers": "n", "trace_tok": "trace", "trace_vs_none_pct": "trace%", "perc_tok": "p.tok", "perc_s": "p.sec",
          "reas_tok": "r.tok", "reas_s": "r.sec", "usd": "USD", "valid_cap_pct": "cap ok%"}
 """Column headers short enough for an 80-column terminal (the legend names them in full)."""
+LONG = {"mathvista": "MathVista", "mathvision": "MathVision", "mathverse": "MathVerse", "mmmu": "MMMU",
+        "wemath": "WeMath", "dynamath": "DynaMath", "logicvista": "LogicVista", "realworldqa": "RealWorldQA"}
+"""The benchmarks' own spellings, for the formats that are not bound to 80 columns (md, latex, html)."""
 
 
 @dataclass
@@ -56,3 +59,8 @@ class ReportTable:
 
 def short(name: str) -> str:
     return SHORT.get(name, name[:7])
+
+
+def long(name: str) -> str:
+    """A column header where width does not matter: the benchmark's name as its authors write it."""
+    return LONG.get(name) or short(name)
