@@ -163,7 +163,9 @@ def perceive(
     base_url: BaseUrl = None,
     data_dir: Annotated[Path | None, typer.Option(help="Offline data: DIR/<task>/samples.jsonl (+images), "
                                                  "HF save_to_disk or parquet folders")] = None,
-    limit: Annotated[int | None, typer.Option(help="At most N samples per task")] = None,
+    limit: Annotated[int | None, typer.Option(help="The first N samples per task; a task scored by groups "
+                                              "(WeMath, DynaMath) keeps its groups whole, so may give a few more")]
+    = None,
     option: Annotated[list[str] | None,
                       typer.Option("--task-option", help="task.key=value, e.g. mathverse.version=all")] = None,
     max_new_tokens: Annotated[int | None, typer.Option(help=f"Default {PD.max_new_tokens} (RAPID)")] = None,

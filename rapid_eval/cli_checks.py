@@ -66,13 +66,9 @@ def data_dir(path: Path | None) -> None:
 
 
 def _fixtures() -> str:
-    from rapid_eval.paths import fixtures_dir
+    from rapid_eval.tasks.sources import _fixtures as bundled
 
-    here = fixtures_dir()
-    try:
-        return str(here.relative_to(Path.cwd()))
-    except ValueError:
-        return str(here)
+    return bundled()
 
 
 def backend_name(backend: str | None, base_url: str | None) -> str:

@@ -121,3 +121,15 @@ def test_a_scripted_run_prints_its_table_and_records_provenance(tmp_path) -> Non
     again = cli("perceive", "--model", "s", "--backend", "scripted", "--tasks", "mathvista", "--data-dir", FIXTURES,
                 "--run", run, "--variants", "cap", "--limit", "2")  # --run is the same option as --out
     assert again.exit_code == 0 and "0 generated, 2 reused" in " ".join(again.stderr.split())
+
+
+def test_limit_says_when_groups_are_kept_whole_and_the_hub_error_points_to_the_bundled_items(tmp_path,
+                                                                                            monkeypatch) -> None:
+    res = cli("perceive", "--model", "s", "--backend", "scripted", "--tasks", "wemath", "--data-dir", FIXTURES,
+              "--run", tmp_path / "run", "--limit", "2", "--variants", "cap")
+    assert res.exit_code == 0 and "wemath: 3 samples" in res.stderr and "--limit 2: its scoring groups are kept " \
+        "whole" in " ".join(res.stderr.split())
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    res = cli("perceive", "--model", "s", "--backend", "scripted", "--tasks", "mathvista", "--run", tmp_path / "hub",
+              "--limit", "1")
+    assert res.exit_code == 2 and "--data-dir tasks/fixtures" in " ".join(res.stderr.split())
