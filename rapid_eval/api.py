@@ -167,7 +167,9 @@ def load_tasks(
                 on_error(err)
         if on_loaded is not None:
             on_loaded(f"{task}: {len(res.samples)} samples from {res.source}"
-                      + (f" ({len(res.errors)} rows skipped)" if res.errors else ""))
+                      + (f" ({len(res.errors)} rows skipped)" if res.errors else "")
+                      + (f" (--limit {limit}: its scoring groups are kept whole)"
+                         if limit is not None and len(res.samples) > limit else ""))
         out.extend(res.samples)
     return out
 

@@ -10,8 +10,10 @@ from typing import Annotated, Any
 
 import typer
 
+from rapid_eval.cli_checks import EXIT_CODES
 from rapid_eval.cli_options import kv_options
-from rapid_eval.log import console, error, info, warn
+from rapid_eval.log import error, info, stdout_console, warn
+from rapid_eval.log import result as result_line
 from rapid_eval.registry import benchmark_names
 from rapid_eval.reports.cli import register as register_reports
 from rapid_eval.training.cli import register as register_training
@@ -19,9 +21,12 @@ from rapid_eval.types import PERCEPTOR_DEFAULTS as PD
 from rapid_eval.types import REASONER_DEFAULTS as RD
 from rapid_eval.variants import CHOICES
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Evaluate decoupled perception (MLLM) + reasoning (text LLM) pipelines, RAPID-style.")
-dev_app = typer.Typer(no_args_is_help=True, help="Developer tools (tiny offline models).")
+# Plain click help (rich_markup_mode=None): rich's help panels cut option names and choice lists at 80 columns.
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
+                  help="Evaluate decoupled perception (MLLM) + reasoning (text LLM) pipelines, RAPID-style.\n\n"
+                  "Pipeline: perceive -> reason (scores too) -> table / report; `run CONFIG.yaml` does all. "
+                  "Results go to stdout, progress and errors to stderr.", epilog=EXIT_CODES)
+dev_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="Developer tools (tiny offline models).")
 
 Backend = Annotated[str | None, typer.Option("--backend", help="hf | vllm | openai | scripted (default: openai "
                                              "when --base-url is given, else hf)")]
@@ -36,6 +41,23 @@ ShardOpt = Annotated[str | None, typer.Option("--shard", help="I/N: only this no
                                               "N; groups a metric needs stay whole); join with `rapid-eval merge`")]
 AllowIncomplete = Annotated[bool, typer.Option("--allow-incomplete", help="Exit 0 even when input rows were "
                                                "skipped or records failed (they are still reported)")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from rapid_eval.provenance import versions
+
+        v = versions()
+        result_line(f"rapid-eval {v['rapid-eval']}" + (f" (git {v['git_commit'][:12]})" if v.get("git_commit") else "")
+                    + f"; python {v['python']}, torch {v.get('torch') or '-'}, transformers "
+                    f"{v.get('transformers') or '-'}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                                help="Print the version (and git commit) and exit")] = False) -> None:
+    pass
 
 
 def _task_options(items: list[str] | None) -> dict[str, dict[str, str]]:
@@ -95,6 +117,7 @@ def _writable(path: Path) -> None:
 @app.command()
 def tasks(data_dir: Annotated[Path | None, typer.Option(help="Count local rows under this folder")] = None) -> None:
     """List the benchmark tasks with their sources and sizes."""
+    from rich.markup import escape
     from rich.table import Table
 
     from rapid_eval import benchmarks
@@ -104,7 +127,9 @@ def tasks(data_dir: Annotated[Path | None, typer.Option(help="Count local rows u
     table = Table(title="rapid-eval tasks")
     cols = ["name", "source", "size", "headline", "options", "license"] + (["local rows"] if data_dir else [])
     for col in cols:
-        table.add_column(col, justify="right" if col in ("size", "local rows") else "left", overflow="fold")
+        # names and hub ids are never cut mid-word: cells wrap at spaces, the columns are as wide as the longest id
+        table.add_column(col, justify="right" if col in ("size", "local rows") else "left",
+                         no_wrap=col in ("name", "size"), overflow="fold", min_width=24 if col == "source" else None)
     for r in rows:
         splits = r.get("splits") or []
         split = splits[0] if len(splits) == 1 else (f"{splits[0]}..{splits[-1]}" if splits else "")
@@ -114,21 +139,35 @@ def tasks(data_dir: Annotated[Path | None, typer.Option(help="Count local rows u
                  str(r.get("license", "")).split(" (")[0]]
         if data_dir:
             cells.append(str(r.get("local_rows", "")))
-        table.add_row(*cells)
-    console.print(table)
+        table.add_row(*map(escape, cells))  # "[testmini]" is text, not rich markup
+    stdout_console().print(table)
+
+
+def list_variants() -> None:
+    """List the O_p variants: name, the perceptor calls it makes, what it is."""
+    from rapid_eval.variants import TABLE
+
+    for v in TABLE:
+        calls = "+".join(v.parts) or "-"
+        result_line(f"{v.name:<9} {calls:<9} {v.label}" + ("" if v.reasoner_template else " (not reasoned)"))
+
+
+app.command("variants")(list_variants)  # listed after `tasks`
 
 
 @app.command()
 def perceive(
     model: Annotated[str, typer.Option("--model", help="Perceptor MLLM: hub id, local dir, or served name")],
     tasks: Annotated[str, typer.Option("--tasks", help="Comma list of tasks (see `rapid-eval tasks`)")],
-    out: Annotated[Path, typer.Option("--out", help="Run directory (created; reused on rerun)")],
+    out: Annotated[Path, typer.Option("--run", "--out", help="Run directory (created; reused on rerun)")],
     variants: Variants = None,
     backend: Backend = None,
     base_url: BaseUrl = None,
     data_dir: Annotated[Path | None, typer.Option(help="Offline data: DIR/<task>/samples.jsonl (+images), "
                                                  "HF save_to_disk or parquet folders")] = None,
-    limit: Annotated[int | None, typer.Option(help="At most N samples per task")] = None,
+    limit: Annotated[int | None, typer.Option(help="The first N samples per task; a task scored by groups "
+                                              "(problem groups, seeds) keeps its groups whole, so may give a few more")]
+    = None,
     option: Annotated[list[str] | None,
                       typer.Option("--task-option", help="task.key=value (options: `rapid-eval tasks`)")] = None,
     max_new_tokens: Annotated[int | None, typer.Option(help=f"Default {PD.max_new_tokens} (RAPID)")] = None,
@@ -142,8 +181,18 @@ def perceive(
 ) -> None:
     """Run the perceptor MLLM: write O_p variants (captions, solutions) as JSONL records under RUN."""
     from rapid_eval import api
+    from rapid_eval import cli_checks as check
     from rapid_eval.tasks import TaskError
 
+    check.variants(variants)  # everything a model is not needed for is checked before one loads
+    check.tasks(tasks)
+    check.limit(limit)
+    check.data_dir(data_dir)
+    _check_shard(shard)
+    options = kv_options(engine_arg, "--engine-arg")
+    name = check.backend_name(backend, base_url)
+    check.device(name, options)
+    model = check.model(model, name)
     skipped: list[str] = []
 
     def skip(reason: str) -> None:
@@ -154,15 +203,34 @@ def perceive(
         samples = api.load_tasks(tasks, data_dir, limit, options=_task_options(option), on_loaded=info,
                                  on_error=skip)
     except TaskError as e:
-        error(str(e))
-        raise typer.Exit(2) from None
-    _check_shard(shard)
+        check.usage_error(str(e))
+    created = not out.exists()
     _writable(out)
-    with api.load_engine(backend, model, base_url=base_url, **kv_options(engine_arg, "--engine-arg")) as engine:
+    with _engine(backend, model, base_url, options, out if created else None) as engine:
         result = api.perceive(samples, engine, variants, out, prompts=prompts, max_new_tokens=max_new_tokens,
                               temperature=temperature, top_p=top_p, seed=seed, tasks=tasks, shard=shard,
                               skipped_rows=len(skipped), skipped_reasons=skipped[:5])
     _finish(result, "perceive", len(skipped), allow_incomplete)
+
+
+def _engine(backend: str | None, model: str, base_url: str | None, options: dict[str, Any],
+            created: Path | None = None) -> Any:
+    """Load the engine; when it cannot load, the run directory this command created (still empty) is removed
+    and the error is one line with exit code 2 (nothing was sent)."""
+    from rapid_eval import api
+    from rapid_eval.cli_checks import usage_error
+    from rapid_eval.engines.registry import BackendError
+
+    try:
+        return api.load_engine(backend, model, base_url=base_url, **options)
+    except (BackendError, OSError, ValueError, RuntimeError) as e:  # a model, server or option that cannot load
+        if created is not None and created.is_dir() and not any(created.iterdir()):
+            created.rmdir()
+        usage_error(f"cannot load {model}: {_one_line(e)}")
+
+
+def _one_line(e: BaseException) -> str:
+    return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
 
 @app.command()
@@ -192,12 +260,21 @@ def reason(
 ) -> None:
     """Run the text reasoner on every perception record, score the answers, write RUN/summary.json."""
     from rapid_eval import api
+    from rapid_eval import cli_checks as check
     from rapid_eval.storage.rundir import Run
 
-    run = Run(run_dir, create=False)  # a missing run fails before any model loads
+    check.perception_records(run_dir)  # a missing or empty run fails before any model loads
+    if variants:
+        check.variants(variants)
+    _check_scorer(scorer)
     _check_shard(shard)
+    options = kv_options(engine_arg, "--engine-arg")
+    name = check.backend_name(backend, base_url)
+    check.device(name, options)
+    reasoner = check.model(reasoner, name, "--reasoner")
+    run = Run(run_dir, create=False)
     _writable(run_dir)
-    with api.load_engine(backend, reasoner, base_url=base_url, **kv_options(engine_arg, "--engine-arg")) as engine:
+    with _engine(backend, reasoner, base_url, options) as engine:
         result = api.reason(run, engine, variants=variants, perceptor=perceptor, prompts=prompts,
                             max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, seed=seed,
                             thinking=thinking, retry_failed=retry_failed, repeats=repeats,
@@ -226,7 +303,10 @@ def score(
 ) -> None:
     """Recompute every metric of a run from its records (model calls only for an optional judge, cached)."""
     from rapid_eval import api
+    from rapid_eval import cli_checks as check
 
+    check.answers(run_dir)
+    _check_scorer(scorer)
     result = api.score(run_dir, scorer=scorer, workers=workers, judge=judge, judge_base_url=judge_base_url,
                        judge_mode=judge_mode, judge_options=kv_options(judge_arg, "--judge-arg"),
                        judge_protocol=judge_protocol)
@@ -238,6 +318,13 @@ def score(
               + ("" if allow_incomplete else "; --allow-incomplete exits 0 anyway"))
         if not allow_incomplete:
             raise typer.Exit(1)
+
+
+def _check_scorer(scorer: str) -> None:
+    if scorer not in ("official", "generic"):
+        from rapid_eval.cli_checks import usage_error
+
+        usage_error(f"--scorer {scorer}: choose official (each benchmark's rules) or generic (boxed + math-verify)")
 
 
 def _show(result: Any, mode: str) -> None:
@@ -362,12 +449,12 @@ def rescore(
         from rapid_eval.rescore.run import summary_lines
 
         for line in summary_lines(result):
-            info(line)
+            result_line(line)
 
 
 @app.command()
 def demo(
-    out: Annotated[Path, typer.Option(help="Run directory of the demo")] = Path("runs/demo"),
+    out: Annotated[Path, typer.Option("--run", "--out", help="Run directory of the demo")] = Path("runs/demo"),
     models: Annotated[Path | None,
                       typer.Option(help="Where the tiny models are built (default: the user cache)")] = None,
 ) -> None:
@@ -407,7 +494,9 @@ def main() -> None:
 
         if os.environ.get("RAPID_EVAL_DEBUG"):
             raise
-        error(f"{type(e).__name__}: {e}")
+        expected = isinstance(e, (OSError, ValueError, LookupError, RuntimeError))  # what bad input raises
+        error(str(e) if expected and str(e) else f"{type(e).__name__}: {e} (a bug? RAPID_EVAL_DEBUG=1 shows the "
+              "trace)")
         sys.exit(1)
 
 

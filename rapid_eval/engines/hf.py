@@ -23,6 +23,7 @@ constructor checks what it can without them: the options, and that a local model
 
 from __future__ import annotations
 
+import os
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -203,6 +204,9 @@ def _check_model_path(model: str, fingerprint: dict[str, Any]) -> None:
         return
     if model.startswith((".", "/", "~")) or Path(model).expanduser().exists():
         raise RuntimeError(f"hf: cannot load model '{model}': no such model directory")
+    if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
+        raise RuntimeError(f"hf: cannot load model '{model}': not in the local Hugging Face cache, and "
+                           "HF_HUB_OFFLINE is set (give a local folder, or the offline tiny models tiny:vlm/tiny:llm)")
 
 
 def _error(msg: str) -> Completion:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rapid_eval.grading.verdict_cache import VerdictCache, scoring_code_version
+from rapid_eval.provenance import provenance
 from rapid_eval.records import PerceptionRecord, ReasoningRecord, SummaryRow, VerdictRecord
 from rapid_eval.scoring import Scorer, Verdict, get_scorer, scorer_names, tally
 from rapid_eval.scoring.pool import score_all
@@ -218,7 +219,8 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
     summary = {"scorer_mode": mode, "answers": counts["answers"], "judge": judge.name if judge else None,
                "judge_reports": judge_reports, "rows": summary_rows, "cached_verdicts": cached,
                "fingerprint": fingerprint, "inputs": inputs,
-               "incomplete": {**failed_records(run), "unscored": sum(r["unscored"] or 0 for r in summary_rows)}}
+               "incomplete": {**failed_records(run), "unscored": sum(r["unscored"] or 0 for r in summary_rows)},
+               "provenance": provenance()}
     run.write_json("summary.json", summary)
     return summary
 

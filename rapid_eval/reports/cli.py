@@ -11,11 +11,12 @@ from typing import Annotated
 
 import typer
 
-from rapid_eval.log import error, info
+from rapid_eval.log import error, info, result, warn
 from rapid_eval.variants import RAPID_VARIANT, VARIANTS
 
-table_app = typer.Typer(no_args_is_help=True, help="The papers' tables from one or more runs (ablation, main, "
-                        "variants, scaling), beside the paper's numbers, with CIs and paired tests.")
+table_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
+                        help="The papers' tables from one or more runs (ablation, main, variants"
+                        ", scaling), beside the paper's numbers, with CIs and paired tests.")
 
 Runs = Annotated[list[Path] | None, typer.Option("--run", help="Run directory (repeatable)")]
 Fmt = Annotated[str, typer.Option("--format", help="rich | md | csv | latex | json | html")]
@@ -53,13 +54,15 @@ def _emit(table, fmt: str, out: Path | None) -> None:
 
 
 def _need(runs: list[Path] | None) -> list[Path]:
+    """Every run is scored (holds verdicts); otherwise one line naming the command to run first, exit 2."""
+    from rapid_eval.cli_checks import answers, has_lines, usage_error
+
     if not runs:
-        error("give at least one --run RUN")
-        raise typer.Exit(2)
+        usage_error("give at least one --run RUN")
     for r in runs:
-        if not (r / "verdicts.jsonl").exists():
-            error(f"{r}: no verdicts.jsonl here; is it a run directory? (score it: rapid-eval score --run {r})")
-            raise typer.Exit(2)
+        answers(r)  # no run, or nothing reasoned yet: names `perceive` or `reason`
+        if not has_lines(r / "verdicts.jsonl"):
+            usage_error(f"{r}: not scored yet; run `rapid-eval score --run {r}` first")
     return runs
 
 
@@ -141,10 +144,20 @@ def diagnostics(run: Runs = None, fmt: Fmt = "rich", out: Out = None,
         with load_engine(backend, hascap_model, base_url=base_url, **opts) as engine:
             for r in runs:
                 caption_ratio(r, engine)  # cached in the run: a second judgement makes no call
-    _emit(diagnostics_table(runs, parse_prices(price)), fmt, out)
+    try:
+        prices = parse_prices(price)
+    except ValueError as e:
+        error(str(e))
+        raise typer.Exit(2) from None
+    table = diagnostics_table(runs, prices)
+    for note in table.notes:
+        if note.startswith("--price "):
+            warn(note)
+    _emit(table, fmt, out)
 
 
-def report(runs: Annotated[list[Path], typer.Argument(help="Run directories")],
+def report(runs: Annotated[list[Path] | None, typer.Argument(help="Run directories (or --run RUN ...)")] = None,
+           run_opt: Runs = None,
            out: Annotated[Path, typer.Option("--out", help="Folder of the static site")] = Path("report"),
            params: Params = None, bootstrap: Boot = 1000, seed: Seed = 0) -> None:
     """A static HTML explorer of every answer (filters, traces, verdicts) and a summary page; no server."""
@@ -153,7 +166,7 @@ def report(runs: Annotated[list[Path], typer.Argument(help="Run directories")],
     from rapid_eval.reports.params import parse_given
     from rapid_eval.reports.summary import summary_html
 
-    _need(runs)
+    runs = _need([*(runs or []), *(run_opt or [])])
     summary = summary_html(runs, out, BootOptions(bootstrap, seed), parse_given(params))
     index = build_explorer(runs, out, summary)
     info(f"report -> {index} (open it in a browser; summary: {out / 'summary.html'})")
@@ -161,7 +174,8 @@ def report(runs: Annotated[list[Path], typer.Argument(help="Run directories")],
 
 def run(config: Annotated[Path, typer.Argument(help="YAML: tasks, perceptors, reasoners, variants, repeats, "
                                                 "tables (see results/configs/)")],
-        out: Annotated[Path | None, typer.Option("--out", help="Run directory (overrides the config's 'out')")] = None,
+        out: Annotated[Path | None, typer.Option("--run", "--out",
+                                                 help="Run directory (overrides the config's 'out')")] = None,
         shard: Annotated[str | None, typer.Option("--shard", help="I/N: run only this node's share of the samples "
                                                   "(then `rapid-eval merge` the shards' runs)")] = None,
         ) -> None:
@@ -187,6 +201,10 @@ def run(config: Annotated[Path, typer.Argument(help="YAML: tasks, perceptors, re
             error(f"{s['stage']} {s['model']}: {msg}")
     for path in done["tables"]:
         info(f"table -> {path}")
+        if str(path).endswith(".md"):  # the tables are the command's result: stdout
+            result(Path(path).read_text(encoding="utf-8").rstrip("\n") + "\n")
+    if done.get("report"):
+        info(f"report -> {done['report']} (open it in a browser)")
     if done["failed"]:
         error(f"{done['failed']} call(s) failed; everything else is saved. Rerun the same command to retry them.")
         raise typer.Exit(1)

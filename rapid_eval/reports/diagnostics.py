@@ -85,6 +85,7 @@ def diagnostics_table(runs: list[Path], prices: dict[str, tuple[float, float]] |
     """One row per (perceptor, reasoner, variant) of every run; ``prices``: model -> (USD per million prompt
     tokens, USD per million completion tokens)."""
     prices = prices or {}
+    used: set[str] = set()
     table = ReportTable("diagnostics", "Diagnostics: trace length, cost per stage, valid-caption ratio",
                         list(COLUMNS), info_columns=["perceptor", "reasoner", "variant"])
     for run_dir in runs:
@@ -106,26 +107,46 @@ def diagnostics_table(runs: list[Path], prices: dict[str, tuple[float, float]] |
             r_s = sum(a.seconds or 0.0 for a in answers) if reasoned else 0.0
             p_in, p_out = sum(p.prompt_tokens for p in ps), sum(p.completion_tokens for p in ps)
             usd = None
-            if pm in prices and (not reasoned or rm in prices):
-                usd = (p_in * prices[pm][0] + p_out * prices[pm][1]) / 1e6
-                if reasoned:
-                    usd += sum((a.prompt_tokens or 0) * prices[rm][0] + (a.completion_tokens or 0) * prices[rm][1]
+            pp, rp = price_of(prices, pm, used), price_of(prices, rm, used) if reasoned else None
+            if pp is not None and (not reasoned or rp is not None):
+                usd = (p_in * pp[0] + p_out * pp[1]) / 1e6
+                if rp is not None:
+                    usd += sum((a.prompt_tokens or 0) * rp[0] + (a.completion_tokens or 0) * rp[1]
                                for a in answers) / 1e6
             base = trace.get((pm, rm, "none"))
             mine = trace.get((pm, rm, variant)) if reasoned else None
             rel = 100.0 * (mine - base) / base if reasoned and base and mine is not None and variant != "none" else None
-            values = {"answers": float(len(answers)), "trace_tok": mine, "trace_vs_none_pct": rel,
-                      "perc_tok": float(p_in + p_out), "perc_s": sum(p.seconds for p in ps),
-                      "reas_tok": float(r_tok) if reasoned else None, "reas_s": r_s if reasoned else None,
+            values = {"answers": len(answers), "trace_tok": mine, "trace_vs_none_pct": rel,
+                      "perc_tok": p_in + p_out, "perc_s": sum(p.seconds for p in ps),
+                      "reas_tok": r_tok if reasoned else None, "reas_s": r_s if reasoned else None,
                       "usd": usd, "valid_cap_pct": ratios.get((pm, variant))}
             label = f"{variant} / {model_label(rm)}" if reasoned else f"{variant} / {model_label(pm)}"
             table.rows.append(Row(label, {"perceptor": model_label(pm), "reasoner": model_label(rm),
                                           "variant": variant, "run": str(run_dir)},
                                   {k: Cell(value=v) for k, v in values.items()}))
-    table.notes.append("trace_tok: mean reasoner completion tokens; trace_vs_none_pct: change against the same "
-                       "reasoner's 'none' variant; perc/reas: tokens and seconds per stage (sums); usd: with "
-                       "--price; valid_cap_pct: hasCap judge (rapid-eval table diagnostics --hascap-model)")
+    table.notes.append("n: answers; trace: mean reasoner completion tokens; trace%: change against the same "
+                       "reasoner's 'none' variant; p.tok: perception tokens; p.sec: perception seconds; r.tok: "
+                       "reasoning tokens; r.sec: reasoning seconds (sums over the answers); USD: with --price; "
+                       "cap ok%: valid-caption ratio of the hasCap judge (rapid-eval table diagnostics --hascap-model)")
+    table.notes += [f"--price {name} matched no model of these runs" for name in sorted(set(prices) - used)]
     return table
+
+
+def price_of(prices: dict[str, tuple[float, float]], model: str | None,
+             used: set[str] | None = None) -> tuple[float, float] | None:
+    """The price of ``model`` as recorded (a hub id, a served name or a local folder): the key equal to it, else
+    the key its path ends with (``--price Qwen/Qwen3-8B=...`` prices ``/models/Qwen/Qwen3-8B``), else the key
+    naming its folder. ``used`` collects the keys that matched."""
+    if not model:
+        return None
+    name = model.rstrip("/")
+    for key in prices:
+        k = key.rstrip("/")
+        if name == k or name.endswith("/" + k) or Path(name).name == Path(k).name == k:
+            if used is not None:
+                used.add(key)
+            return prices[key]
+    return None
 
 
 def parse_prices(items: list[str] | None) -> dict[str, tuple[float, float]]:

@@ -65,3 +65,10 @@ def short(name: str) -> str:
     if name in benchmarks.names():
         return benchmarks.get(name).short_name
     return name[:7]
+
+
+def long(name: str) -> str:
+    """A column header where width does not matter: a benchmark's name as its authors write it."""
+    if name in benchmarks.names():
+        return benchmarks.get(name).display_name
+    return short(name)

@@ -19,7 +19,7 @@ from rich.table import Table
 
 from rapid_eval.reports import stats
 from rapid_eval.reports.cells import Cell
-from rapid_eval.reports.model import ReportTable, short
+from rapid_eval.reports.model import ReportTable, long, short
 
 FORMATS = ("rich", "md", "csv", "latex", "json", "html")
 
@@ -31,6 +31,8 @@ LEGEND = ("±: half-width of the 95% bootstrap CI · sd: spread over repeats · 
 def _num(x: float | None, signed: bool = False) -> str:
     if x is None:
         return "-"
+    if isinstance(x, int) and not isinstance(x, bool):  # counts print as counts, not 7.0
+        return f"{x:+d}" if signed else str(x)
     return f"{x:+.1f}" if signed else f"{x:.1f}"
 
 
@@ -94,7 +96,7 @@ def to_rich(t: ReportTable) -> Table:
 
 
 def to_markdown(t: ReportTable) -> str:
-    head = ["row", *t.info_columns, *[short(c) for c in t.columns], *t.extra_columns]
+    head = ["row", *t.info_columns, *[long(c) for c in t.columns], *t.extra_columns]
     out = [f"### {t.title}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in t.rows:
         info = [_plain(row.info.get(k)) for k in t.info_columns]
@@ -129,9 +131,12 @@ def _latex_escape(s: str) -> str:
 
 
 def to_latex(t: ReportTable) -> str:
-    cols = "l" + "r" * (len(t.columns) + len(t.extra_columns))
+    """A ``tabular`` (booktabs rules) that compiles as it is: every text is escaped, the row descriptions
+    (``info_columns``) have columns of their own, the legend and notes follow as comment lines."""
+    cols = "l" * (1 + len(t.info_columns)) + "r" * (len(t.columns) + len(t.extra_columns))
+    head = ["", *t.info_columns, *[long(c) for c in t.columns], *t.extra_columns]
     lines = [r"\begin{tabular}{" + cols + "}", r"\toprule",
-             " & ".join(["", *[short(c) for c in t.columns], *t.extra_columns]) + r" \\", r"\midrule"]
+             " & ".join(_latex_escape(h) for h in head) + r" \\", r"\midrule"]
     for row in t.rows:
         cells = []
         for c in t.columns:
@@ -143,13 +148,17 @@ def to_latex(t: ReportTable) -> str:
                 mark = "" if cell.significant is not False else r"$^{\sim}$"
                 text += rf" {{\scriptsize({cell.delta:+.1f}{mark})}}"
             cells.append(text)
-        extras = [_num(row.extra.get(e), signed=True) for e in t.extra_columns]
-        lines.append(" & ".join([_latex_escape(row.label), *cells, *extras]) + r" \\")
+        info = [_latex_escape(_plain(row.info.get(k))) for k in t.info_columns]
+        extras = [_latex_escape(_num(v, signed=True) if isinstance(v := row.extra.get(e), int | float | None)
+                                else str(v)) for e in t.extra_columns]
+        lines.append(" & ".join([_latex_escape(row.label), *info, *cells, *extras]) + r" \\")
         if any(row.cells.get(c, Cell()).paper is not None for c in t.columns):
             papers = [_num(row.cells.get(c, Cell()).paper) for c in t.columns]
-            lines.append(" & ".join([r"\quad\textit{paper}", *papers, *[""] * len(t.extra_columns)]) + r" \\")
+            lines.append(" & ".join([r"\quad\textit{paper}", *[""] * len(t.info_columns), *papers,
+                                     *[""] * len(t.extra_columns)]) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}"]
-    return "% " + _latex_escape(t.title) + "\n" + "\n".join(lines) + "\n"
+    comments = ["% " + " ".join(n.split()) for n in [t.title, LEGEND, *t.notes]]  # one line each: a comment
+    return "\n".join(comments) + "\n" + "\n".join(lines) + "\n"
 
 
 def to_json(t: ReportTable) -> str:
@@ -157,7 +166,7 @@ def to_json(t: ReportTable) -> str:
 
 
 def to_html(t: ReportTable) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in ["row", *[short(c) for c in t.columns], *t.extra_columns])
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in ["row", *[long(c) for c in t.columns], *t.extra_columns])
     body = []
     for row in t.rows:
         tds = [f"<td>{html.escape(row.label)}</td>"]

@@ -9,7 +9,7 @@ from typing import Any
 from rich import box
 from rich.table import Table
 
-from rapid_eval.log import console, info
+from rapid_eval.log import info, stdout_console
 from rapid_eval.variants import VARIANT_ORDER
 
 
@@ -37,8 +37,11 @@ def summary_tables(rows: Iterable[dict[str, Any]], title_suffix: str = "") -> li
         tasks = sorted({k[0] for k in cells})
         title = f"perceptor {model_label(perceptor)} -> reasoner {model_label(reasoner)}"
         metrics = {task: next(cells[(task, v)] for v in variants if (task, v) in cells)["metric"] for task in tasks}
-        legend = "; ".join(f"{short_metric(m)} = {m}" for m in sorted({str(m) for m in metrics.values()})
-                           if short_metric(m) != m)
+        codes: dict[str, list[str]] = {}  # one entry per code: "acc = accuracy / accuracy (Vision Only)"
+        for m in sorted({str(m) for m in metrics.values()}):
+            if short_metric(m) != m:
+                codes.setdefault(short_metric(m), []).append(m)
+        legend = "; ".join(f"{code} = {' / '.join(ms)}" for code, ms in codes.items())
         # 80 columns: inner rules only, one space of padding, metric codes explained in the caption, headers whole
         table = Table(title=f"{title} ({title_suffix})" if title_suffix else title, box=box.MINIMAL,
                       padding=(0, 1, 0, 0), caption=legend or None, caption_justify="left")
@@ -81,6 +84,7 @@ def show_summary(summary: dict[str, Any], root: Any, mode: str) -> None:
     for task, rep in (summary.get("judge_reports") or {}).items():
         info(f"judge on {task}: {rep['judged']} judged, {rep['decided']} decided by the judge, "
              f"{rep['calls']} calls ({rep['cache_hits']} cached), rule/judge agreement {rep['agreement']}%")
+    out = stdout_console()  # the tables are the command's result: stdout; the rest stays on stderr
     for table in summary_tables(summary["rows"], title_suffix=f"{mode} scoring"):
-        console.print(table)
+        out.print(table)
     info(f"summary: {root}/summary.json   verdicts: {root}/verdicts.jsonl")

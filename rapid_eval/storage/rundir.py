@@ -29,6 +29,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from rapid_eval.provenance import versions
 from rapid_eval.records import SCHEMA_VERSION, PerceptionRecord, ReasoningRecord, VerdictRecord
 from rapid_eval.redact import redact_argv
 from rapid_eval.storage.cache import CallStats, GenerationCache
@@ -166,6 +167,7 @@ class Run:
             "seconds": round(time.time() - started, 3),
             "generation_seconds": round(stats.seconds, 3),
             "finished": time.time(),
+            "versions": versions(),
             **extra,
         }
         with open(self.root / "stats.jsonl", "a", encoding="utf-8") as f:

@@ -232,7 +232,7 @@ def hub_source(spec: TaskSpec, parts: list[Part]) -> Source:
             raise TaskError(
                 f"cannot load {label} from the Hugging Face hub ({type(e).__name__}: {reason}); "
                 f"download it where the hub is reachable, or pass --data-dir DIR with {spec.name}/samples.jsonl, "
-                f"a save_to_disk folder or parquet files"
+                f"a save_to_disk folder or parquet files (offline, the bundled items: --data-dir {_fixtures()})"
             ) from None
         loaded.append((part, ds, label))
     return DatasetSource(f"hub:{spec.hub_id}", "hub", loaded)
@@ -241,3 +241,14 @@ def hub_source(spec: TaskSpec, parts: list[Part]) -> Source:
 def open_source(spec: TaskSpec, parts: list[Part], data_dir: str | Path | None) -> Source:
     """Local source when ``data_dir`` is given, else the hub."""
     return local_source(spec, parts, data_dir) if data_dir is not None else hub_source(spec, parts)
+
+
+def _fixtures() -> str:
+    """The bundled real items (``tasks/fixtures``), relative to the working directory when under it."""
+    from rapid_eval.paths import fixtures_dir
+
+    here = fixtures_dir()
+    try:
+        return str(here.relative_to(Path.cwd()))
+    except ValueError:
+        return str(here)

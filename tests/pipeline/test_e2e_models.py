@@ -90,5 +90,5 @@ def test_openai_backend_against_transformers_serve(tmp_path, tiny_models, tiny_s
 def test_unknown_backend_is_one_clear_line(tmp_path, bad):
     res = CliRunner().invoke(app, ["perceive", "--model", "m", "--backend", bad, "--tasks", "wemath",
                                    "--data-dir", str(FIXTURES), "--out", str(tmp_path / "r")])
-    assert res.exit_code != 0
-    assert "unknown backend 'nope'" in str(res.exception)
+    assert res.exit_code == 2  # a usage error, found before anything loads
+    assert "unknown backend 'nope'" in res.stderr and not (tmp_path / "r").exists()

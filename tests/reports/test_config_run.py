@@ -25,6 +25,8 @@ def tiny_run(tiny_models, tmp_path_factory) -> Path:
         second = CliRunner().invoke(app, ["run", str(CONFIG), "--out", str(out)])
         assert second.exit_code == 0, second.output
         assert ": 0 calls made" in second.output and ": 0 calls made" not in first.output  # hasCap judge included
+        assert "| AVG" in second.stdout or "AVG |" in second.stdout, second.stdout  # its tables, on stdout
+        assert f"report -> {out / 'report'}" in " ".join(second.stderr.split())
     finally:
         mp.undo()
     return out
@@ -70,7 +72,7 @@ def test_table_commands_as_json_on_the_config_run(tiny_run, tmp_path):
     rows = {r["label"]: r for r in json.loads(res.stdout)["rows"]}
     assert rows["B"]["cells"]["avg"]["paper"] == 47.5 and rows["B"]["baseline"] == "A"
     res = CliRunner().invoke(app, ["table", "variants", "--run", str(tmp_path / "nope")])
-    assert res.exit_code == 2 and "no verdicts.jsonl" in res.output
+    assert res.exit_code == 2 and "no such run directory" in res.output
 
 
 def test_config_errors_name_the_file_and_paths_resolve_beside_it(tmp_path):

@@ -1,9 +1,10 @@
-"""README's "Adding a benchmark" section, followed as written in a copy of the repository.
+"""The "Adding a benchmark" page (docs/adding-a-benchmark.md, moved verbatim from README), followed as written in a
+copy of the repository.
 
 The section's ``File `path`:`` blocks are written into a temporary copy of the checkout (every one a new file:
 adding a benchmark edits no list), then its bash blocks run there with ``rapid-eval`` and ``python`` being this
 interpreter and the copy first on ``PYTHONPATH``. The toy benchmark must then be listed, perceived, reasoned and
-scored by its own scorer with the numbers the section states. If README and code drift apart, this fails.
+scored by its own scorer with the numbers the section states. If the page and code drift apart, this fails.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ BASH_BLOCK = re.compile(r"```bash\n(.*?)```", re.S)
 
 
 def _section() -> str:
-    text = (REPO / "README.md").read_text(encoding="utf-8")
-    assert SECTION in text, f"README has no '{SECTION}' section"
+    text = (REPO / "docs" / "adding-a-benchmark.md").read_text(encoding="utf-8")
+    assert SECTION in text, f"docs/adding-a-benchmark.md has no '{SECTION}' section"
     body = text[text.index(SECTION) + len(SECTION):]
     return body[: body.index("\n## ")] if "\n## " in body else body
 
