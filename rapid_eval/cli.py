@@ -386,7 +386,8 @@ def export(
 @app.command("import")
 def import_(
     source: Annotated[str, typer.Argument(help="Exported perception dataset: folder, parquet file or Hub id")],
-    out: Annotated[Path, typer.Option("--out", help="Run directory (created; a repeated import writes nothing)")],
+    out: Annotated[Path, typer.Option("--run", "--out",
+                                      help="Run directory (created; a repeated import writes nothing)")],
     revision: Annotated[str | None, typer.Option(help="Hub revision (branch, tag or commit)")] = None,
 ) -> None:
     """Build a run from someone's exported O_p: `reason` on it needs no MLLM and asks what the exporter asked."""

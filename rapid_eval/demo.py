@@ -47,7 +47,7 @@ def run_demo(out: Path, models: Path | None = None) -> dict:
         "the reasoner always answers \\boxed{5}, so the scores are near zero and mean nothing. The demo shows the\n"
         "pipeline, its records, reuse and scoring end to end. With real models (GPU):\n"
         f"  rapid-eval perceive --model Qwen/Qwen2.5-VL-7B-Instruct --backend vllm --tasks {example} \\\n"
-        f"      --variants {RAPID_VARIANT} --out runs/qwen7b\n"
+        f"      --variants {RAPID_VARIANT} --run runs/qwen7b\n"
         "  rapid-eval reason --reasoner Qwen/Qwen3-8B --backend vllm --run runs/qwen7b"
     )
     return {"perception": n_p, "reasoning": n_r, "seconds": time.time() - started}
