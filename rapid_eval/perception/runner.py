@@ -68,7 +68,7 @@ def _perceive(run: Run, engine: Engine, samples: list[Sample], variants: list[st
             gen_keys = {name: keys.get((sample_uid(s), name)) for name in VARIANTS[v]}
             if _key(s, v, identity, gen_keys) in run.perception:
                 continue
-            parts = {name: run.generations.store.get(k) or {"key": k, "error": "not generated"} if k else None
+            parts = {name: run.generations.record(k) or {"key": k, "error": "not generated"} if k else None
                      for name, k in gen_keys.items()}
             rec = _compose(s, v, identity, parts).to_dict()
             if run.perception.get(rec["key"]) != rec:
