@@ -7,7 +7,7 @@ Layout of DIR (open ``index.html`` from disk):
                            sample position, run, repeat)
     data/a-NNNNN.js        answers in chunks of CHUNK (output, trace, extracted answer, what decided the verdict)
     data/s-NNNNN.js        samples in chunks of CHUNK (question, gold, images, every O_p variant per perceptor)
-    img/<hash>.<ext>       each image once, copied by content hash
+    img/<hash>.<ext>       each image once, copied by content hash (only checked images: reports/images.py)
     plots/*.png            the summary page's plots
 
 Decisions: data files are ``.js`` that call a global loader, because browsers refuse ``fetch`` on ``file://``;
@@ -22,8 +22,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.hashing import file_hash
+from rapid_eval.log import warn
+from rapid_eval.reports.images import RefusedImage, copy_image
 from rapid_eval.reports.load import DIRECT, open_run
+from rapid_eval.sanitize import printable
 
 CHUNK = 500
 STATIC = Path(__file__).parent / "static"
@@ -34,18 +36,13 @@ def _js(path: Path, call: str, *args: Any) -> None:
     path.write_text(f"{call}({payload});\n".replace("</", "<\\/"), encoding="utf-8")
 
 
-def _copy_image(src: str, img_dir: Path, seen: dict[str, str]) -> str | None:
-    if src in seen:
-        return seen[src]
-    p = Path(src)
-    if not p.is_file():
-        seen[src] = None  # type: ignore[assignment]
-        return None
-    name = f"{file_hash(p)[:20]}{p.suffix.lower() or '.img'}"
-    target = img_dir / name
-    if not target.exists():
-        shutil.copyfile(p, target)
-    seen[src] = f"img/{name}"
+def _copy_image(src: str, img_dir: Path, seen: dict[str, str | None], refused: dict[str, str]) -> str | None:
+    if src not in seen:
+        try:
+            seen[src] = copy_image(src, img_dir)
+        except RefusedImage as e:
+            seen[src] = None
+            refused[src] = str(e)
     return seen[src]
 
 
@@ -64,7 +61,8 @@ def build_explorer(runs: list[Path], out: Path, summary_html: str = "") -> Path:
 
     sample_pos: dict[tuple[str, str], int] = {}
     samples: list[dict[str, Any]] = []
-    images: dict[str, str] = {}
+    images: dict[str, str | None] = {}
+    refused: dict[str, str] = {}
     levels: dict[str, list[str]] = {"benchmark": [], "variant": [], "perceptor": [], "reasoner": [], "run": []}
 
     def level(kind: str, value: str) -> int:
@@ -93,7 +91,7 @@ def build_explorer(runs: list[Path], out: Path, summary_html: str = "") -> Path:
                 samples.append({
                     "id": a.uid, "question": sample.question, "gold": _gold(sample.answer),
                     "options": list(sample.options),
-                    "images": [x for x in (_copy_image(i, img, images) for i in sample.images) if x],
+                    "images": [x for x in (_copy_image(i, img, images, refused) for i in sample.images) if x],
                     "perceptions": perceptions.get(a.uid, {})})
             verdict = -1 if a.correct is None else int(bool(a.correct))
             index_rows.append([level("benchmark", a.task), a.sample_id, level("variant", a.variant),
@@ -103,6 +101,10 @@ def build_explorer(runs: list[Path], out: Path, summary_html: str = "") -> Path:
                             "decided_by": a.decided_by, "explanation": a.explanation, "flags": list(a.flags),
                             "repeat": a.repeat,
                             "tokens": a.completion_tokens})
+    if refused:
+        shown = "; ".join(f"{printable(k, 200)} ({v})" for k, v in list(refused.items())[:5])
+        warn(f"report: {len(refused)} image path(s) in the runs' samples.jsonl refused, not copied: {shown}"
+             + (" ..." if len(refused) > 5 else ""))
     for i in range(0, max(len(answers), 1), CHUNK):
         _js(data / f"a-{i // CHUNK:05d}.js", "RAPID.chunk", "a", i // CHUNK, answers[i:i + CHUNK])
     for i in range(0, max(len(samples), 1), CHUNK):

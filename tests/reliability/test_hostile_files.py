@@ -1,0 +1,67 @@
+"""Hand-made hostile files: a run's ``samples.jsonl`` naming secrets as images, image paths in a data folder that
+point outside it (absolute, ``../``, symlink)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from testlib import FIXTURES
+
+import rapid_eval as rapid
+from rapid_eval.reports.explorer import build_explorer
+from rapid_eval.tasks import load_task
+
+
+def _png(path: Path) -> Path:
+    Image.new("RGB", (4, 4), (200, 10, 10)).save(path)
+    return path
+
+
+def test_report_copies_only_decodable_images_never_secrets_or_symlinks(tmp_path: Path, capsys):
+    run = tmp_path / "run"
+    samples = rapid.load_tasks(["mathvista"], data_dir=FIXTURES, limit=2)
+    with rapid.load_engine("scripted", "vlm", reply="\\boxed{A}") as vlm:
+        rapid.perceive(samples, vlm, ["direct"], run)
+    rapid.score(run)
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$SECRET-HASH:19000:0:99999:7:::\nOPENAI_API_KEY=sk-secret-in-a-file\n")
+    good = _png(tmp_path / "good.png")
+    link = tmp_path / "link.png"
+    link.symlink_to(good)
+    hostile = [str(secret), str(link), "/proc/self/environ", str(Path.home() / ".bashrc"), "relative.png",
+               str(good)]
+    lines = [json.loads(x) for x in (run / "samples.jsonl").read_text().splitlines()]
+    for rec in lines:
+        rec["images"] = hostile
+    (run / "samples.jsonl").write_text("".join(json.dumps(r) + "\n" for r in lines))
+    for idx in run.glob("samples.jsonl.*"):
+        idx.unlink()
+    site = tmp_path / "site"
+    build_explorer([run], site)
+    copied = sorted((site / "img").iterdir())
+    assert len(copied) == 1 and copied[0].read_bytes() == good.read_bytes()
+    everything = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
+    assert b"SECRET" not in everything and b"sk-secret" not in everything
+    err = capsys.readouterr().err
+    assert "5 image path(s)" in err and "shadow (not a decodable image)" in err and "a symlink" in err
+
+
+@pytest.mark.parametrize("where", ["absolute", "dotdot", "symlink"])
+def test_an_image_path_outside_the_data_folder_is_refused_with_the_row_named(tmp_path: Path, where):
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "mathvista", data / "mathvista")
+    outside = _png(tmp_path / "outside.png")
+    rows = [json.loads(x) for x in (data / "mathvista" / "samples.jsonl").read_text().splitlines()]
+    key = next(k for k in ("_image_file", "image") if k in rows[0])
+    ref = {"absolute": str(outside), "dotdot": "../../outside.png", "symlink": "inside.png"}[where]
+    (data / "mathvista" / "inside.png").symlink_to(outside)
+    rows[0][key] = [ref] if isinstance(rows[0][key], list) else ref
+    (data / "mathvista" / "samples.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    loaded = load_task("mathvista", data_dir=str(data))
+    assert len(loaded.samples) == len(rows) - 1
+    assert all(str(outside.resolve()) not in s.images for s in loaded.samples)
+    assert len(loaded.errors) == 1 and "outside the data folder" in loaded.errors[0], loaded.errors
