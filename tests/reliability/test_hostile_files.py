@@ -65,3 +65,19 @@ def test_an_image_path_outside_the_data_folder_is_refused_with_the_row_named(tmp
     assert len(loaded.samples) == len(rows) - 1
     assert all(str(outside.resolve()) not in s.images for s in loaded.samples)
     assert len(loaded.errors) == 1 and "outside the data folder" in loaded.errors[0], loaded.errors
+
+
+@pytest.mark.parametrize("name", ["perceive.lock", "generations.jsonl", "stats.jsonl"])
+def test_a_symlinked_run_file_is_refused_and_its_target_left_untouched(tmp_path: Path, name):
+    run = tmp_path / "run"
+    samples = rapid.load_tasks(["mathvista"], data_dir=FIXTURES, limit=1)
+    with rapid.load_engine("scripted", "vlm", reply="\\boxed{A}") as vlm:
+        rapid.perceive(samples, vlm, ["direct"], run)  # a real run first: its files exist
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"line one\nline two without newline")
+    (run / name).unlink(missing_ok=True)
+    (run / name).symlink_to(victim)
+    with pytest.raises(OSError, match="symlink"):
+        with rapid.load_engine("scripted", "vlm", reply="other \\boxed{B}") as vlm:
+            rapid.perceive(samples, vlm, ["direct", "cap"], run)
+    assert victim.read_bytes() == b"line one\nline two without newline"
