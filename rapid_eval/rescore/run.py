@@ -55,6 +55,7 @@ def rescore(
     for path in paths:
         check_named_benchmark(path, benchmark, known)
     preds = [_read(p, benchmark, data_dir) for p in paths]
+    _refuse_repeats(paths, preds)
     samples = [s for p in preds for s in p.samples]
     outputs = [o for p in preds for o in p.outputs]
     truncated = [t for p in preds for t in (p.truncated or [False] * len(p.samples))]
@@ -152,6 +153,22 @@ def _read(path: Path, benchmark: str, data_dir: str | Path | None) -> Any:
     if not preds.samples:
         raise FormatError(f"{path}: no items")
     return preds
+
+
+def _refuse_repeats(paths: Sequence[Path], preds: Sequence[Any]) -> None:
+    """``FormatError`` naming the file(s) when an item id occurs twice (within a file or across the files given):
+    a repeated item would be counted twice, so one answer given ten times would outweigh the others."""
+    from rapid_eval.rescore.base import FormatError
+
+    where: dict[str, int] = {}
+    for i, (path, p) in enumerate(zip(paths, preds, strict=True)):
+        for s in p.samples:
+            key = f"{s.task}/{s.id}"
+            if key in where:
+                also = "" if where[key] == i else f" (already in file {where[key] + 1}, {paths[where[key]]})"
+                raise FormatError(f"{path}: item '{s.id}' appears more than once{also}; each item must be "
+                                  "answered once (a repeated item would be counted twice)")
+            where[key] = i
 
 
 def _claimed(preds: Sequence[Any]) -> dict[str, Any] | None:

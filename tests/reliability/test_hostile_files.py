@@ -81,3 +81,16 @@ def test_a_symlinked_run_file_is_refused_and_its_target_left_untouched(tmp_path:
         with rapid.load_engine("scripted", "vlm", reply="other \\boxed{B}") as vlm:
             rapid.perceive(samples, vlm, ["direct", "cap"], run)
     assert victim.read_bytes() == b"line one\nline two without newline"
+
+
+def test_rescore_refuses_an_item_repeated_within_a_file(tmp_path: Path):
+    from rapid_eval.rescore import rescore
+    from rapid_eval.rescore.base import FormatError
+
+    src = Path(__file__).parents[1] / "data" / "lmms_eval" / "20261130_194332_samples_rwqa_local.jsonl"
+    lines = src.read_text().splitlines()
+    (tmp_path / "20261130_194332_results.json").write_bytes((src.parent / "20261130_194332_results.json").read_bytes())
+    stuffed = tmp_path / src.name
+    stuffed.write_text("\n".join([lines[1]] * 10 + [lines[0]]) + "\n")  # one right answer ten times, one wrong
+    with pytest.raises(FormatError, match=f"{stuffed.name}: item .* appears more than once"):
+        rescore("realworldqa", [stuffed], workers=0)
