@@ -1,10 +1,11 @@
 """Hand-made hostile files: a run's ``samples.jsonl`` naming secrets as images, image paths in a data folder that
-point outside it (absolute, ``../``, symlink)."""
+point outside it (absolute, ``../``, symlink), symlinked run files, repeated ids, alias bombs and wrongly typed configs."""
 
 from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,30 @@ def test_rescore_refuses_an_item_repeated_within_a_file(tmp_path: Path):
     stuffed.write_text("\n".join([lines[1]] * 10 + [lines[0]]) + "\n")  # one right answer ten times, one wrong
     with pytest.raises(FormatError, match=f"{stuffed.name}: item .* appears more than once"):
         rescore("realworldqa", [stuffed], workers=0)
+
+
+BOMB = "".join([f"a{i}: &a{i} [{', '.join([f'*a{i - 1}' if i else 'x'] * 10)}]\n" for i in range(10)])
+
+
+@pytest.mark.parametrize(("body", "named"), [
+    ("perceptors: [{model: m, backend: openai, engine_args: {extra_body: {x: *a9}}}]\n" + "", "alias bomb"),
+    ("tasks: 5\nperceptors: [{model: m}]\n", "'tasks'"),
+    ("tasks: [{}]\nperceptors: [{model: m}]\n", "'tasks[0]'"),
+    ("tasks: [mathvista]\nperceptors: [{model: m}]\nrepeats: two\n", "'repeats'"),
+    ("tasks: [mathvista]\nperceptors: [{model: m}]\nbootstrap: -1\n", "'bootstrap'"),
+    ("tasks: [mathvista]\nperceptors: [{model: m}]\nscorer: best\n", "'scorer'"),
+    ("tasks: [mathvista]\nperceptors: [{model: m}]\nformats: [md, docx]\n", "'formats'"),
+    ("tasks: [mathvista]\nperceptors: [{model: m}]\ntables: [variants, pie]\n", "'tables[1]'"),
+    ("tasks: [mathvista]\nperceptors: [{model: m, max_new_tokens: lots}]\n", "'perceptors[0].max_new_tokens'"),
+    ("tasks: [mathvista]\nperceptors: [{model: m}]\n" + "x: " + "[" * 200 + "]" * 200 + "\n", "nested"),
+])
+def test_a_bad_config_is_refused_whole_before_any_model_loads_naming_file_and_key(tmp_path: Path, body, named):
+    from rapid_eval.reports.config_run import ConfigError, load_config
+
+    path = tmp_path / "run.yaml"
+    path.write_text("out: runs/x\n" + (BOMB + "tasks: [mathvista]\n" if "*a9" in body else "") + body)
+    t0 = time.perf_counter()
+    with pytest.raises(ConfigError) as e:
+        load_config(path)
+    assert str(path) in str(e.value) and named in str(e.value), e.value
+    assert time.perf_counter() - t0 < 1.0
