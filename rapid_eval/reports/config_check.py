@@ -72,9 +72,9 @@ def check_config(path: Path, cfg: dict[str, Any]) -> None:
     if tables is not None:
         need("tables", tables, isinstance(tables, list), "a list")
         for i, t in enumerate(tables):
-            kind = t if isinstance(t, str) else t.get("kind") if isinstance(t, dict) else None
-            need(f"tables[{i}]", t, kind in TABLES, f"one of {', '.join(TABLES)} (or {{kind: ..., ...}})")
-            if kind == "ablation":
+            table: Any = t if isinstance(t, str) else t.get("kind") if isinstance(t, dict) else None
+            need(f"tables[{i}]", t, table in TABLES, f"one of {', '.join(TABLES)} (or {{kind: ..., ...}})")
+            if table == "ablation":
                 need(f"tables[{i}]", t, isinstance(t, dict) and bool(t.get("spec") or t.get("rows")),
                      "{kind: ablation, spec: FILE} or inline rows")
 

@@ -1,5 +1,6 @@
 """Hand-made hostile files: a run's ``samples.jsonl`` naming secrets as images, image paths in a data folder that
-point outside it (absolute, ``../``, symlink), symlinked run files, repeated ids, alias bombs and wrongly typed configs."""
+point outside it (absolute, ``../``, symlink), symlinked run files, repeated ids, alias bombs, wrongly typed
+configs."""
 
 from __future__ import annotations
 
