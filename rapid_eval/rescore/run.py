@@ -148,8 +148,11 @@ def _read(path: Path, benchmark: str, data_dir: str | Path | None) -> Any:
     from rapid_eval.rescore.base import FormatError
     from rapid_eval.rescore.readers import detect_format
 
-    _, reader = detect_format(path, benchmark)
-    preds = reader(path, benchmark, str(data_dir) if data_dir is not None else None)
+    name, reader = detect_format(path, benchmark)
+    try:
+        preds = reader(path, benchmark, str(data_dir) if data_dir is not None else None)
+    except RecursionError:
+        raise FormatError(f"{path}: nested too deeply to read as {name}") from None
     if not preds.samples:
         raise FormatError(f"{path}: no items")
     return preds

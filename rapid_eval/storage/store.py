@@ -98,8 +98,12 @@ def _fast_key(raw: bytes) -> str | None:
 
 
 def parse_line(raw: bytes) -> Any:
-    """The JSON value of one line; raises ``ValueError`` (``UnicodeDecodeError`` or ``JSONDecodeError``)."""
-    return json.loads(raw.decode("utf-8"))
+    """The JSON value of one line; raises ``ValueError`` (``UnicodeDecodeError``, ``JSONDecodeError``, or nesting
+    too deep to parse: a 100k-deep line is one bad line, skipped like any other, not a ``RecursionError``)."""
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def _reason(e: ValueError) -> str:

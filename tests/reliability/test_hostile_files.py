@@ -123,3 +123,31 @@ def test_a_bad_config_is_refused_whole_before_any_model_loads_naming_file_and_ke
         load_config(path)
     assert str(path) in str(e.value) and named in str(e.value), e.value
     assert time.perf_counter() - t0 < 1.0
+
+
+DEEP = '{"key": "deep", "x": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
+
+
+def test_a_100k_deep_json_line_is_skipped_by_score_and_report(tmp_path: Path):
+    run = tmp_path / "run"
+    samples = rapid.load_tasks(["mathvista"], data_dir=FIXTURES, limit=2)
+    with rapid.load_engine("scripted", "vlm", reply="A caption. \\boxed{A}") as vlm:
+        rapid.perceive(samples, vlm, ["direct", "cap"], run)
+    with rapid.load_engine("scripted", "llm", reply="\\boxed{A}") as llm:
+        rapid.reason(run, llm)
+    for name in ("perception.jsonl", "reasoning.jsonl", "generations.jsonl"):
+        with open(run / name, "a") as f:
+            f.write(DEEP)
+    rapid.score(run)
+    build_explorer([run], tmp_path / "site")
+    assert (tmp_path / "site" / "index.html").exists()
+
+
+def test_rescore_names_a_file_nested_too_deeply(tmp_path: Path):
+    from rapid_eval.rescore import rescore
+    from rapid_eval.rescore.base import FormatError
+
+    deep = tmp_path / "20261130_194332_samples_rwqa_local.jsonl"
+    deep.write_text(DEEP)
+    with pytest.raises(FormatError, match=deep.name):
+        rescore("realworldqa", [deep], workers=0)
