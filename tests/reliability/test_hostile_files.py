@@ -151,3 +151,22 @@ def test_rescore_names_a_file_nested_too_deeply(tmp_path: Path):
     deep.write_text(DEEP)
     with pytest.raises(FormatError, match=deep.name):
         rescore("realworldqa", [deep], workers=0)
+
+
+def test_an_xlsx_zip_bomb_is_refused_fast_naming_the_file(tmp_path: Path, monkeypatch):
+    import zipfile
+
+    from rapid_eval.rescore import rescore
+    from rapid_eval.rescore.base import FormatError
+
+    monkeypatch.setenv("RAPID_EVAL_MAX_XLSX_BYTES", str(16 << 20))  # the 256 MiB default, scaled down
+    bomb = tmp_path / "Model_MathVista_MINI.xlsx"
+    row = "<row>" + "<c t='inlineStr'><is><t>x</t></is></c>" * 3 + "</row>"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData>" + row * 300_000 + "</sheetData></worksheet>")
+    assert bomb.stat().st_size < 1 << 20
+    t0 = time.perf_counter()
+    with pytest.raises(FormatError, match=f"{bomb.name}: unpacks to .* MiB limit"):
+        rescore("mathvista", [bomb], workers=0)
+    assert time.perf_counter() - t0 < 2.0
