@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import multiprocessing as mp
-import os
 import signal
 import sys
 import time
@@ -38,24 +37,8 @@ def safe_score(scorer: Scorer, sample: Sample, output: str, truncated: bool) -> 
         return Verdict.unscored(f"{type(e).__name__}: {e}")
 
 
-def _die_with_parent(parent: int) -> None:
-    """Linux: have the kernel SIGKILL this worker when its parent dies by any means (SIGTERM, kill -9), so a
-    worker stuck in sympy C code is never left spinning; then exit now if the parent is already gone."""
-    if sys.platform.startswith("linux"):
-        try:
-            import ctypes
-
-            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-        except (OSError, AttributeError):
-            pass
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-def worker_main(scorer: Scorer, tasks: Connection, results: Connection, state: Any, parent: int = 0) -> None:
+def worker_main(scorer: Scorer, tasks: Connection, results: Connection, state: Any) -> None:
     """Worker loop: receive a chunk, score it item by item (publishing item index and start time), reply."""
-    if parent:
-        _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if hasattr(scorer, "reset"):
         scorer.reset()
@@ -113,8 +96,7 @@ def spawn(ctx: Any, scorer: Scorer) -> Slot:
     task_r, task_w = ctx.Pipe(duplex=False)
     res_r, res_w = ctx.Pipe(duplex=False)
     state = ctx.Array("d", 2, lock=False)
-    proc = ctx.Process(target=worker_main, args=(scorer, task_r, res_w, state, os.getpid()),
-                       daemon=True)
+    proc = ctx.Process(target=worker_main, args=(scorer, task_r, res_w, state), daemon=True)
     with _main_not_reimported(scorer):
         proc.start()
     task_r.close()

@@ -1,5 +1,6 @@
-"""SIGTERM (or kill -9) of a process scoring in worker processes leaves no worker behind: a worker stuck in sympy
-C code on a LaTeX power tower used to spin at 99 % CPU after its parent was gone."""
+"""SIGTERM of a process scoring in worker processes leaves no worker behind: a worker stuck in sympy on a LaTeX
+power tower used to spin at 99 % CPU after its parent was gone. (kill -9 cannot be handled by the parent; the
+fork server outlives it too, so that case is not claimed.)"""
 
 from __future__ import annotations
 
@@ -21,10 +22,19 @@ score_all(get_scorer("generic"), samples, [tower] * 4, workers=2, timeout=300)
 """
 
 
-def _children(pid: int) -> set[int]:
+def _descendants(pid: int) -> set[int]:
+    """Children, grandchildren ... (scoring workers are forked by the fork server, a child of the scorer)."""
     out: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        out |= {int(c) for c in (task / "children").read_text().split()}
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            tasks = list(Path(f"/proc/{p}/task").iterdir())
+            kids = {int(c) for t in tasks for c in (t / "children").read_text().split()}
+        except OSError:
+            continue
+        todo += kids - out
+        out |= kids
     return out
 
 
@@ -37,18 +47,18 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
-def test_no_scoring_worker_outlives_its_parent(sig):
+def test_no_scoring_worker_outlives_a_sigterm_of_its_parent():
     proc = subprocess.Popen([sys.executable, "-c", SCRIPT], env={**os.environ, "OMP_NUM_THREADS": "1"})
     try:
         deadline = time.monotonic() + 60
         workers: set[int] = set()
-        while len(workers) < 2 and time.monotonic() < deadline:
+        while len(workers) < 4 and time.monotonic() < deadline:  # fork server, resource tracker, 2 workers
             time.sleep(0.2)
-            workers = _children(proc.pid)
-        assert len(workers) >= 2, "the workers never started"
+            workers = _descendants(proc.pid)
+        assert len(workers) >= 4, f"the workers never started ({workers})"
         time.sleep(1.0)  # they are inside sympy now
-        proc.send_signal(sig)
+        workers = _descendants(proc.pid)
+        proc.send_signal(signal.SIGTERM)
         proc.wait(10)
         end = time.monotonic() + 5
         while any(_alive(w) for w in workers) and time.monotonic() < end:
