@@ -31,6 +31,7 @@ import random
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 FAULTS = ("429", "500", "503", "hang", "drop", "truncated", "empty", "badutf8", "huge")
 REASONS = {200: "OK", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
@@ -140,7 +141,14 @@ async def send(writer: asyncio.StreamWriter, status: int, payload: bytes, header
 @contextlib.contextmanager
 def fault_server(host: str = "127.0.0.1", **options: object) -> Iterator[tuple[str, FaultServer]]:
     """Run a ``FaultServer(**options)`` on a free port in a daemon thread; yield ``(base_url, server)``."""
-    state = FaultServer(**options)  # type: ignore[arg-type]
+    with serving(FaultServer(**options), host) as served:  # type: ignore[arg-type]
+        yield served
+
+
+@contextlib.contextmanager
+def serving(state: Any, host: str = "127.0.0.1") -> Iterator[tuple[str, Any]]:
+    """Run any object with an asyncio ``handle(reader, writer)`` on a free port in a daemon thread;
+    yield ``(base_url, state)``."""
     loop = asyncio.new_event_loop()
     ready = threading.Event()
     holder: dict[str, object] = {}

@@ -8,6 +8,9 @@
   compression matter more than microseconds.
 
 Both raise only ``TimeoutError`` or ``ConnectionError`` for transport failures and return a ``Response``.
+Both bound what a server can make them hold: a body over ``max_bytes`` (``ResponseTooLarge``), more than
+``MAX_HEADER_BYTES`` of headers or a status line that is not HTTP are transport failures, read in pieces and
+refused as soon as the limit is passed (an endless body costs at most ``max_bytes``, not all memory).
 """
 
 from __future__ import annotations
@@ -19,6 +22,17 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
+
+DEFAULT_MAX_RESPONSE_BYTES = 8 << 20
+"""Largest response body read (8 MiB: a 32k-token answer is well under 1 MiB of JSON); ``max_response_bytes``
+raises it. With the default 64 requests in flight this bounds replies to 512 MiB in all."""
+MAX_HEADER_BYTES = 64 << 10
+"""Largest response head (status line and headers) read."""
+_PIECE = 1 << 16
+
+
+class ResponseTooLarge(ConnectionError):
+    """The server sent more than the body or header limit: the request fails (it is not retried)."""
 
 
 @dataclass
@@ -63,7 +77,9 @@ def wants_fast_path(base_url: str) -> bool:
 class FastHTTP:
     """Keep-alive HTTP/1.1 over asyncio streams (Content-Length or chunked bodies)."""
 
-    def __init__(self, base_url: str, headers: dict[str, str], timeout: float, connect_timeout: float):
+    def __init__(self, base_url: str, headers: dict[str, str], timeout: float, connect_timeout: float,
+                 max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES):
+        self.max_bytes = max_bytes
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname or "localhost", parts.port or 80
         self.prefix = parts.path.rstrip("/")
@@ -92,6 +108,9 @@ class FastHTTP:
         except TimeoutError:
             slot.close()
             raise TimeoutError(f"no response within {timeout:g}s") from None
+        except ResponseTooLarge:
+            slot.close()
+            raise
         except (OSError, asyncio.IncompleteReadError, ValueError) as e:
             slot.close()
             raise ConnectionError(f"{type(e).__name__}: {e}") from None
@@ -107,9 +126,13 @@ class FastHTTP:
         if not line:
             slot.close()
             raise _StaleConnection
-        status = int(line.split(b" ", 2)[1])
+        status = _status(line)
         headers: dict[str, str] = {}
+        size = len(line)
         while (h := await slot.reader.readline()) not in (b"\r\n", b"\n", b""):
+            size += len(h)
+            if size > MAX_HEADER_BYTES:
+                raise ResponseTooLarge(f"response headers over {MAX_HEADER_BYTES} bytes")
             k, _, v = h.decode("latin-1").partition(":")
             headers[k.strip().lower()] = v.strip()
         content = await self._body(slot.reader, headers)
@@ -118,19 +141,33 @@ class FastHTTP:
             slot.close()
         return Response(status, headers, content)
 
-    @staticmethod
-    async def _body(reader: asyncio.StreamReader, headers: dict[str, str]) -> bytes:
+    async def _body(self, reader: asyncio.StreamReader, headers: dict[str, str]) -> bytes:
+        limit = self.max_bytes
+        too_large = f"response body over max_response_bytes={limit}"
         if "chunked" in headers.get("transfer-encoding", "").lower():
-            chunks = []
+            body = bytearray()
             while (size := int((await reader.readline()).split(b";")[0].strip() or b"0", 16)) > 0:
-                chunks.append(await reader.readexactly(size))
+                if len(body) + size > limit:
+                    raise ResponseTooLarge(too_large)
+                body += await reader.readexactly(size)
                 await reader.readexactly(2)
-            while (await reader.readline()) not in (b"\r\n", b"\n", b""):
-                pass  # trailers
-            return b"".join(chunks)
+            trailers = 0
+            while (t := await reader.readline()) not in (b"\r\n", b"\n", b""):
+                trailers += len(t)
+                if trailers > MAX_HEADER_BYTES:
+                    raise ResponseTooLarge(f"response trailers over {MAX_HEADER_BYTES} bytes")
+            return bytes(body)
         if "content-length" in headers:
-            return await reader.readexactly(int(headers["content-length"]))
-        return await reader.read()
+            length = int(headers["content-length"])
+            if length > limit:
+                raise ResponseTooLarge(too_large)
+            return await reader.readexactly(length)
+        body = bytearray()
+        while piece := await reader.read(_PIECE):
+            body += piece
+            if len(body) > limit:
+                raise ResponseTooLarge(too_large)
+        return bytes(body)
 
     async def aclose(self) -> None:
         """Nothing pooled here: workers close their own slots."""
@@ -140,11 +177,20 @@ class _StaleConnection(ConnectionError):
     """A kept-alive connection that the server had already closed."""
 
 
+def _status(line: bytes) -> int:
+    """The status code of an ``HTTP/1.x NNN reason`` line; ``ConnectionError`` for anything else."""
+    parts = line.split(b" ", 2)
+    if len(parts) < 2 or not parts[0].startswith(b"HTTP/") or not (parts[1].isdigit() and len(parts[1]) == 3):
+        raise ConnectionError(f"not an HTTP status line: {line[:60]!r}")
+    return int(parts[1])
+
+
 class PooledHTTP:
     """httpx2 (the openai SDK's client) or httpx with one pool of ``concurrency`` connections."""
 
     def __init__(self, base_url: str, headers: dict[str, str], timeout: float, connect_timeout: float,
-                 concurrency: int):
+                 concurrency: int, max_bytes: int = DEFAULT_MAX_RESPONSE_BYTES):
+        self.max_bytes = max_bytes
         httpx: Any  # either module: the two share the API used here
         try:
             httpx = importlib.import_module("httpx2")
@@ -161,12 +207,18 @@ class PooledHTTP:
         httpx = self._httpx
         kw: dict[str, Any] = {"timeout": timeout} if timeout else {}
         try:
-            r = await self.client.request(method, self.base + path, content=body or None, **kw)
+            async with self.client.stream(method, self.base + path, content=body or None, **kw) as r:
+                content = bytearray()
+                async for piece in r.aiter_bytes():
+                    content += piece
+                    if len(content) > self.max_bytes:
+                        raise ResponseTooLarge(f"response body over max_response_bytes={self.max_bytes}")
+                headers = {k.lower(): v for k, v in r.headers.items()}
+                return Response(r.status_code, headers, bytes(content))
         except httpx.TimeoutException:
             raise TimeoutError("no response in time") from None
         except httpx.TransportError as e:
             raise ConnectionError(f"{type(e).__name__}: {e}") from None
-        return Response(r.status_code, {k.lower(): v for k, v in r.headers.items()}, r.content)
 
     async def aclose(self) -> None:
         await self.client.aclose()

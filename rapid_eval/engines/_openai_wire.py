@@ -14,6 +14,7 @@ from typing import Any
 
 from rapid_eval.engines._images import image_data_url
 from rapid_eval.engines.thinking import split_reasoning
+from rapid_eval.sanitize import clean_text, printable, token_count
 from rapid_eval.types import ChatRequest, Completion
 
 RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504, 520, 522, 524, 529})
@@ -76,23 +77,43 @@ class MalformedResponse(ValueError):
 
 def parse_response(data: Any) -> Completion:
     """A ``Completion`` from a chat-completion JSON object: reasoning from ``reasoning_content`` /
-    ``reasoning`` when the server split it out, else from ``<think>`` in the content; tokens from ``usage``."""
-    try:
-        choice = data["choices"][0]
-        msg = choice["message"]
-    except (KeyError, IndexError, TypeError) as e:
-        err = data.get("error") if isinstance(data, dict) else None
-        raise MalformedResponse(f"no choices in response{': ' + str(err)[:300] if err else ''}") from e
-    content = msg.get("content") or ""
-    server_reasoning = msg.get("reasoning_content") or msg.get("reasoning")
-    finish = choice.get("finish_reason") or "stop"
+    ``reasoning`` when the server split it out, else from ``<think>`` in the content; tokens from ``usage``.
+
+    The one place a reply's shape is checked: anything but a dict with a non-empty ``choices`` list whose first
+    item has a ``message`` dict with string (or null) ``content`` and reasoning raises ``MalformedResponse``.
+    Token counts that are not plain non-negative integers become None; lone surrogates become U+FFFD."""
+    if not isinstance(data, dict):
+        raise MalformedResponse(f"reply is a JSON {type(data).__name__}, not an object")
+    choices = data.get("choices")
+    if not isinstance(choices, list) or not choices:
+        err = data.get("error")
+        raise MalformedResponse(f"no choices in response{': ' + printable(str(err), 300) if err else ''}")
+    choice = choices[0]
+    msg = choice.get("message") if isinstance(choice, dict) else None
+    if not isinstance(msg, dict):
+        raise MalformedResponse(f"choices[0].message is {_kind(msg)}, not an object")
+    fields = {}
+    for name in ("content", "reasoning_content", "reasoning"):
+        value = msg.get(name)
+        if value is not None and not isinstance(value, str):
+            raise MalformedResponse(f"choices[0].message.{name} is {_kind(value)}, not a string")
+        fields[name] = clean_text(value) if value else None
+    content = fields["content"] or ""
+    server_reasoning = fields["reasoning_content"] or fields["reasoning"]
+    finish = choice.get("finish_reason")
+    finish = printable(finish, 40) if isinstance(finish, str) and finish else "stop"
     text, reasoning, truncated = split_reasoning(content, server_reasoning)
     if server_reasoning and not text and finish == "length":
         truncated = True  # cut inside the trace: the server put everything into the reasoning field
-    usage = data.get("usage") or {}
-    return Completion(text=text, reasoning=reasoning, prompt_tokens=usage.get("prompt_tokens"),
-                      completion_tokens=usage.get("completion_tokens"), finish_reason=finish,
+    usage = data.get("usage")
+    usage = usage if isinstance(usage, dict) else {}
+    return Completion(text=text, reasoning=reasoning, prompt_tokens=token_count(usage.get("prompt_tokens")),
+                      completion_tokens=token_count(usage.get("completion_tokens")), finish_reason=finish,
                       truncated_thinking=truncated)
+
+
+def _kind(value: Any) -> str:
+    return "missing" if value is None else f"a {type(value).__name__}"
 
 
 def retry_after_seconds(headers: Any, now: float | None = None) -> float | None:

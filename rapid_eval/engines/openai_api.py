@@ -21,6 +21,8 @@ Options (``load_engine("openai", served_model_name, **options)``):
   ``ServerUnavailable`` (a hung chat endpoint is detected in ``stall_timeout + probe_timeout`` instead of
   ``timeout x (max_retries + 1)`` per wave). A server that queues requests one at a time behind generations
   longer than that should raise ``stall_timeout``.
+- ``max_response_bytes`` (default 8 MiB): a reply body larger than this fails its request at once (read in
+  pieces and dropped as soon as it passes the limit, so an endless or huge body cannot exhaust memory).
 - ``extra_body``: a dict merged into every request body (server-specific fields).
 - ``max_tokens_field`` (default ``max_tokens``; ``max_completion_tokens`` for APIs that require it).
 - ``check_server`` (default True): ``GET /models`` once before the first batch, so an unreachable server or a
@@ -50,7 +52,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from rapid_eval.engines._health import CircuitOpen, Health, cause_of
-from rapid_eval.engines._http import FastHTTP, PooledHTTP, Response, Slot, wants_fast_path
+from rapid_eval.engines._http import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    FastHTTP,
+    PooledHTTP,
+    Response,
+    ResponseTooLarge,
+    Slot,
+    wants_fast_path,
+)
 from rapid_eval.engines._openai_wire import (
     RETRY_STATUS,
     backoff_seconds,
@@ -62,6 +72,7 @@ from rapid_eval.engines._options import warn_unknown
 from rapid_eval.engines.base import Engine, OnComplete
 from rapid_eval.engines.feed import RequestFeed
 from rapid_eval.model_files import model_identity
+from rapid_eval.sanitize import printable
 from rapid_eval.types import ChatRequest, Completion, Message, SamplingParams
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -87,7 +98,7 @@ class OpenAIEngine(Engine):
                  max_tokens_field: str = "max_tokens", check_server: bool = True,
                  pin_sampling: bool | None = None, http_client: str = "auto", connect_timeout: float = 10.0,
                  breaker_threshold: int = 16, breaker_window: float = 20.0, stall_timeout: float = 120.0,
-                 probe_timeout: float = 30.0,
+                 probe_timeout: float = 30.0, max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
                  **options: Any):
         self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         super().__init__(model, base_url=self.base_url, api_key_env=api_key_env, concurrency=concurrency,
@@ -102,6 +113,9 @@ class OpenAIEngine(Engine):
         self.breaker_threshold = int(breaker_threshold)
         self.breaker_window = float(breaker_window)
         self.stall_timeout, self.probe_timeout = float(stall_timeout), float(probe_timeout)
+        self.max_response_bytes = int(max_response_bytes)
+        if self.max_response_bytes < 1024:
+            raise ValueError(f"openai: max_response_bytes must be >= 1024, got {max_response_bytes}")
         self._totals: dict[str, Any] = {}
         self.max_retries = int(max_retries)
         self.backoff_base, self.backoff_max = float(backoff_base), float(backoff_max)
@@ -148,8 +162,9 @@ class OpenAIEngine(Engine):
         connect = self.connect_timeout
         fast = self.http_client == "fast" or (self.http_client == "auto" and wants_fast_path(self.base_url))
         if fast:
-            return FastHTTP(self.base_url, self._headers(), self.timeout, connect)
-        return PooledHTTP(self.base_url, self._headers(), self.timeout, connect, self.concurrency)
+            return FastHTTP(self.base_url, self._headers(), self.timeout, connect, self.max_response_bytes)
+        return PooledHTTP(self.base_url, self._headers(), self.timeout, connect, self.concurrency,
+                          self.max_response_bytes)
 
     def counters(self) -> dict[str, Any]:
         """Attempts, retries (in all and by cause) and watchdog probes over this engine's life."""
@@ -181,7 +196,15 @@ class OpenAIEngine(Engine):
                 slot = Slot()
                 try:
                     while (item := next(pending, None) if feed is None else await feed.aget()) is not None:
-                        on_complete(item[0], await self._one(http, slot, item[1], health))
+                        try:
+                            c = await self._one(http, slot, item[1], health)
+                        except CircuitOpen:
+                            raise
+                        except Exception as e:  # whatever a server sent: this request fails, the others go on
+                            slot.close()
+                            c = Completion(finish_reason="error",
+                                           error=self._scrub(f"unexpected reply: {printable(repr(e), 300)}"))
+                        on_complete(item[0], c)
                 finally:
                     slot.close()
 
@@ -267,6 +290,10 @@ class OpenAIEngine(Engine):
                     health.resent(slot.resent - resent)
             except TimeoutError:
                 error = f"timed out after {self.timeout:g}s"
+            except ResponseTooLarge as e:  # the same request would get the same answer: not retried
+                error = f"{e} (raise it with --engine-arg max_response_bytes=N)"
+                health.success()
+                break
             except ConnectionError as e:
                 error = f"connection error: {e}"
             else:
@@ -275,10 +302,10 @@ class OpenAIEngine(Engine):
                         c = replace(parse_response(json.loads(resp.content)), seconds=time.perf_counter() - t0)
                         health.success()
                         return c
-                    except ValueError as e:  # truncated/invalid JSON or missing choices
-                        error = f"malformed response: {e}"
+                    except (ValueError, RecursionError) as e:  # truncated/invalid JSON, wrong shape, too deep
+                        error = f"malformed response: {printable(str(e), 300)}"
                 else:
-                    error = f"HTTP {resp.status}: {resp.text[:500]}"
+                    error = f"HTTP {resp.status}: {printable(resp.text, 500)}"
                     if resp.status not in RETRY_STATUS:
                         health.success()  # the server answered: this request is wrong, not the server
                         break

@@ -82,7 +82,7 @@ def _perceive(run: Run, engine: Engine, samples: list[Sample], variants: list[st
                 if on_record is not None:
                     on_record(PerceptionRecord.from_dict(run.perception.get(key) or {}), s)
                 continue
-            parts = {name: run.generations.store.get(k) or {"key": k, "error": "not generated"} if k else None
+            parts = {name: run.generations.record(k) or {"key": k, "error": "not generated"} if k else None
                      for name, k in gen_keys.items()}
             rec = _compose(s, v, identity, parts)
             d = rec.to_dict()

@@ -181,7 +181,7 @@ class _Batch:
         _, stats = run.generations.run(engine, self.requests, stage="reason", labels=self.labels, keys=self.keys,
                                        on_result=arrived)
         for gkey, precs in pending.items():  # answers that were cached (or never came back)
-            gen = run.generations.store.get(gkey) or {"key": gkey, "error": "not generated"}
+            gen = run.generations.record(gkey) or {"key": gkey, "error": "not generated"}
             for prec, k in precs:
                 _write(run, identity, prec, gen, k)
         return stats

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from rapid_eval.log import warn
-from rapid_eval.reports.explorer import CHUNK, STATIC, _copy_image, _gold, _js
+from rapid_eval.reports.explorer import CHUNK, STATIC, _gold, _js
+from rapid_eval.reports.images import ImageCopier
 from rapid_eval.rescore.audit import CLASSES
 
 NO_CLASS = "-"
@@ -73,14 +74,15 @@ def page_data(result: Mapping[str, Any], images: Mapping[str, Sequence[str]], im
               ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(the index the page filters over, the per-item details) of a :func:`rapid_eval.rescore.rescore` result
     made with ``items=True, context=True``; each item's images (looked up by its natural key in ``images``) are
-    copied into ``img_dir`` by the explorer's copy function and referred to relative to the page."""
+    copied into ``img_dir`` by the report's checked copy
+    (:class:`~rapid_eval.reports.images.ImageCopier`) and referred to relative to the page."""
     from rapid_eval.rescore.run import summary_lines
 
     items, contexts = result.get("items"), result.get("contexts")
     if items is None or contexts is None or len(items) != len(contexts):
         raise ValueError("audit page: the rescore result holds no items with their contexts "
                          "(rescore(..., items=True, context=True))")
-    seen: dict[str, str] = {}
+    copy = ImageCopier(img_dir)
     rows: list[dict[str, Any]] = []
     details: list[dict[str, Any]] = []
     for it, ctx in zip(items, contexts, strict=True):
@@ -92,7 +94,8 @@ def page_data(result: Mapping[str, Any], images: Mapping[str, Sequence[str]], im
         srcs = images.get(ctx["key"], ())
         details.append({"question": ctx["question"], "options": [str(o) for o in ctx["options"]],
                         "response": ctx["response"],
-                        "images": [x for x in (_copy_image(s, img_dir, seen) for s in srcs) if x]})
+                        "images": [x for x in map(copy, srcs) if x]})
+    copy.warn_refused(f"the data dir's items of {result['benchmark']}")
     classes = [{"name": c, "items": sum(r["cls"] == c for r in rows),
                 "differ": sum(r["cls"] == c and r["differ"] for r in rows)} for c in (*CLASSES, NO_CLASS)]
     index = {"chunk": CHUNK, "benchmark": result["benchmark"], "files": [str(f) for f in result["files"]],

@@ -32,7 +32,9 @@ from typing import Any
 
 import yaml
 
+from rapid_eval.bounded_yaml import YamlTooLarge, load_yaml
 from rapid_eval.log import info, warn
+from rapid_eval.reports.config_check import ConfigError, check_config
 
 KNOWN = {"out", "data_dir", "limit", "tasks", "perceptors", "reasoners", "variants", "repeats", "scorer", "params",
          "tables", "formats", "report", "bootstrap", "title", "description", "hascap", "stream"}
@@ -40,8 +42,6 @@ ENGINE_KEYS = {"model", "backend", "base_url", "engine_args"}
 SAMPLING_KEYS = {"max_new_tokens", "temperature", "top_p", "seed", "thinking"}
 
 
-class ConfigError(ValueError):
-    """A config that cannot run; the message names the file and the entry."""
 
 
 def _model(base: Path, model: str) -> str:
@@ -65,8 +65,8 @@ def _model(base: Path, model: str) -> str:
 
 def load_config(path: Path, out: Path | None = None) -> dict[str, Any]:
     try:
-        cfg = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as e:
+        cfg = load_yaml(path) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, YamlTooLarge) as e:
         raise ConfigError(f"{path}: cannot read the config ({e})") from None
     if not isinstance(cfg, dict):
         raise ConfigError(f"{path}: the config must be a mapping")
@@ -76,6 +76,7 @@ def load_config(path: Path, out: Path | None = None) -> dict[str, Any]:
     for key in ("out", "tasks", "perceptors"):
         if not cfg.get(key):
             raise ConfigError(f"{path}: '{key}' is required")
+    check_config(path, cfg)
     if cfg.get("hascap") is not None and not isinstance(cfg["hascap"], dict):
         raise ConfigError(f"{path}: hascap must be a mapping like a perceptor entry ({{model: ..., backend: ...}})")
     judges = [cfg["hascap"]] if cfg.get("hascap") else []

@@ -7,7 +7,7 @@ Layout of DIR (open ``index.html`` from disk):
                            sample position, run, repeat)
     data/a-NNNNN.js        answers in chunks of CHUNK (output, trace, extracted answer, what decided the verdict)
     data/s-NNNNN.js        samples in chunks of CHUNK (question, gold, images, every O_p variant per perceptor)
-    img/<hash>.<ext>       each image once, copied by content hash
+    img/<hash>.<ext>       each image once, copied by content hash (only checked images: reports/images.py)
     plots/*.png            the summary page's plots
 
 Decisions: data files are ``.js`` that call a global loader, because browsers refuse ``fetch`` on ``file://``;
@@ -22,7 +22,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.hashing import file_hash
+from rapid_eval.reports.images import ImageCopier
 from rapid_eval.reports.load import DIRECT, open_run
 
 CHUNK = 500
@@ -32,21 +32,6 @@ STATIC = Path(__file__).parent / "static"
 def _js(path: Path, call: str, *args: Any) -> None:
     payload = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":")) for a in args)
     path.write_text(f"{call}({payload});\n".replace("</", "<\\/"), encoding="utf-8")
-
-
-def _copy_image(src: str, img_dir: Path, seen: dict[str, str]) -> str | None:
-    if src in seen:
-        return seen[src]
-    p = Path(src)
-    if not p.is_file():
-        seen[src] = None  # type: ignore[assignment]
-        return None
-    name = f"{file_hash(p)[:20]}{p.suffix.lower() or '.img'}"
-    target = img_dir / name
-    if not target.exists():
-        shutil.copyfile(p, target)
-    seen[src] = f"img/{name}"
-    return seen[src]
 
 
 def _gold(answer: Any) -> str:
@@ -64,7 +49,7 @@ def build_explorer(runs: list[Path], out: Path, summary_html: str = "") -> Path:
 
     sample_pos: dict[tuple[str, str], int] = {}
     samples: list[dict[str, Any]] = []
-    images: dict[str, str] = {}
+    copy = ImageCopier(img)
     levels: dict[str, list[str]] = {"benchmark": [], "variant": [], "perceptor": [], "reasoner": [], "run": []}
 
     def level(kind: str, value: str) -> int:
@@ -93,7 +78,7 @@ def build_explorer(runs: list[Path], out: Path, summary_html: str = "") -> Path:
                 samples.append({
                     "id": a.uid, "question": sample.question, "gold": _gold(sample.answer),
                     "options": list(sample.options),
-                    "images": [x for x in (_copy_image(i, img, images) for i in sample.images) if x],
+                    "images": [x for x in map(copy, sample.images) if x],
                     "perceptions": perceptions.get(a.uid, {})})
             verdict = -1 if a.verdict.correct is None else int(bool(a.verdict.correct))
             index_rows.append([level("benchmark", a.task), a.sample_id, level("variant", a.variant),
@@ -104,6 +89,7 @@ def build_explorer(runs: list[Path], out: Path, summary_html: str = "") -> Path:
                             "flags": list(a.verdict.flags),
                             "repeat": a.repeat,
                             "tokens": a.completion_tokens})
+    copy.warn_refused("the runs' samples.jsonl")
     for i in range(0, max(len(answers), 1), CHUNK):
         _js(data / f"a-{i // CHUNK:05d}.js", "RAPID.chunk", "a", i // CHUNK, answers[i:i + CHUNK])
     for i in range(0, max(len(samples), 1), CHUNK):

@@ -51,7 +51,7 @@ def _first_record(path: Path) -> dict[str, Any] | None:
                 if line.strip():
                     rec = json.loads(line)
                     return rec if isinstance(rec, dict) else None
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     return None
 
@@ -181,7 +181,7 @@ def read(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions
                 continue
             try:
                 rec = json.loads(line)
-            except ValueError as e:
+            except (ValueError, RecursionError) as e:
                 raise FormatError(f"{path}:{lineno}: not JSON ({e})") from e
             samples.append(_sample(benchmark, rec, by_position, lineno, path))
             final, _, truncated = split_reasoning(response(rec))

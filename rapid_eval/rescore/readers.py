@@ -27,7 +27,11 @@ def detect_format(path: Path, benchmark: str) -> tuple[str, Reader]:
         raise FormatError(f"{path}: no such file")
     formats = formats_for(benchmark)
     for fmt in formats:
-        if fmt.detect(path):
+        try:
+            found = fmt.detect(path)
+        except RecursionError:
+            raise FormatError(f"{path}: nested too deeply to read (format {fmt.name})") from None
+        if found:
             return fmt.name, fmt.read
     names = sorted({f.name for f in formats})
     raise FormatError(

@@ -42,7 +42,7 @@ def maybe_list(v: Any) -> list[Any]:
             try:
                 out = loader(text)
                 return list(out) if isinstance(out, (list, tuple)) else [out]
-            except (ValueError, SyntaxError):
+            except (ValueError, SyntaxError, RecursionError, MemoryError):
                 continue
     return [text] if text else []
 
@@ -56,7 +56,7 @@ def maybe_dict(v: Any) -> dict[str, Any]:
             try:
                 out = loader(text)
                 return out if isinstance(out, dict) else {}
-            except (ValueError, SyntaxError):
+            except (ValueError, SyntaxError, RecursionError, MemoryError):
                 continue
     return {}
 

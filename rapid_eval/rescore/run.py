@@ -61,6 +61,7 @@ def rescore(
     for path in paths:
         check_named_benchmark(path, benchmark, known)
     preds = combine([_read(p, benchmark, data_dir) for p in paths])
+    _refuse_repeats(preds)
     samples = [s for p in preds for s in p.samples]
     outputs = [o for p in preds for o in p.outputs]
     truncated = [t for p in preds for t in (p.truncated or [False] * len(p.samples))]
@@ -215,11 +216,31 @@ def _read(path: Path, benchmark: str, data_dir: str | Path | None) -> Any:
     from rapid_eval.rescore.base import FormatError
     from rapid_eval.rescore.readers import detect_format
 
-    _, reader = detect_format(path, benchmark)
-    preds = reader(path, benchmark, str(data_dir) if data_dir is not None else None)
+    name, reader = detect_format(path, benchmark)
+    try:
+        preds = reader(path, benchmark, str(data_dir) if data_dir is not None else None)
+    except RecursionError:
+        raise FormatError(f"{path}: nested too deeply to read as {name}") from None
     if not preds.samples:
         raise FormatError(f"{path}: no items")
     return preds
+
+
+def _refuse_repeats(preds: Sequence[Any]) -> None:
+    """``FormatError`` naming the file(s) when an item id occurs twice (within a file or across the files given;
+    an answers file and the verdict file paired with it count as one): a repeated item would be counted twice, so
+    one answer given ten times would outweigh the others."""
+    from rapid_eval.rescore.base import FormatError
+
+    where: dict[str, int] = {}
+    for i, p in enumerate(preds):
+        for s in p.samples:
+            if s.uid in where:
+                first = where[s.uid]
+                also = "" if first == i else f" (already in file {first + 1}, {preds[first].source})"
+                raise FormatError(f"{p.source}: item '{s.id}' appears more than once{also}; each item must be "
+                                  "answered once (a repeated item would be counted twice)")
+            where[s.uid] = i
 
 
 def _claimed(preds: Sequence[Any]) -> dict[str, Any] | None:

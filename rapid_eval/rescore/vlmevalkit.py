@@ -18,6 +18,7 @@ the replayed verdict is the stored one, as VLMEvalKit's score file counts it.
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 from typing import Any
 
@@ -33,10 +34,57 @@ _VERDICT_COLS = ("hit", "score", "correct")
 _EXTRACT_COLS = ("extract", "extracted", "res")
 
 
+MAX_XLSX_BYTES = 256 << 20
+"""Largest unpacked size of an ``.xlsx`` read (a 2 MB file can unpack to a 531 MB sheet that takes minutes);
+``RAPID_EVAL_MAX_XLSX_BYTES`` raises it."""
+MAX_XLSX_CELLS = 5_000_000
+"""Most cells of a sheet read (its declared dimension); ``RAPID_EVAL_MAX_XLSX_CELLS`` raises it."""
+
+
+class XlsxTooLarge(FormatError):
+    """A workbook over the unpacked-size or cell limit (reported, not taken for "some other format")."""
+
+
+def _limit(name: str, default: int) -> int:
+    try:
+        return int(os.environ.get(name, default))
+    except ValueError:
+        return default
+
+
+def check_xlsx(path: Path) -> None:
+    """``FormatError`` naming ``path`` when the workbook unpacks to more than the byte limit or declares more
+    cells than the cell limit (checked from the zip directory and the sheet's dimension, before any parsing)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            unpacked = sum(i.file_size for i in z.infolist())
+    except (OSError, zipfile.BadZipFile) as e:
+        raise FormatError(f"{path}: not a readable .xlsx ({e})") from None
+    limit = _limit("RAPID_EVAL_MAX_XLSX_BYTES", MAX_XLSX_BYTES)
+    if unpacked > limit:
+        raise XlsxTooLarge(f"{path}: unpacks to {unpacked >> 20} MiB, over the {limit >> 20} MiB limit (a zip "
+                          "bomb? raise RAPID_EVAL_MAX_XLSX_BYTES if it is meant)")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True)
+    try:
+        ws = wb.active
+        cells = (ws.max_row or 0) * (ws.max_column or 0)
+    finally:
+        wb.close()
+    cap = _limit("RAPID_EVAL_MAX_XLSX_CELLS", MAX_XLSX_CELLS)
+    if cells > cap:
+        raise XlsxTooLarge(f"{path}: the sheet declares {cells} cells, over the {cap} limit "
+                          "(raise RAPID_EVAL_MAX_XLSX_CELLS if it is meant)")
+
+
 def _columns(path: Path) -> list[str]:
     if path.suffix.lower() == ".xlsx":
         from openpyxl import load_workbook
 
+        check_xlsx(path)
         wb = load_workbook(path, read_only=True)
         try:
             first = next(wb.active.iter_rows(max_row=1, values_only=True), ())
@@ -52,6 +100,8 @@ def detect(path: Path) -> bool:
         return False
     try:
         cols = set(_columns(path))
+    except XlsxTooLarge:
+        raise
     except Exception:  # noqa: BLE001 - a file openpyxl/csv cannot read (bad zip, binary) is simply not ours
         return False
     return {"index", "prediction", "answer"} <= cols
@@ -61,6 +111,7 @@ def _rows(path: Path) -> list[dict[str, Any]]:
     import pandas as pd
 
     if path.suffix.lower() == ".xlsx":
+        check_xlsx(path)
         df = pd.read_excel(path, dtype=object)
     else:
         df = pd.read_csv(path, sep="\t" if path.suffix.lower() == ".tsv" else ",", dtype=object, keep_default_na=False)

@@ -20,6 +20,8 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Sequence
@@ -114,9 +116,11 @@ def _check_deadline(run: _Run, slot: Slot, queue: deque) -> Slot:
 
 def _pool_run(run: _Run, workers: int) -> None:
     queue: deque = deque(run.items[i : i + run.chunk_size] for i in range(0, len(run.items), run.chunk_size))
-    slots = [spawn(run.ctx, run.scorer) for _ in range(workers)]
+    previous = _exit_on_sigterm()
+    slots: list[Slot] = []
     poll = min(0.1, max(0.005, run.timeout / 20))
     try:
+        slots = [spawn(run.ctx, run.scorer) for _ in range(workers)]
         while run.pending:
             for s in slots:
                 if s.chunk is None and queue:
@@ -145,6 +149,24 @@ def _pool_run(run: _Run, workers: int) -> None:
         for s in slots:
             s.proc.join(1)
             kill(s)
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _exit_on_sigterm() -> Any:
+    """In the main thread: make SIGTERM raise ``SystemExit`` (so the pool's ``finally`` kills its workers, as it
+    does on Ctrl-C) and return the handler to restore; elsewhere None (signals go to the main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    previous = signal.getsignal(signal.SIGTERM)
+    if previous not in (signal.SIG_DFL, None):
+        return None  # the program handles SIGTERM itself
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    return previous
 
 
 def score_all(

@@ -19,6 +19,7 @@ from typing import Any
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash, file_hash
 from rapid_eval.progress import StepProgress
+from rapid_eval.sanitize import seconds_value, token_count
 from rapid_eval.storage.store import RecordStore
 from rapid_eval.types import ChatRequest, Completion, SamplingParams
 
@@ -73,7 +74,8 @@ class Results(Sequence[dict[str, Any]]):
 
     def __getitem__(self, i: int) -> dict[str, Any]:  # type: ignore[override]
         k = self.keys[i]
-        return self.store.get(k) or {"key": k, "error": "not generated"}
+        rec = self.store.get(k)
+        return sane(rec) if rec else {"key": k, "error": "not generated"}
 
 
 class GenerationCache:
@@ -89,7 +91,12 @@ class GenerationCache:
     def get(self, key: str) -> dict[str, Any] | None:
         if key not in self.store:
             return None
-        return self.store.get(key)
+        return self.record(key)
+
+    def record(self, key: str) -> dict[str, Any] | None:
+        """The stored record under ``key``, failed or not, with its numbers checked (``sane``); None if none."""
+        rec = self.store.get(key)
+        return sane(rec) if rec else None
 
     def run(
         self,
@@ -148,6 +155,17 @@ class GenerationCache:
                     self.store.release()  # fsync; another appender may now repair a torn tail
         stats.seconds = time.perf_counter() - started
         return Results(self.store, keys), stats
+
+
+def sane(rec: dict[str, Any]) -> dict[str, Any]:
+    """A stored record with its token counts and time checked (a record written before servers' ``usage``
+    was checked, or edited by hand, may hold ``"abc"``, a list or a negative number there: read as None)."""
+    for name in ("prompt_tokens", "completion_tokens"):
+        if name in rec and rec[name] is not None:
+            rec[name] = token_count(rec[name])
+    if rec.get("seconds") is not None:
+        rec["seconds"] = seconds_value(rec["seconds"])
+    return rec
 
 
 def call_record(key: str, stage: str, identity: dict[str, Any], request: ChatRequest, c: Completion) -> dict[str, Any]:

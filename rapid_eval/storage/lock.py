@@ -14,6 +14,8 @@ import fcntl
 import os
 from pathlib import Path
 
+from rapid_eval.storage.nofollow import open_fd
+
 
 class RunLocked(RuntimeError):
     """Another process holds this run's lock for the stage."""
@@ -33,7 +35,7 @@ class StageLock:
             self._depth += 1
             return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = open_fd(self.path, os.O_RDWR | os.O_CREAT)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:

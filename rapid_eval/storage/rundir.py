@@ -34,6 +34,7 @@ from rapid_eval.records import SCHEMA_VERSION, PerceptionRecord, ReasoningRecord
 from rapid_eval.redact import redact_argv
 from rapid_eval.storage.cache import CallStats, GenerationCache
 from rapid_eval.storage.lock import StageLock
+from rapid_eval.storage.nofollow import fresh_file, open_fd
 from rapid_eval.storage.store import RecordStore, read_jsonl, stream_jsonl
 from rapid_eval.types import Sample
 
@@ -170,17 +171,22 @@ class Run:
             "versions": versions(),
             **extra,
         }
-        with open(self.root / "stats.jsonl", "a", encoding="utf-8") as f:
-            f.write(json.dumps(line, ensure_ascii=False) + "\n")
-            f.flush()
-            os.fsync(f.fileno())
+        path = self.root / "stats.jsonl"
+        try:
+            with os.fdopen(open_fd(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT), "a", encoding="utf-8") as f:
+                f.write(json.dumps(line, ensure_ascii=False) + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError as e:  # disk full, a symlink: say which file (the records themselves are already saved)
+            raise OSError(e.errno, f"cannot write {path}: {e.strerror or e}") from None
         return line
 
     def write_json(self, name: str, obj: Any) -> Path:
         """Write a derived JSON file atomically (tmp + rename)."""
         path = self.root / name
         tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(obj, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+        with os.fdopen(fresh_file(tmp), "w", encoding="utf-8") as f:
+            f.write(json.dumps(obj, indent=2, ensure_ascii=False, default=str))
         os.replace(tmp, path)
         return path
 
@@ -189,7 +195,7 @@ class Run:
         path = self.root / name
         tmp = path.with_suffix(path.suffix + ".tmp")
         try:
-            with open(tmp, "w", encoding="utf-8") as f:
+            with os.fdopen(fresh_file(tmp), "w", encoding="utf-8") as f:
                 for r in rows:
                     f.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
             os.replace(tmp, path)

@@ -36,6 +36,7 @@ from typing import Any
 
 from rapid_eval.log import warn
 from rapid_eval.storage import index as store_index
+from rapid_eval.storage.nofollow import open_fd
 
 SYNC_INTERVAL = 0.25
 """Seconds between group fsyncs of an append-only file."""
@@ -97,8 +98,12 @@ def _fast_key(raw: bytes) -> str | None:
 
 
 def parse_line(raw: bytes) -> Any:
-    """The JSON value of one line; raises ``ValueError`` (``UnicodeDecodeError`` or ``JSONDecodeError``)."""
-    return json.loads(raw.decode("utf-8"))
+    """The JSON value of one line; raises ``ValueError`` (``UnicodeDecodeError``, ``JSONDecodeError``, or nesting
+    too deep to parse: a 100k-deep line is one bad line, skipped like any other, not a ``RecursionError``)."""
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
 
 
 def _reason(e: ValueError) -> str:
@@ -195,7 +200,7 @@ class RecordStore:
         if self._rfd is None:
             with self._lock:
                 if self._rfd is None:
-                    self._rfd = os.open(self.path, os.O_RDONLY)
+                    self._rfd = open_fd(self.path, os.O_RDONLY)
         raw = os.pread(self._rfd, length, offset)
         try:
             rec = parse_line(raw)
@@ -270,7 +275,7 @@ class RecordStore:
     def _open_for_append(self) -> int:
         """Open for appending, repairing a torn tail only if no other process appends (exclusive flock)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        fd = open_fd(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             exclusive = True
@@ -285,7 +290,7 @@ class RecordStore:
         size = os.fstat(fd).st_size
         if size == 0:
             return
-        with open(self.path, "rb") as f:
+        with os.fdopen(open_fd(self.path, os.O_RDONLY), "rb") as f:
             back = min(size, 1 << 20)
             while True:
                 f.seek(size - back)

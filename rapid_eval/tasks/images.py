@@ -80,14 +80,32 @@ def _from_pil(img: Image.Image) -> str:
 
 def _from_path(ref: str, base_dir: Path | None) -> str:
     p = Path(ref).expanduser()
-    if not p.is_absolute():
-        if base_dir is None:
-            raise ImageError(f"image path '{ref}' is relative and the source has no folder to resolve it in")
-        p = base_dir / p
+    if base_dir is not None:
+        p = _confined(p if p.is_absolute() else base_dir / p, base_dir, ref)
+    elif not p.is_absolute():
+        raise ImageError(f"image path '{ref}' is relative and the source has no folder to resolve it in")
     if not p.is_file():
         raise ImageError(f"image file not found: {p}")
     _check_readable(p)
     return str(p.resolve())
+
+
+def _confined(p: Path, base_dir: Path, ref: str) -> Path:
+    """``p`` if it lies in the data folder ``base_dir``, by name and after following symlinks; else
+    ``ImageError``. A symlink into a Hugging Face cache's ``blobs`` folder (``snapshots/<rev>/...`` links) is
+    allowed: that is how the Hub lays a dataset out."""
+    base = Path(os.path.normpath(base_dir.absolute()))
+    lexical = Path(os.path.normpath(p.absolute()))
+    if not lexical.is_relative_to(base):
+        raise ImageError(f"image path '{ref}' points outside the data folder {base_dir}")
+    real, real_base = p.resolve(), base_dir.resolve()
+    roots = [real_base]
+    if "snapshots" in real_base.parts:
+        i = len(real_base.parts) - 1 - real_base.parts[::-1].index("snapshots")
+        roots.append(Path(*real_base.parts[:i]) / "blobs")
+    if not any(real.is_relative_to(r) for r in roots):
+        raise ImageError(f"image path '{ref}' is a symlink to {real}, outside the data folder {base_dir}")
+    return lexical
 
 
 def materialize(ref: Any, base_dir: Path | None) -> str:

@@ -85,6 +85,8 @@ class JsonlSource(Source):
                     yield RawRow(
                         None, origin, JSONL_PART, index, f"broken JSON line ({e.msg} at column {e.colno})"
                     )
+                except RecursionError:
+                    yield RawRow(None, origin, JSONL_PART, index, "JSON nested too deeply")
                 else:
                     if isinstance(data, dict):
                         yield RawRow(data, origin, JSONL_PART, index)

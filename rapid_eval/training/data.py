@@ -115,11 +115,18 @@ def _unbox(answer: str) -> str:
 
 
 def _as_list(v: Any) -> list[str]:
+    """Image paths from a path or a list (or array) of paths; ValueError for anything else (``"image": 5``)."""
     if v is None:
         return []
     if isinstance(v, str):
         return [v] if v else []
-    return [str(x) for x in list(v) if x]
+    if isinstance(v, dict | bytes | int | float | bool) or not hasattr(v, "__iter__"):
+        raise ValueError(f"image must be a path or a list of paths, got {type(v).__name__}")
+    items = list(v)
+    bad = [x for x in items if x and not isinstance(x, str)]
+    if bad:
+        raise ValueError(f"image must be a path or a list of paths, got a list holding {type(bad[0]).__name__}")
+    return [x for x in items if x]
 
 
 def virl_sample(row: dict[str, Any], base: Path, line: int, origin: str) -> Sample:

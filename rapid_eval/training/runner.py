@@ -27,6 +27,7 @@ from transformers import TrainerCallback
 from rapid_eval.engines.base import Engine
 from rapid_eval.log import info, warn
 from rapid_eval.prompts import get_prompts
+from rapid_eval.training.checkpoints import check_same_run, last_checkpoint
 from rapid_eval.training.config import StageConfig
 from rapid_eval.training.data import load_training_data
 from rapid_eval.training.dataset import stage_samples, train_dataset
@@ -53,21 +54,6 @@ class TrainingStageResult:
     resumed_from: str | None = None
     skipped: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-def last_checkpoint(out: Path) -> Path | None:
-    """The newest complete ``checkpoint-N`` under ``out`` (model, optimiser and trainer state all present)."""
-    best: tuple[int, Path] | None = None
-    for d in out.glob("checkpoint-*"):
-        try:
-            n = int(d.name.split("-")[1])
-        except (IndexError, ValueError):
-            continue
-        complete = (d / "trainer_state.json").is_file() and (d / "optimizer.pt").is_file() and \
-            any(d.glob("*.safetensors"))
-        if complete and (best is None or n > best[0]):
-            best = (n, d)
-    return best[1] if best else None
 
 
 PROCESSOR_FILES = ("preprocessor_config.json", "processor_config.json", "video_preprocessor_config.json",
@@ -197,6 +183,7 @@ def run_stage(cfg: StageConfig, model_path: str, out: str | Path, reasoner: Engi
         # a rerun with a larger --max-steps extends the finished stage from its last checkpoint (as TRL does)
         info(f"{cfg.kind}: finished at {done_steps} steps in {out}; continuing to {cfg.max_steps}")
     out.mkdir(parents=True, exist_ok=True)
+    check_same_run(out, {**cfg.to_dict(), "init": model_path})
     data = load_training_data(cfg.data or "", cfg.data_dir, cfg.exclude_sources, cfg.limit)
     for e in data.errors[:10]:
         warn(e)

@@ -59,9 +59,9 @@ def test_bad_record_names_the_pid(tmp_path):
     assert pid
 
 
-def test_several_files_are_concatenated():
-    r = rescore("mathvista", [MATHVISTA, MATHVISTA], workers=0)
-    assert r["n"] == 40 and len(r["files"]) == 2 and r["format"] == "mathvista-output"
+def test_the_same_file_twice_is_refused_not_counted_twice():
+    with pytest.raises(FormatError, match="appears more than once .already in"):
+        rescore("mathvista", [MATHVISTA, MATHVISTA], workers=0)
 
 
 def test_importing_scoring_is_cheap():

@@ -109,7 +109,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (  # top to bottom; a module may import it
     ("rapid_eval.tasks", "rapid_eval.scoring", "rapid_eval.rescore.base", "rapid_eval.rescore.rows",
      "rapid_eval.rescore.gold", "rapid_eval.rescore.companions"),
     ("rapid_eval.types", "rapid_eval.registry", "rapid_eval.paths", "rapid_eval.hashing", "rapid_eval.log",
-     "rapid_eval.model_files", "rapid_eval.variants"),
+     "rapid_eval.model_files", "rapid_eval.variants", "rapid_eval.sanitize", "rapid_eval.bounded_yaml"),
 )
 """The README's layer diagram as module prefixes. ``rescore`` is split: its row/gold/format-record helpers are what
 benchmark folders build their readers from (file formats, low), its reader dispatch and ``rescore()`` are a stage."""
