@@ -47,8 +47,7 @@ class ScorableAnswer:
 
 def iter_answers(run: Run) -> Iterator[ScorableAnswer]:
     """Every scorable answer of the run, streamed (failed records are left out: their rerun is still owed)."""
-    for d in run.perception.iter(containing=b'"direct"'):  # only direct answers are scored: skip the parse
-        prec = PerceptionRecord.from_dict(d)
+    for prec in run.iter_perception(containing=b'"direct"'):  # only direct answers are scored: skip the parse
         if prec.variant == "direct" and not prec.error:
             yield ScorableAnswer(prec, prec.answer or "", bool(prec.truncated_thinking))
     for rrec in run.iter_reasoning():

@@ -19,6 +19,7 @@ from typing import Any
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash, file_hash
 from rapid_eval.progress import StepProgress
+from rapid_eval.records import GenerationRecord
 from rapid_eval.storage.store import RecordStore
 from rapid_eval.types import ChatRequest, Completion, SamplingParams
 
@@ -87,9 +88,15 @@ class GenerationCache:
         return key in self.store
 
     def get(self, key: str) -> dict[str, Any] | None:
+        """The successful call stored under ``key`` as its raw line, None if there is none."""
         if key not in self.store:
             return None
         return self.store.get(key)
+
+    def record(self, key: str) -> GenerationRecord | None:
+        """The call last stored under ``key``, failed or not, typed; None if it was never made."""
+        d = self.store.get(key)
+        return GenerationRecord.from_dict(d) if d is not None else None
 
     def run(
         self,
