@@ -23,6 +23,8 @@ configurations); keyed by everything that determines them, including the loader'
 
 @dataclass(frozen=True)
 class BootOptions:
+    """Bootstrap settings of a table: resamples (0: no intervals or tests) and the seed."""
+
     n_boot: int = 1000
     seed: int = 0
 

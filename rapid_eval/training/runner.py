@@ -47,6 +47,8 @@ class TrainingStopped(RuntimeError):
 
 @dataclass
 class TrainingStageResult:
+    """What one training stage did: where its checkpoint is, steps, time, and whether it resumed or was skipped."""
+
     out: Path
     steps: int
     seconds: float
