@@ -8,9 +8,8 @@ command line offers, each returning a typed result::
     with re_.load_engine("scripted", "vlm") as vlm:
         re_.perceive(samples, vlm, variants="qcap+sol", out="runs/x")
     with re_.load_engine("openai", "Qwen/Qwen3-8B", base_url="http://127.0.0.1:8000/v1") as llm:
-        re_.reason("runs/x", llm)
-    result = re_.score("runs/x")
-    result.rows[0].score
+        result = re_.reason("runs/x", llm)              # reasons, then scores the run (scorer=None: no scoring)
+    result.scores.rows[0].score                     # the same as re_.score("runs/x").rows[0].score
     re_.export_run("runs/x", "datasets/x")            # O_p as a Hugging Face dataset folder (or push=REPO_ID)
     re_.import_run("datasets/x", "runs/y")            # ... reasoned on elsewhere with no MLLM
 
@@ -22,6 +21,7 @@ with one clear line; the CLI turns them into exit codes.
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from rapid_eval.hub.export import ExportResult
     from rapid_eval.hub.import_ import ImportResult
     from rapid_eval.reasoning.prefetch import Prefetcher
-    from rapid_eval.records import PerceptionRecord, SummaryRow
+    from rapid_eval.records import PerceptionRecord, RunSummary, SummaryRow
     from rapid_eval.storage.cache import CallStats
     from rapid_eval.storage.rundir import Run
     from rapid_eval.tasks.shard import Shard
@@ -55,6 +55,9 @@ class StageResult:
     """Why some inputs were not processed (failed perception records, missing samples)."""
     counters: dict[str, Any] = field(default_factory=dict)
     """The engine's transport counters for this stage: attempts, retries (in all and by cause), probes."""
+    scores: ScoreResult | None = None
+    """:func:`reason` with a ``scorer`` (the default): the scores of the whole run once this stage ended, as
+    :func:`score` computes them; None for :func:`perceive` and for ``reason(..., scorer=None)``."""
 
     @property
     def failed(self) -> int:
@@ -68,22 +71,26 @@ class ScoreResult:
 
     run: Run
     """The scored run."""
-    rows: list[SummaryRow]
-    """One headline cell per (task, variant, perceptor, reasoner)."""
-    summary: dict[str, Any]
-    """``summary.json`` as written: ``scorer_mode``, ``answers``, ``judge``, ``judge_reports``, ``rows``."""
+    summary: RunSummary
+    """``summary.json``, typed (``summary.to_dict()`` is the file): scorer mode, answers, judge and its reports,
+    rows, what the scores leave out."""
+
+    @property
+    def rows(self) -> list[SummaryRow]:
+        """One headline cell per (task, variant, perceptor, reasoner)."""
+        return self.summary.rows
 
     @property
     def answers(self) -> int:
         """Number of answers scored."""
-        return int(self.summary["answers"])
+        return self.summary.answers
 
     @property
     def incomplete(self) -> dict[str, int]:
         """What the scores leave out: failed perception and reasoning records (not superseded by a later
         success), perception outputs a reasoner has not attempted, unscored answers (non-zero entries only; empty
         when the run is complete; :func:`rapid_eval.grading.runner.failed_records`)."""
-        return {k: v for k, v in (self.summary.get("incomplete") or {}).items() if v}
+        return {k: v for k, v in (self.summary.incomplete or {}).items() if v}
 
 
 def _run(run: str | Path | Run, create: bool = False) -> Run:
@@ -245,6 +252,8 @@ def reason(
     thinking: bool | None = None,
     retry_failed: bool = False,
     repeats: int = 1,
+    scorer: str | None = "official",
+    workers: int = 1,
     score_as_they_arrive: str | None = None,
     shard: str | Shard | None = None,
     log_stats: bool = True,
@@ -252,18 +261,61 @@ def reason(
     **stats_extra: Any,
 ) -> StageResult:
     """Run the reasoner on every usable perception record of ``run`` (only ``variants`` / ``perceptor`` if
-    given). Scoring is a separate call (:func:`score`); ``score_as_they_arrive="official"`` (or ``"generic"``)
-    decides, while the batch runs, every new answer that needs no symbolic math and caches its verdict, so the
-    following :func:`score` has only the rest to do (the CLI's ``reason`` does both). ``retry_failed``: redo only
+    given), then score the run, as ``rapid-eval reason`` does: ``scorer`` ``"official"`` (each benchmark's rules,
+    the default) or ``"generic"`` decides, while the batch runs, every new answer that needs no symbolic math and
+    caches its verdict, then scores the whole run (:func:`score` with ``workers``, no judge, no ``score`` stats
+    line) into ``result.scores``; ``scorer=None`` only reasons (``result.scores`` is None).
+    ``score_as_they_arrive`` is the old name of ``scorer`` (deprecated). ``retry_failed``: redo only
     the calls that failed before (nothing new is started). ``repeats``: sample each answer K times with seeds
     seed..seed+K-1, each a cached call and record of its own. ``shard``: ``"I/N"`` reasons only the perception
     records of this share of the run's samples (:mod:`rapid_eval.tasks.shard`). ``prefetched``: the calls this
     reasoner already made while perception ran (:func:`perceive_and_reason`), counted in the result."""
+    if score_as_they_arrive is not None:
+        warnings.warn("reason(score_as_they_arrive=...) is deprecated: use scorer=...", DeprecationWarning,
+                      stacklevel=2)
+        scorer = score_as_they_arrive
+    result = _reason(run, engine, variants=variants, perceptor=perceptor, prompts=prompts,
+                     max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, seed=seed,
+                     thinking=thinking, retry_failed=retry_failed, repeats=repeats, scorer=scorer, shard=shard,
+                     log_stats=log_stats, prefetched=prefetched, **stats_extra)
+    if scorer is None:
+        return result
+    return replace(result, scores=score(result.run, scorer=scorer, workers=workers, log_stats=False))
+
+
+def _check_scorer(scorer: str | None) -> None:
+    if scorer not in (None, "official", "generic"):
+        raise ValueError(f"scorer must be 'official' or 'generic', not {scorer!r}")
+
+
+def _reason(
+    run: str | Path | Run,
+    engine: Engine,
+    *,
+    variants: str | Sequence[str] | None = None,
+    perceptor: str | None = None,
+    prompts: str | Path | None = None,
+    max_new_tokens: int | None = None,
+    temperature: float | None = None,
+    top_p: float | None = None,
+    seed: int | None = None,
+    thinking: bool | None = None,
+    retry_failed: bool = False,
+    repeats: int = 1,
+    scorer: str | None = None,
+    shard: str | Shard | None = None,
+    log_stats: bool = True,
+    prefetched: Prefetcher | None = None,
+    **stats_extra: Any,
+) -> StageResult:
+    """:func:`reason` without the scoring at the end (``scorer`` only decides the cheap verdicts as the answers
+    arrive)."""
     from rapid_eval.grading.prescore import Prescorer
     from rapid_eval.perception.variants import parse_variants
     from rapid_eval.prompts import PromptSet, prompts_fingerprint
     from rapid_eval.reasoning import reason as run_reason
 
+    _check_scorer(scorer)
     started = time.time()
     r = _run(run)
     chosen = parse_variants(list(variants) if variants is not None and not isinstance(variants, str) else variants) \
@@ -279,7 +331,7 @@ def reason(
                                "perceptor": perceptor, "repeats": repeats, "prompts": prompts_fingerprint(prompts)}
     before = engine.counters()
     with r.lock("reason"), _stage_failure(r, "reason", engine, before, started, log_stats):
-        pre = Prescorer(r.root / "verdict_cache.jsonl", score_as_they_arrive) if score_as_they_arrive else None
+        pre = Prescorer(r.root / "verdict_cache.jsonl", scorer) if scorer else None
         try:
             n, stats, skipped = run_reason(r, engine, PromptSet(prompts), params, chosen, perceptor, on_answer=pre,
                                            only_failed=retry_failed, repeats=repeats, only=only,
@@ -308,16 +360,21 @@ def perceive_and_reason(
     perceive_options: Mapping[str, Any] | None = None,
     reason_options: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
     log_stats: bool = True,
+    scorer: str | None = "official",
+    workers: int = 1,
 ) -> tuple[StageResult, list[StageResult]]:
     """:func:`perceive`, then :func:`reason` with each reasoner, streamed: each reasoner's calls start on a
     perception record as soon as it lands (:mod:`rapid_eval.reasoning.prefetch`), so every engine is busy at
     once; the records and scores are those of the sequential calls. ``perceive_options``: :func:`perceive`'s
-    keywords; ``reason_options``: :func:`reason`'s, one mapping for all reasoners or one per reasoner."""
+    keywords; ``reason_options``: :func:`reason`'s, one mapping for all reasoners or one per reasoner (their
+    ``scorer`` decides the cheap verdicts as the answers arrive). ``scorer``: the run is scored once, after the
+    last reasoner, and every reasoner's result carries those scores (None: no scoring)."""
     from rapid_eval.engines.base import Engine
     from rapid_eval.perception.variants import parse_variants
     from rapid_eval.prompts import PromptSet
     from rapid_eval.reasoning.prefetch import Prefetcher
 
+    _check_scorer(scorer)
     engines = [reasoners] if isinstance(reasoners, Engine) else list(reasoners)
     ropts = [dict(o) for o in reason_options] if isinstance(reason_options, Sequence) else \
         [dict(reason_options or {}) for _ in engines]
@@ -345,9 +402,22 @@ def perceive_and_reason(
         finally:
             for st in streams:
                 st.finish()
-        results = [reason(run, eng, log_stats=log_stats, prefetched=st, **o)
+        results = [_reason(run, eng, log_stats=log_stats, prefetched=st, **_stage_options(o, scorer))
                    for eng, o, st in zip(engines, ropts, streams, strict=True)]
+    if scorer is not None and results:
+        scores = score(run, scorer=scorer, workers=workers, log_stats=False)
+        results = [replace(res, scores=scores) for res in results]
     return p, results
+
+
+def _stage_options(options: Mapping[str, Any], scorer: str | None) -> dict[str, Any]:
+    """:func:`reason`'s keywords as :func:`_reason` takes them (no final scoring: ``workers`` is not its)."""
+    out = {"scorer": scorer, **options}
+    out.pop("workers", None)
+    if out.get("score_as_they_arrive") is not None:
+        out["scorer"] = out["score_as_they_arrive"]
+    out.pop("score_as_they_arrive", None)
+    return out
 
 
 def score(
@@ -375,7 +445,6 @@ def score(
     from rapid_eval.engines.base import Engine
     from rapid_eval.grading.judge import LLMJudge
     from rapid_eval.grading.runner import score_run
-    from rapid_eval.records import SummaryRow
     from rapid_eval.storage.cache import CallStats
 
     started = time.time()
@@ -394,13 +463,13 @@ def score(
         summary = score_run(r, mode=scorer, workers=workers, judge=judge_obj)
         r.close()
     if log_stats:
-        reports = (summary.get("judge_reports") or {}).values()
+        reports = summary.judge_reports.values()
         calls = CallStats(generated=sum(x["calls"] for x in reports), reused=sum(x["cache_hits"] for x in reports),
                           failed=sum(x["failed"] for x in reports))
-        r.log_stats("score", summary["answers"], calls, started, scorer=scorer,
+        r.log_stats("score", summary.answers, calls, started, scorer=scorer,
                     judge=judge if isinstance(judge, str) or judge is None else judge.model,
-                    incomplete=summary.get("incomplete", {}))
-    return ScoreResult(r, [SummaryRow.from_dict(x) for x in summary["rows"]], summary)
+                    incomplete=summary.incomplete or {})
+    return ScoreResult(r, summary)
 
 
 def rescore(benchmark: str, files: Sequence[str | Path], *, data_dir: str | Path | None = None,

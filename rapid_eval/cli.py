@@ -277,11 +277,12 @@ def reason(
     with _engine(backend, reasoner, base_url, options) as engine:
         result = api.reason(run, engine, variants=variants, perceptor=perceptor, prompts=prompts,
                             max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, seed=seed,
-                            thinking=thinking, retry_failed=retry_failed, repeats=repeats,
-                            score_as_they_arrive=scorer, shard=shard)
+                            thinking=thinking, retry_failed=retry_failed, repeats=repeats, scorer=scorer,
+                            workers=workers, shard=shard)
     for s in result.skipped[:10]:
         warn(s)
-    _show(api.score(result.run, scorer=scorer, workers=workers, log_stats=False), scorer)
+    if result.scores is not None:
+        _show(result.scores, scorer)
     _finish(result, "reason", allow_incomplete=allow_incomplete)
 
 

@@ -36,7 +36,8 @@ def run_demo(out: Path, models: Path | None = None) -> dict:
     with api.load_engine("hf", str(paths["llm"])) as llm:
         r = api.reason(p.run, llm, max_new_tokens=DEMO_TOKENS, log_stats=False)
     r.run.log_stats("demo:reason", r.records, r.stats, started)
-    show_summary(api.score(r.run, log_stats=False).summary, r.run.root, "official")
+    assert r.scores is not None  # reason scores the run (scorer="official")
+    show_summary(r.scores.summary, r.run.root, "official")
     n_p, st_p, n_r, st_r, run = p.records, p.stats, r.records, r.stats, r.run
     example = ",".join(b.name for b in benchmarks.paper_benchmarks()[:2])  # the papers' first two columns
     info(

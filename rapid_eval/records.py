@@ -241,3 +241,57 @@ class SummaryRow(_Record):
     """Items that could not be scored."""
     flags: dict[str, int] = field(default_factory=dict)
     """How many verdicts carry each flag."""
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a scoring pass computed over a run: ``summary.json``, typed (``to_dict`` is the file, key for key).
+
+    The fields a run scored before they existed lacks (``cached_verdicts``, ``fingerprint``, ``inputs``,
+    ``incomplete``, ``provenance``) read back as None and are left out of ``to_dict`` again."""
+
+    scorer_mode: str
+    """``official`` (each benchmark's rules) or ``generic`` (the boxed-answer rule)."""
+    answers: int
+    """Answers scored: reasoning records plus ``direct`` perception records."""
+    judge: str | None
+    """The LLM judge's name, None when the pass used rules only."""
+    judge_reports: dict[str, dict[str, Any]]
+    """Per task the judge saw: judged, decided, unparsed, calls, cache_hits, failed, both_decided, agree,
+    agreement (:class:`rapid_eval.grading.judge.JudgeReport`)."""
+    rows: list[SummaryRow]
+    """One headline cell per (task, variant, perceptor, reasoner), in table order."""
+    cached_verdicts: int | None = None
+    """Verdicts taken from the verdict cache instead of scored again."""
+    fingerprint: str | None = None
+    """Hash of the scored answers and their verdict-cache keys: equal fingerprints mean the same verdicts."""
+    inputs: dict[str, Any] | None = None
+    """Size and mtime of the record files read, with the scoring code's hash: equal stamps mean an identical pass."""
+    incomplete: dict[str, int] | None = None
+    """What the scores leave out: ``failed_perception``, ``failed_reasoning``, ``not_reasoned``, ``unscored``."""
+    provenance: dict[str, Any] | None = None
+    """Who computed it: rapid-eval's version, the git commit, the main packages' versions and the command line."""
+
+    _optional: ClassVar[tuple[str, ...]] = ("cached_verdicts", "fingerprint", "inputs", "incomplete", "provenance")
+
+    def to_dict(self) -> dict[str, Any]:
+        """``summary.json`` as written."""
+        d: dict[str, Any] = {"scorer_mode": self.scorer_mode, "answers": self.answers, "judge": self.judge,
+                             "judge_reports": self.judge_reports, "rows": [r.to_dict() for r in self.rows]}
+        for name in self._optional:
+            if getattr(self, name) is not None:
+                d[name] = getattr(self, name)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> RunSummary:
+        """Read a ``summary.json`` of any version (missing optional fields are None, unknown keys ignored)."""
+        return cls(scorer_mode=str(d.get("scorer_mode") or "official"), answers=int(d.get("answers") or 0),
+                   judge=d.get("judge"), judge_reports=dict(d.get("judge_reports") or {}),
+                   rows=[SummaryRow.from_dict(r) for r in d.get("rows") or []],
+                   **{name: d.get(name) for name in cls._optional})
+
+    @property
+    def unscored(self) -> int:
+        """Items no rule could score, over all rows."""
+        return sum(r.unscored or 0 for r in self.rows)

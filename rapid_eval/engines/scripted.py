@@ -23,6 +23,8 @@ DEFAULT_REPLY = "<think>Scripted reasoning.</think>The answer is \\boxed{A}."
 
 
 class ScriptedEngine(Engine):
+    """A model-free engine with deterministic canned replies (tests and dry runs; options in the module docstring)."""
+
     backend = "scripted"
     calls = 0
     """Requests answered by all instances in this process (tests read it to prove zero calls on rerun)."""

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from rapid_eval.records import GenerationRecord
     from rapid_eval.scoring import Scorer
     from rapid_eval.types import Sample
 
@@ -40,9 +41,9 @@ class Prescorer:
         self._thread: threading.Thread | None = None
         self._cache: Any = None
 
-    def __call__(self, sample: Sample, gen: dict[str, Any]) -> None:
+    def __call__(self, sample: Sample, gen: GenerationRecord) -> None:
         """Queue one answer (called from the engine's completion callback: returns at once)."""
-        self._queue.put((sample, str(gen.get("text") or ""), bool(gen.get("truncated_thinking"))))
+        self._queue.put((sample, gen.text or "", bool(gen.truncated_thinking)))
         if self._thread is None:
             self._thread = threading.Thread(target=self._work, name="prescore", daemon=True)
             self._thread.start()

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from rapid_eval.grading.verdict_cache import VerdictCache, scoring_code_version
 from rapid_eval.provenance import provenance
-from rapid_eval.records import PerceptionRecord, ReasoningRecord, SummaryRow, VerdictRecord
+from rapid_eval.records import PerceptionRecord, ReasoningRecord, RunSummary, SummaryRow, VerdictRecord
 from rapid_eval.scoring import Scorer, Verdict, get_scorer, scorer_names, tally
 from rapid_eval.scoring.pool import score_all
 from rapid_eval.storage.rundir import Run
@@ -48,8 +48,7 @@ class ScorableAnswer:
 
 def iter_answers(run: Run) -> Iterator[ScorableAnswer]:
     """Every scorable answer of the run, streamed (failed records are left out: their rerun is still owed)."""
-    for d in run.perception.iter(containing=b'"direct"'):  # only direct answers are scored: skip the parse
-        prec = PerceptionRecord.from_dict(d)
+    for prec in run.iter_perception(containing=b'"direct"'):  # only direct answers are scored: skip the parse
         if prec.variant == "direct" and not prec.error:
             yield ScorableAnswer(prec, prec.answer or "", bool(prec.truncated_thinking))
     for rrec in run.iter_reasoning():
@@ -126,7 +125,7 @@ class _Item:
 
 
 def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float = 10.0,
-              judge: LLMJudge | None = None) -> dict[str, Any]:
+              judge: LLMJudge | None = None) -> RunSummary:
     """Score all answers, write ``verdicts.jsonl``, ``scores.json`` and ``summary.json``; return the summary.
 
     Verdicts come from the verdict cache where the (scorer version, sample, answer) was decided before
@@ -139,7 +138,7 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
     if judge is None and (run.root / "verdicts.jsonl").exists():
         last = _read_json(run.root / "summary.json")
         if last.get("inputs") == inputs and _final(last):
-            return last  # not a byte of the answers, samples or scoring code changed since that pass
+            return RunSummary.from_dict(last)  # not a byte of the answers, samples or scoring code changed since
     samples = run.samples()
     vcache = VerdictCache(run.root / "verdict_cache.jsonl")
     scorers: dict[str, Scorer] = {}
@@ -165,7 +164,7 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
             last["inputs"] = inputs
             last["incomplete"] = {**failed_records(run), "unscored": 0}  # _final: no row left anything unscored
             run.write_json("summary.json", last)
-            return last
+            return RunSummary.from_dict(last)
 
     groups: dict[tuple[str, str, str | None, str], list[tuple[Sample, Verdict]]] = defaultdict(list)
     judge_reports: dict[str, dict[str, Any]] = {}
@@ -203,7 +202,7 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
     vcache.close()
     cached = counts["cached"]
 
-    summary_rows: list[dict[str, Any]] = []
+    summary_rows: list[SummaryRow] = []
     full = []
     for (task, variant, perceptor, reasoner), pairs in sorted(groups.items(), key=lambda kv: _sort_key(kv[0])):
         m = scorers[task].metrics([p[0] for p in pairs], [p[1] for p in pairs])
@@ -214,14 +213,14 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
             task=task, variant=variant, perceptor=perceptor, reasoner=reasoner, scorer=scorers[task].name,
             metric=m.get("metric"), score=m.get("score"), n=m.get("n"), correct=m.get("correct"),
             unscored=m.get("unscored", 0), flags=tally.flag_counts([p[1] for p in pairs]),
-        ).to_dict())
+        ))
     run.write_json("scores.json", full)
-    summary = {"scorer_mode": mode, "answers": counts["answers"], "judge": judge.name if judge else None,
-               "judge_reports": judge_reports, "rows": summary_rows, "cached_verdicts": cached,
-               "fingerprint": fingerprint, "inputs": inputs,
-               "incomplete": {**failed_records(run), "unscored": sum(r["unscored"] or 0 for r in summary_rows)},
-               "provenance": provenance()}
-    run.write_json("summary.json", summary)
+    summary = RunSummary(scorer_mode=mode, answers=counts["answers"], judge=judge.name if judge else None,
+                         judge_reports=judge_reports, rows=summary_rows, cached_verdicts=cached,
+                         fingerprint=fingerprint, inputs=inputs,
+                         incomplete={**failed_records(run), "unscored": sum(r.unscored or 0 for r in summary_rows)},
+                         provenance=provenance())
+    run.write_json("summary.json", summary.to_dict())
     return summary
 
 

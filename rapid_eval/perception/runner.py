@@ -10,7 +10,7 @@ from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash
 from rapid_eval.perception.variants import PARTS, VARIANTS, part_request
 from rapid_eval.prompts import PromptSet
-from rapid_eval.records import PerceptionRecord
+from rapid_eval.records import GenerationRecord, PerceptionRecord
 from rapid_eval.storage.cache import CallStats, request_key
 from rapid_eval.storage.rundir import Run
 from rapid_eval.types import ChatRequest, Sample, SamplingParams
@@ -79,10 +79,11 @@ def _perceive(run: Run, engine: Engine, samples: list[Sample], variants: list[st
             gen_keys = {name: keys.get((s.uid, name)) for name in VARIANTS[v]}
             key = _key(s, v, identity, gen_keys)
             if key in run.perception:
-                if on_record is not None:
-                    on_record(PerceptionRecord.from_dict(run.perception.get(key) or {}), s)
+                stored = run.perception_record(key)
+                if on_record is not None and stored is not None:
+                    on_record(stored, s)
                 continue
-            parts = {name: run.generations.record(k) or {"key": k, "error": "not generated"} if k else None
+            parts = {name: run.generations.record(k) or GenerationRecord(key=k, error="not generated") if k else None
                      for name, k in gen_keys.items()}
             rec = _compose(s, v, identity, parts)
             d = rec.to_dict()
@@ -114,7 +115,7 @@ def _key(sample: Sample, variant: str, perceptor: dict[str, Any], gen_keys: dict
 
 
 def _compose(sample: Sample, variant: str, perceptor: dict[str, Any],
-             parts: dict[str, dict[str, Any] | None]) -> PerceptionRecord:
+             parts: dict[str, GenerationRecord | None]) -> PerceptionRecord:
     texts: dict[str, str | None] = {"caption": None, "solution": None, "answer": None}
     errors: list[str] = []
     gen_keys: dict[str, str | None] = {}
@@ -126,14 +127,14 @@ def _compose(sample: Sample, variant: str, perceptor: dict[str, Any],
             texts[role] = ""
             gen_keys[name] = None
             continue
-        gen_keys[name] = rec["key"]
-        if rec.get("error"):
-            errors.append(f"{name}: {rec['error']}")
+        gen_keys[name] = rec.key
+        if rec.error:
+            errors.append(f"{name}: {rec.error}")
             continue
-        texts[role] = rec.get("text", "")
-        prompt_tokens += rec.get("prompt_tokens") or 0
-        completion_tokens += rec.get("completion_tokens") or 0
-        seconds += rec.get("seconds") or 0.0
+        texts[role] = rec.text
+        prompt_tokens += rec.prompt_tokens or 0
+        completion_tokens += rec.completion_tokens or 0
+        seconds += rec.seconds or 0.0
     key = _key(sample, variant, perceptor, gen_keys)
     direct = parts.get("direct") if variant == "direct" else None
     return PerceptionRecord(
@@ -149,7 +150,7 @@ def _compose(sample: Sample, variant: str, perceptor: dict[str, Any],
         prompt_tokens=prompt_tokens,
         completion_tokens=completion_tokens,
         seconds=round(seconds, 4),
-        truncated_thinking=bool(direct.get("truncated_thinking")) if direct else None,
-        finish_reason=direct.get("finish_reason") if direct else None,
+        truncated_thinking=bool(direct.truncated_thinking) if direct else None,
+        finish_reason=direct.finish_reason if direct else None,
         error="; ".join(errors) if errors else None,
     )

@@ -40,7 +40,7 @@ def reasoner_request(
     return ChatRequest(messages=(Message("system", system), Message("user", user)), sampling=sampling)
 
 
-OnAnswer = Callable[[Sample, dict[str, Any]], None]
+OnAnswer = Callable[[Sample, GenerationRecord], None]
 """Called with (sample, generation record) as each new reasoner answer is stored (``reason`` scores it)."""
 
 
@@ -130,9 +130,9 @@ def _failed_repeats(run: Run, identity: dict[str, Any]) -> int:
     """1 + the highest repeat among this reasoner's failed reasoning records (0 when none failed): what
     ``--retry-failed`` must cover so a run made with ``--repeats K`` is completed by a plain ``--retry-failed``."""
     top = 0
-    for d in run.reasoning.iter(containing=b'"error"'):
-        if d.get("error") and d.get("reasoner") == identity:
-            top = max(top, int(d.get("repeat") or 0) + 1)
+    for r in run.iter_reasoning(containing=b'"error"'):
+        if r.error and r.reasoner == identity:
+            top = max(top, (r.repeat or 0) + 1)
     return top
 
 
@@ -176,12 +176,12 @@ class _Batch:
             if on_answer is not None and precs and not gen.get("error"):
                 s = sample(precs[0][0].uid)
                 if s is not None:
-                    on_answer(s, gen)
+                    on_answer(s, GenerationRecord.from_dict(gen))
 
         _, stats = run.generations.run(engine, self.requests, stage="reason", labels=self.labels, keys=self.keys,
                                        on_result=arrived)
         for gkey, precs in pending.items():  # answers that were cached (or never came back)
-            gen = run.generations.record(gkey) or {"key": gkey, "error": "not generated"}
+            gen = run.generations.raw(gkey) or {"key": gkey, "error": "not generated"}
             for prec, k in precs:
                 _write(run, identity, prec, gen, k)
         return stats

@@ -23,6 +23,8 @@ configurations); keyed by everything that determines them, including the loader'
 
 @dataclass(frozen=True)
 class BootOptions:
+    """Bootstrap settings of a table: resamples (0: no intervals or tests) and the seed."""
+
     n_boot: int = 1000
     seed: int = 0
 
@@ -96,7 +98,9 @@ def _pair_delta(s: TaskSeries, b: TaskSeries) -> float | None:
     return None if va is None or vb is None else va - vb
 
 
-def _avg_cell(tasks, cells, values, pairs, repeat_values, paper: float | None) -> Cell:
+def _avg_cell(tasks: list[str], cells: dict[str, Cell], values: dict[str, np.ndarray],
+              pairs: dict[str, tuple[float | None, np.ndarray, int]], repeat_values: dict[str, list[float | None]],
+              paper: float | None) -> Cell:
     avg = Cell(paper=paper)
     avg.value = stats.plain_mean([cells[t].value for t in tasks])
     if avg.value is None:
@@ -109,8 +113,8 @@ def _avg_cell(tasks, cells, values, pairs, repeat_values, paper: float | None) -
     if len(values) == len(tasks):
         avg.lo, avg.hi = stats.percentile_ci(np.mean([values[t] for t in tasks], axis=0)) or (None, None)
     if len(pairs) == len(tasks):
-        deltas = [pairs[t][0] for t in tasks]
-        delta = None if any(d is None for d in deltas) else float(np.mean(deltas))
+        deltas = [d for t in tasks if (d := pairs[t][0]) is not None]
+        delta = float(np.mean(deltas)) if len(deltas) == len(tasks) else None
         if len(values) == len(tasks):
             test = stats.paired_summary(np.mean([pairs[t][1] for t in tasks], axis=0), delta,
                                         sum(pairs[t][2] for t in tasks))

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rapid_eval.log import error, info, result, warn
 from rapid_eval.variants import RAPID_VARIANT, VARIANTS
 
+if TYPE_CHECKING:
+    from rapid_eval.reports.model import ReportTable
+
 table_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None,
-                        help="The papers' tables from one or more runs (ablation, main, variants"
-                        ", scaling), beside the paper's numbers, with CIs and paired tests.")
+                        help="The papers' tables from one or more runs (ablation, main, variants, scaling), beside "
+                        "the paper's numbers, with CIs and paired tests.")
 
 Runs = Annotated[list[Path] | None, typer.Option("--run", help="Run directory (repeatable)")]
 Fmt = Annotated[str, typer.Option("--format", help="rich | md | csv | latex | json | html")]
@@ -27,7 +30,7 @@ Variant = Annotated[str, typer.Option("--variant", help="O_p variant of the reas
 Params = Annotated[list[str] | None, typer.Option("--params", help="MODEL=BILLIONS for models not on disk")]
 
 
-def _emit(table, fmt: str, out: Path | None) -> None:
+def _emit(table: ReportTable, fmt: str, out: Path | None) -> None:
     from rapid_eval.reports.render import render
 
     try:

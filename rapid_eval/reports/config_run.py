@@ -28,13 +28,18 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from rapid_eval.bounded_yaml import YamlTooLarge, load_yaml
 from rapid_eval.log import info, warn
 from rapid_eval.reports.config_check import ConfigError, check_config
+
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
+    from rapid_eval.storage.cache import CallStats
 
 KNOWN = {"out", "data_dir", "limit", "tasks", "perceptors", "reasoners", "variants", "repeats", "scorer", "params",
          "tables", "formats", "report", "bootstrap", "title", "description", "hascap", "stream"}
@@ -120,7 +125,7 @@ def _tasks(path: Path, cfg: dict) -> list[dict[str, Any]]:
     return out
 
 
-def _engine(m: dict):
+def _engine(m: dict) -> AbstractContextManager[Any]:
     from rapid_eval.api import load_engine
 
     opts = {str(k): v for k, v in (m.get("engine_args") or {}).items()}
@@ -214,7 +219,7 @@ def _reasoned(done: dict, m: dict, res: Any) -> None:
     _count(done, "reason", m["model"], res.stats)
 
 
-def _count(done: dict, stage: str, model: str, st) -> None:
+def _count(done: dict, stage: str, model: str, st: CallStats) -> None:
     done["generated"] += st.generated
     done["reused"] += st.reused
     done["failed"] += st.failed

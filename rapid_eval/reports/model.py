@@ -27,6 +27,8 @@ in full); a benchmark's header is its ``short_name``."""
 
 @dataclass
 class Row:
+    """One row of a report table: its label, what the info columns show, and one cell per column."""
+
     label: str
     """The row's first column: ablation letter, variant, or a short model pairing."""
     info: dict[str, Any] = field(default_factory=dict)
@@ -44,6 +46,8 @@ class Row:
 
 @dataclass
 class ReportTable:
+    """A table of a report (kind, title, columns, rows, notes), rendered by :mod:`rapid_eval.reports.render`."""
+
     kind: str
     title: str
     columns: list[str]

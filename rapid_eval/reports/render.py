@@ -13,6 +13,7 @@ import html
 import io
 import json
 from collections.abc import Callable
+from typing import Any
 
 from rich import box
 from rich.table import Table
@@ -181,7 +182,7 @@ def to_html(t: ReportTable) -> str:
             f"<tbody>{''.join(body)}</tbody></table>{notes}")
 
 
-def _plain(x) -> str:
+def _plain(x: Any) -> str:
     if x is None:
         return ""
     if isinstance(x, float):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from rapid_eval.log import warn
 from rapid_eval.reports.build import BootOptions
+from rapid_eval.reports.model import ReportTable
 from rapid_eval.reports.render import to_html
 
 
@@ -27,7 +28,7 @@ def summary_html(runs: list[Path], out: Path, boot: BootOptions, params: dict | 
     return "\n".join(p for p in parts if p)
 
 
-def _plot(kind: str, table, out: Path) -> str:
+def _plot(kind: str, table: ReportTable, out: Path) -> str:
     try:
         from rapid_eval.reports.plots import bars_plot, scaling_plot
     except ImportError:  # pragma: no cover - plots are optional

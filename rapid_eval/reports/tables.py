@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.table import Table
 
 from rapid_eval.log import info, stdout_console
 from rapid_eval.variants import VARIANT_ORDER
+
+if TYPE_CHECKING:
+    from rapid_eval.records import RunSummary
 
 
 def model_label(name: str | None) -> str:
@@ -79,12 +82,12 @@ def _fmt(score: float | None) -> str:
     return "-" if score is None else f"{score:.1f}"
 
 
-def show_summary(summary: dict[str, Any], root: Any, mode: str) -> None:
+def show_summary(summary: RunSummary, root: Any, mode: str) -> None:
     """Print the judge reports and the summary tables of a scored run, then where its files are."""
-    for task, rep in (summary.get("judge_reports") or {}).items():
+    for task, rep in summary.judge_reports.items():
         info(f"judge on {task}: {rep['judged']} judged, {rep['decided']} decided by the judge, "
              f"{rep['calls']} calls ({rep['cache_hits']} cached), rule/judge agreement {rep['agreement']}%")
     out = stdout_console()  # the tables are the command's result: stdout; the rest stays on stderr
-    for table in summary_tables(summary["rows"], title_suffix=f"{mode} scoring"):
+    for table in summary_tables([r.to_dict() for r in summary.rows], title_suffix=f"{mode} scoring"):
         out.print(table)
     info(f"summary: {root}/summary.json   verdicts: {root}/verdicts.jsonl")

@@ -24,6 +24,8 @@ State = dict[str, Any]
 
 @dataclass(frozen=True)
 class Stage:
+    """One step of an LLM-judge protocol: the prompt it sends and how its reply is parsed."""
+
     name: str
     """Stage name; the parsed reply is stored in the state under it (and the raw reply under ``<name>_reply``)."""
     prompt: Callable[[Sample, str, State], str | None]
@@ -32,6 +34,8 @@ class Stage:
 
 @dataclass(frozen=True)
 class JudgeSpec:
+    """A benchmark's LLM-judge protocol: its stages, in order, and how their state becomes a verdict."""
+
     benchmark: str
     """The benchmark (task) name this spec judges."""
     stages: tuple[Stage, ...]

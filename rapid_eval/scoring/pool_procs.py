@@ -59,6 +59,8 @@ def worker_main(scorer: Scorer, tasks: Connection, results: Connection, state: A
 
 @dataclass
 class Slot:
+    """One scoring worker process: its pipes, its shared progress state and the chunk it is on."""
+
     proc: Any
     tasks: Connection
     results: Connection

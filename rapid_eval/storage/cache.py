@@ -19,6 +19,7 @@ from typing import Any
 from rapid_eval.engines.base import Engine
 from rapid_eval.hashing import content_hash, file_hash
 from rapid_eval.progress import StepProgress
+from rapid_eval.records import GenerationRecord
 from rapid_eval.sanitize import seconds_value, token_count
 from rapid_eval.storage.store import RecordStore
 from rapid_eval.types import ChatRequest, Completion, SamplingParams
@@ -89,14 +90,20 @@ class GenerationCache:
         return key in self.store
 
     def get(self, key: str) -> dict[str, Any] | None:
+        """The successful call stored under ``key`` as its raw line, None if there is none."""
         if key not in self.store:
             return None
-        return self.record(key)
+        return self.raw(key)
 
-    def record(self, key: str) -> dict[str, Any] | None:
-        """The stored record under ``key``, failed or not, with its numbers checked (``sane``); None if none."""
+    def raw(self, key: str) -> dict[str, Any] | None:
+        """The line stored under ``key``, failed or not, with its numbers checked (``sane``); None if none."""
         rec = self.store.get(key)
         return sane(rec) if rec else None
+
+    def record(self, key: str) -> GenerationRecord | None:
+        """The call last stored under ``key``, failed or not, typed (numbers checked); None if it was never made."""
+        d = self.raw(key)
+        return GenerationRecord.from_dict(d) if d is not None else None
 
     def run(
         self,

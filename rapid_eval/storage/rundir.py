@@ -115,13 +115,20 @@ class Run:
         return int(json.loads(path.read_text(encoding="utf-8")).get("schema_version", 1))
 
     # -- typed records -------------------------------------------------------------------------------------------
-    def iter_perception(self) -> Iterator[PerceptionRecord]:
-        """Perception records (latest per key), typed, streamed from the file."""
-        return (PerceptionRecord.from_dict(r) for r in self.perception)
+    def iter_perception(self, containing: bytes | None = None) -> Iterator[PerceptionRecord]:
+        """Perception records (latest per key), typed, streamed from the file; ``containing``: only lines holding
+        these bytes are parsed (a cheap pre-filter: the caller still checks the record)."""
+        return (PerceptionRecord.from_dict(r) for r in self.perception.iter(containing=containing))
 
-    def iter_reasoning(self) -> Iterator[ReasoningRecord]:
-        """Reasoning records (latest per key), typed, streamed from the file."""
-        return (ReasoningRecord.from_dict(r) for r in self.reasoning)
+    def perception_record(self, key: str) -> PerceptionRecord | None:
+        """The perception record stored under ``key``, typed; None if there is none."""
+        d = self.perception.get(key)
+        return PerceptionRecord.from_dict(d) if d is not None else None
+
+    def iter_reasoning(self, containing: bytes | None = None) -> Iterator[ReasoningRecord]:
+        """Reasoning records (latest per key), typed, streamed from the file; ``containing``: only lines holding
+        these bytes are parsed (a cheap pre-filter: the caller still checks the record)."""
+        return (ReasoningRecord.from_dict(r) for r in self.reasoning.iter(containing=containing))
 
     def iter_verdicts(self) -> Iterator[VerdictRecord]:
         """The verdicts of the last scoring pass, typed, streamed from the file."""

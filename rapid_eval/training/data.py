@@ -31,6 +31,8 @@ _IMAGE_TAG = re.compile(r"<image>\s*")
 
 @dataclass
 class TrainData:
+    """The training samples of one stage, with the rows that could not be used and where they came from."""
+
     samples: list[Sample] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     source: str = ""

@@ -64,7 +64,7 @@ def load_images(batch: dict[str, list[Any]]) -> dict[str, list[Any]]:
     return out
 
 
-def train_dataset(samples: list[Sample], kind: str, prompts: PromptSet):
+def train_dataset(samples: list[Sample], kind: str, prompts: PromptSet) -> Any:
     """The ``datasets.Dataset`` for one stage (images attached lazily, see the module docstring)."""
     from datasets import Dataset
 

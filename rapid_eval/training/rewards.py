@@ -110,7 +110,8 @@ class _Reward:
         self.scored = 0
         """Completions received so far (this process's share of every step; the step log reports it)."""
 
-    def _inputs(self, completions: list[Any], sample: list[str], bad: list[str] | None):
+    def _inputs(self, completions: list[Any], sample: list[str],
+                bad: list[str] | None) -> tuple[list[Sample], list[str], list[str]]:
         self.scored += len(completions)
         samples = [Sample.from_dict(json.loads(s)) for s in sample]
         texts = [completion_text(c) for c in completions]

@@ -48,6 +48,8 @@ class TrainingStopped(RuntimeError):
 
 @dataclass
 class TrainingStageResult:
+    """What one training stage did: where its checkpoint is, steps, time, and whether it resumed or was skipped."""
+
     out: Path
     steps: int
     seconds: float
@@ -123,7 +125,8 @@ def pick_server(urls: str, rank: int) -> str:
     return servers[rank % len(servers)]
 
 
-def _reward(cfg: StageConfig, model_path: str, processor: Any, reasoner: Engine | None, judge: Any):
+def _reward(cfg: StageConfig, model_path: str, processor: Any, reasoner: Engine | None,
+            judge: Any) -> tuple[Any, list[Engine], Any]:
     """The stage's reward function, and the objects the caller must close / bind."""
     from rapid_eval.training.hascap import EngineJudge, PolicyJudge
     from rapid_eval.training.rewards import get_grader

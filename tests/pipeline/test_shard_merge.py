@@ -79,7 +79,7 @@ def test_perceive_shards_merged_equal_an_unsharded_run(tmp_path, fixture_samples
     merge_runs(shards, tmp_path / "merged")
     for name in FILES:
         assert _records(tmp_path / "merged", name) == _records(unsharded, name), name
-    assert api.score(tmp_path / "merged").summary["rows"] == api.score(unsharded).summary["rows"]
+    assert api.score(tmp_path / "merged").rows == api.score(unsharded).rows
 
 
 def test_reason_shards_of_one_perceived_run_merged_equal_an_unsharded_run(tmp_path, fixture_samples, unsharded):

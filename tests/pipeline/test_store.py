@@ -31,7 +31,7 @@ def _build(out: Path) -> None:
     with rapid_eval.load_engine("scripted", "vlm", reply="caption of {last_word}") as vlm:
         rapid_eval.perceive(samples, vlm, "cap,sol,direct", out)
     with rapid_eval.load_engine("scripted", "llm") as llm:
-        rapid_eval.reason(out, llm, score_as_they_arrive="official")
+        rapid_eval.reason(out, llm, scorer="official")
     rapid_eval.score(out)
 
 
@@ -197,7 +197,7 @@ def test_a_rescore_with_no_new_answer_scores_nothing(tmp_path, monkeypatch):
 
     monkeypatch.setattr(runner, "score_all", no_scoring)
     again = rapid_eval.score(out)
-    assert again.summary["rows"] == first["rows"]
+    assert again.summary.to_dict()["rows"] == first["rows"]
     # a new reasoner: only its answers are scored
     (out / "summary.json").unlink()  # and a pass that cannot reuse the files reads the verdict cache
     monkeypatch.undo()
@@ -206,10 +206,10 @@ def test_a_rescore_with_no_new_answer_scores_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "score_all", lambda sc, samples, *a, **k: calls.append(len(samples)) or
                         real(sc, samples, *a, **k))
     with rapid_eval.load_engine("scripted", "llm2", reply="The answer is \\boxed{B}.") as llm:
-        rapid_eval.reason(out, llm)
+        rapid_eval.reason(out, llm, scorer=None)
     result = rapid_eval.score(out)
     new = len([r for r in Run(out).reasoning if r["reasoner"]["model"] == "llm2"])
-    assert 0 < sum(calls) <= new and result.summary["cached_verdicts"] >= first["answers"] - new
+    assert 0 < sum(calls) <= new and (result.summary.cached_verdicts or 0) >= first["answers"] - new
 
 
 def test_small_batches_write_the_same_records(tmp_path, monkeypatch):
@@ -296,7 +296,7 @@ def test_a_pass_with_unscored_items_is_not_kept_as_it_is(tmp_path):
     summary["rows"][0]["unscored"] = 1  # as if an item could not be decided last time
     (out / "summary.json").write_text(json.dumps(summary))
     again = rapid_eval.score(out).summary
-    assert again["rows"][0]["unscored"] == 0 and again["cached_verdicts"] > 0
+    assert again.rows[0].unscored == 0 and (again.cached_verdicts or 0) > 0
 
 
 def test_a_kept_pass_reports_the_failed_records_added_since(tmp_path):

@@ -11,8 +11,9 @@ import json
 import subprocess
 import sys
 
-import rapid_eval
 from testlib import FIXTURES
+
+import rapid_eval
 
 WRITER = r"""
 import resource, signal, sys, time

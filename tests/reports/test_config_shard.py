@@ -50,7 +50,7 @@ def test_config_shards_merged_equal_the_unsharded_config_run(tmp_path):
     merge_runs([tmp_path / "s0", tmp_path / "s1"], tmp_path / "merged")
     for name in FILES:
         assert _records(tmp_path / "merged", name) == _records(tmp_path / "whole", name), name
-    assert api.score(tmp_path / "merged").summary["rows"] == api.score(tmp_path / "whole").summary["rows"]
+    assert api.score(tmp_path / "merged").rows == api.score(tmp_path / "whole").rows
 
 
 def test_bad_shard_fails_before_anything_runs(tmp_path):

@@ -69,3 +69,28 @@ def test_table_returns_the_latest_record_per_key(tmp_path):
     run.sync()
     table = rapid_eval.Run(out).table("reasoning")
     assert len(table) == 2 and list(table[table.key == "a"].text) == ["retried"]
+
+
+def test_reason_scores_like_the_cli_and_scorer_none_only_reasons(tmp_path):
+    samples = rapid_eval.load_tasks("wemath,mathvista", data_dir=FIXTURES, limit=3)
+    runs = {name: tmp_path / name for name in ("scored", "unscored")}
+    for out in runs.values():
+        with rapid_eval.load_engine("scripted", "vlm", reply="caption of {last_word}") as vlm:
+            rapid_eval.perceive(samples, vlm, "cap,direct", out)
+    with rapid_eval.load_engine("scripted", "llm", reply="so \\boxed{A}") as llm:
+        scored = rapid_eval.reason(runs["scored"], llm)
+        unscored = rapid_eval.reason(runs["unscored"], llm, scorer=None)
+    assert unscored.scores is None and not (runs["unscored"] / "summary.json").exists()
+    assert scored.scores is not None and scored.scores.answers == 2 * len(samples)
+    on_disk = json.loads((runs["scored"] / "summary.json").read_text())
+    assert scored.scores.summary.to_dict() == on_disk  # the file summary.json, as score() returns it
+    assert rapid_eval.score(runs["unscored"], log_stats=False).rows == scored.scores.rows
+    # reason's own scoring adds no `score` stats line (as the CLI's reason did)
+    commands = [json.loads(x)["command"] for x in (runs["scored"] / "stats.jsonl").read_text().splitlines()]
+    assert commands == ["perceive", "reason"]
+    with pytest.raises(ValueError, match="scorer must be"):
+        rapid_eval.reason(runs["scored"], llm, scorer="offical")
+    with pytest.warns(DeprecationWarning, match="scorer="), \
+            rapid_eval.load_engine("scripted", "llm", reply="so \\boxed{A}") as llm2:
+        old = rapid_eval.reason(runs["scored"], llm2, score_as_they_arrive="generic")
+    assert old.scores is not None and old.scores.summary.scorer_mode == "generic"

@@ -63,3 +63,28 @@ def test_reasoning_rerun_on_an_old_run_makes_no_call_and_appends_nothing(tmp_pat
     run.close()
     assert (n, stats.generated, skipped) == (20, 0, [])
     assert (tmp_path / "run" / "reasoning.jsonl").read_bytes() == before
+
+
+def test_stages_read_an_old_run_through_typed_accessors(tmp_path):
+    """Perception's compose step reads the run's calls as ``GenerationRecord``s: from an old run's calls it
+    rebuilds each stored perception record line for line."""
+    from rapid_eval.perception.runner import _compose
+    from rapid_eval.storage.rundir import Run
+
+    shutil.copytree(OLD, tmp_path / "run")
+    run = Run(tmp_path / "run")
+    samples = run.samples()
+    lines = _lines(OLD / "perception.jsonl")
+    assert lines
+    for d in lines:
+        stored = run.perception_record(d["key"])
+        assert stored == PerceptionRecord.from_dict(d)
+        parts = {name: run.generations.record(k) if k else None for name, k in d["parts"].items()}
+        assert all(p is None or isinstance(p, GenerationRecord) for p in parts.values())
+        rebuilt = _compose(samples[stored.uid], stored.variant, stored.perceptor, parts)
+        assert list(rebuilt.to_dict().items()) == list(d.items())
+    assert [r.key for r in run.iter_reasoning(containing=b'"reasoner"')] == \
+        [d["key"] for d in _lines(OLD / "reasoning.jsonl")]
+    assert list(run.iter_reasoning(containing=b"no line holds this")) == []
+    assert run.generations.record("no such key") is None and run.perception_record("no such key") is None
+    run.close()

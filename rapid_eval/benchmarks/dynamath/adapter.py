@@ -51,6 +51,8 @@ def _variant(row: Mapping[str, Any], ctx: RowContext) -> str:
 
 
 class DynaMath(Adapter):
+    """DynaMath rows -> Samples; the variants of one seed question share a group (``seed``)."""
+
     name = "dynamath"
     group_key = "seed"
 

@@ -122,6 +122,8 @@ def short_answer(output: str) -> list[tuple[str, str]]:
 
 
 class DynaMathScorer(Scorer):
+    """DynaMath's official rules: per-variant verdicts, headline worst-case accuracy over each seed's variants."""
+
     name = "dynamath"
     headline = "worst-case accuracy"
 

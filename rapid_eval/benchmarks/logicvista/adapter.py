@@ -34,6 +34,8 @@ _META = (
 
 
 class LogicVista(Adapter):
+    """LogicVista rows -> Samples (multiple choice, possibly several correct letters)."""
+
     name = "logicvista"
 
     def row_id(self, row: Mapping[str, Any], ctx: RowContext) -> str:

@@ -135,6 +135,8 @@ def last_line_option(text: str, allowed: str) -> frozenset[str] | None:
 
 
 class LogicVistaScorer(Scorer):
+    """LogicVista's rule: the set of chosen letters must equal the gold set; accuracy by skill and capability."""
+
     name = "logicvista"
     bounded = True  # string and regex work only: scored in the calling process (see Scorer.bounded)
     headline = "accuracy"

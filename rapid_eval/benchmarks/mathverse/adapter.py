@@ -75,6 +75,8 @@ def parse_choices(question: str) -> tuple[str, ...]:
 
 
 class MathVerse(Adapter):
+    """MathVerse rows -> Samples, one per problem version (grouped by ``problem``)."""
+
     name = "mathverse"
     group_key = "problem"
     gold_options = {"version": f"all,{TEXT_ONLY}"}  # gold answers for prediction files: every version

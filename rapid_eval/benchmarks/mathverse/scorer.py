@@ -109,6 +109,8 @@ def _rounds_to(gold: str, pred: str) -> bool:
 
 
 class MathVerseScorer(Scorer):
+    """MathVerse's official rules; headline accuracy on the Vision Only version, breakdown per version."""
+
     name = "mathverse"
     headline = "accuracy (Vision Only)"
 

@@ -85,6 +85,8 @@ def vlmevalkit_question(
 
 
 class MathVision(Adapter):
+    """MATH-Vision rows -> Samples (multiple choice or free-form answers)."""
+
     name = "mathvision"
 
     def check_options(self, spec: TaskSpec, options: dict[str, Any]) -> dict[str, Any]:

@@ -33,6 +33,8 @@ _FREE_TYPES = {"integer": "integer", "float": "float", "list": "list"}
 
 
 class MathVista(Adapter):
+    """MathVista rows -> Samples (multiple choice and free-form, with answer type and precision)."""
+
     name = "mathvista"
 
     def row_id(self, row: Mapping[str, Any], ctx: RowContext) -> str:

@@ -79,6 +79,8 @@ def _answer(value: Any) -> str | list[str]:
 
 
 class MMMU(Adapter):
+    """MMMU rows -> Samples (interleaved images, multiple choice and open questions)."""
+
     name = "mmmu"
 
     def row_id(self, row: Mapping[str, Any], ctx: RowContext) -> str:

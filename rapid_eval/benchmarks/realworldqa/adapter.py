@@ -47,6 +47,8 @@ def parse_options(question: str) -> tuple[str, ...]:
 
 
 class RealWorldQA(Adapter):
+    """RealWorldQA rows -> Samples (options taken from the sample where it has them)."""
+
     name = "realworldqa"
 
     def row_id(self, row: Mapping[str, Any], ctx: RowContext) -> str:

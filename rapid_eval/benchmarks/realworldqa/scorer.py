@@ -62,6 +62,8 @@ def normalise(answer: str, options: dict[str, str]) -> str:
 
 
 class RealWorldQAScorer(Scorer):
+    """RealWorldQA's lmms-eval-style exact match of the (boxed or whole) answer against the gold; plain accuracy."""
+
     name = "realworldqa"
     bounded = True  # string and regex work only: scored in the calling process (see Scorer.bounded)
     headline = "accuracy"

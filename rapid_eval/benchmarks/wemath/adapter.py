@@ -41,6 +41,8 @@ def parse_options(option: str) -> list[str]:
 
 
 class WeMath(Adapter):
+    """We-Math rows -> Samples; the sub-questions of one problem share a group (``ID``)."""
+
     name = "wemath"
     group_key = "ID"
 

@@ -81,6 +81,8 @@ def extract(response: str, extractor: str = "default",
 
 
 class WeMathScorer(Scorer):
+    """We-Math's four-dimensional metric over each problem's one- and multi-step questions; headline Score (Strict)."""
+
     name = "wemath"
     bounded = True  # string and regex work only: scored in the calling process (see Scorer.bounded)
     headline = "Score (Strict)"
