@@ -263,7 +263,7 @@ def reason(
     from rapid_eval import cli_checks as check
     from rapid_eval.storage.rundir import Run
 
-    check.perception_records(run_dir)  # a missing or empty run fails before any model loads
+    check.perception_records(run_dir, perceptor)  # a missing or empty run fails before any model loads
     if variants:
         check.variants(variants)
     _check_scorer(scorer)

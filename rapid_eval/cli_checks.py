@@ -126,24 +126,47 @@ def device(backend: str, options: dict[str, Any]) -> None:
                     f"{count - 1})")
 
 
-def perception_records(run_dir: Path) -> None:
-    """``reason`` reads perception records: a run without any is a usage error naming ``perceive``."""
-    run_exists(run_dir, "perceive --out")
+def perception_records(run_dir: Path, perceptor: str | None = None) -> None:
+    """``reason`` reads perception records: a run without any (of ``perceptor``, when given) is a usage error
+    naming ``perceive`` (or the perceptors the run has)."""
+    run_exists(run_dir, "perceive --run")
     if not has_lines(run_dir / "perception.jsonl"):
-        usage_error(f"{run_dir}: no perception records to reason over; run `rapid-eval perceive --out {run_dir} "
+        usage_error(f"{run_dir}: no perception records to reason over; run `rapid-eval perceive --run {run_dir} "
                     "--model ... --tasks ...` first")
+    if perceptor:
+        models = _perceptors(run_dir / "perception.jsonl")
+        if perceptor not in models:
+            usage_error(f"--perceptor {perceptor}: no perception record of that model in {run_dir} (its perceptors: "
+                        f"{', '.join(sorted(models)) or 'none'})")
+
+
+def _perceptors(path: Path) -> set[str]:
+    """The perceptor models named in a perception file (lines that do not parse are left to the stage)."""
+    import json
+
+    models: set[str] = set()
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            try:
+                rec = json.loads(line)
+            except (ValueError, RecursionError):
+                continue
+            model = (rec.get("perceptor") or {}).get("model") if isinstance(rec, dict) else None
+            if isinstance(model, str):
+                models.add(model)
+    return models
 
 
 def answers(run_dir: Path) -> None:
     """``score`` needs answers: reasoning records, or the perceptor's ``direct`` answers."""
-    run_exists(run_dir, "perceive --out")
+    run_exists(run_dir, "perceive --run")
     if has_lines(run_dir / "reasoning.jsonl") or _has_direct(run_dir / "perception.jsonl"):
         return
-    first = "reason --run" if has_lines(run_dir / "perception.jsonl") else "perceive --out"
+    first = "reason --run" if has_lines(run_dir / "perception.jsonl") else "perceive --run"
     usage_error(f"{run_dir}: no answers to score yet; run `rapid-eval {first} {run_dir} ...` first")
 
 
-def run_exists(run_dir: Path, first: str = "perceive --out") -> None:
+def run_exists(run_dir: Path, first: str = "perceive --run") -> None:
     if not run_dir.is_dir():
         usage_error(f"{run_dir}: no such run directory (create it with `rapid-eval {first} {run_dir} ...`)")
 

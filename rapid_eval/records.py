@@ -217,7 +217,7 @@ class VerdictRecord(_Record):
 class SummaryRow(_Record):
     """One (task, variant, perceptor, reasoner) cell of ``summary.json``."""
 
-    _omit_none: ClassVar[tuple[str, ...]] = ()
+    _omit_none: ClassVar[tuple[str, ...]] = ("items", "note")
 
     task: str
     """Task name."""
@@ -241,6 +241,11 @@ class SummaryRow(_Record):
     """Items that could not be scored."""
     flags: dict[str, int] = field(default_factory=dict)
     """How many verdicts carry each flag."""
+    items: int | None = None
+    """Answers scored in this cell; ``n`` differs where the metric counts groups of them (problems, seeds) or only
+    some of them (a headline split). None in summaries written before it existed."""
+    note: str | None = None
+    """What the headline leaves out, in words (e.g. ``headline over the validation split: 1 of 2 items``)."""
 
 
 @dataclass(frozen=True)

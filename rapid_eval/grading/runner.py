@@ -212,7 +212,8 @@ def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float
         summary_rows.append(SummaryRow(
             task=task, variant=variant, perceptor=perceptor, reasoner=reasoner, scorer=scorers[task].name,
             metric=m.get("metric"), score=m.get("score"), n=m.get("n"), correct=m.get("correct"),
-            unscored=m.get("unscored", 0), flags=tally.flag_counts([p[1] for p in pairs]),
+            unscored=m.get("unscored", 0), flags=tally.flag_counts([p[1] for p in pairs]), items=len(pairs),
+            note=_headline_note(m, len(pairs)),
         ))
     run.write_json("scores.json", full)
     summary = RunSummary(scorer_mode=mode, answers=counts["answers"], judge=judge.name if judge else None,
@@ -261,3 +262,11 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 def _sort_key(k: tuple[str, str, str | None, str]) -> tuple[str, str, str, str]:
     return (k[0], k[1], k[2] or "", k[3])
+
+
+def _headline_note(metrics: dict[str, Any], items: int) -> str | None:
+    """Say so when the headline is computed on part of a cell's answers (a scorer's ``headline_split``)."""
+    split = metrics.get("headline_split")
+    if not split:
+        return None
+    return f"headline over the {split} split: {metrics.get('n')} of {items} items"

@@ -45,6 +45,8 @@ def summary_tables(rows: Iterable[dict[str, Any]], title_suffix: str = "") -> li
             if short_metric(m) != m:
                 codes.setdefault(short_metric(m), []).append(m)
         legend = "; ".join(f"{code} = {' / '.join(ms)}" for code, ms in codes.items())
+        notes = _cell_notes(cells)
+        legend = "\n".join(x for x in (legend, *notes) if x)
         # 80 columns: inner rules only, one space of padding, metric codes explained in the caption, headers whole
         table = Table(title=f"{title} ({title_suffix})" if title_suffix else title, box=box.MINIMAL,
                       padding=(0, 1, 0, 0), caption=legend or None, caption_justify="left")
@@ -55,8 +57,8 @@ def summary_tables(rows: Iterable[dict[str, Any]], title_suffix: str = "") -> li
             table.add_column(v, justify="right", no_wrap=True, min_width=max(len(v), 5))
         for task in tasks:
             first = next(cells[(task, v)] for v in variants if (task, v) in cells)
-            table.add_row(task, short_metric(str(first["metric"])), str(first["n"]),
-                          *[_fmt(cells[(task, v)]["score"]) if (task, v) in cells else "" for v in variants])
+            table.add_row(task, short_metric(str(first["metric"])), _count(first),
+                          *[_score_cell(cells[(task, v)]) if (task, v) in cells else "" for v in variants])
         if len(tasks) > 1:
             avg = []
             for v in variants:  # the plain mean of the tasks' headline metrics, as the papers' AVG column
@@ -75,6 +77,40 @@ def short_metric(metric: str) -> str:
         if key in low:
             return code
     return metric[:6]
+
+
+FALLBACK_FLAG = "random_fallback"
+"""The verdict flag of an answer decided by a benchmark's official random fallback (no parsable answer)."""
+
+
+def _count(row: dict[str, Any]) -> str:
+    """The n column: the answers scored (as the CSV counts them), marked † when the headline counts otherwise."""
+    items = row.get("items")
+    shown = str(items if items is not None else row["n"])
+    return shown + ("†" if row.get("note") or (items is not None and row["n"] not in (None, items)) else "")
+
+
+def _score_cell(row: dict[str, Any]) -> str:
+    """A score, marked * when some of its answers were decided by the official random fallback."""
+    return _fmt(row["score"]) + ("*" if (row.get("flags") or {}).get(FALLBACK_FLAG) else "")
+
+
+def _cell_notes(cells: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
+    """The caption lines that explain the † and * marks of a table, one per task."""
+    notes: dict[str, str] = {}
+    fallback: dict[str, int] = {}
+    for (task, _), r in sorted(cells.items()):
+        items, n = r.get("items"), r.get("n")
+        if r.get("note"):
+            notes.setdefault(task, f"† {task}: {r['note']}")
+        elif items is not None and n not in (None, items):
+            notes.setdefault(task, f"† {task}: n = {items} answers; the metric counts {n} group(s) of them")
+        if (r.get("flags") or {}).get(FALLBACK_FLAG):
+            fallback[task] = fallback.get(task, 0) + int(r["flags"][FALLBACK_FLAG])
+    lines = list(notes.values())
+    lines += [f"* {task}: {k} answer(s), over its variants, with no parsable choice scored by the official random pick"
+              for task, k in fallback.items()]
+    return lines
 
 
 def _fmt(score: float | None) -> str:

@@ -78,7 +78,7 @@ def test_wrong_order_names_the_command_to_run_first(tmp_path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     res = cli("reason", "--reasoner", "s", "--backend", "scripted", "--run", empty)
-    assert res.exit_code == 2 and "run `rapid-eval perceive --out" in " ".join(res.stderr.split())
+    assert res.exit_code == 2 and "run `rapid-eval perceive --run" in " ".join(res.stderr.split())
     assert _perceive(tmp_path, "--variants", "cap", "--limit", "1").exit_code == 0
     run = tmp_path / "run"
     for args in (["score", "--run", run], ["table", "variants", "--run", run]):
@@ -87,6 +87,10 @@ def test_wrong_order_names_the_command_to_run_first(tmp_path) -> None:
         assert res.stdout == ""
     res = cli("score", "--run", tmp_path / "missing")
     assert res.exit_code == 2 and "no such run directory" in res.stderr
+    res = cli("reason", "--reasoner", "s", "--backend", "scripted", "--run", run, "--perceptor", "nosuch")
+    said = " ".join(res.stderr.split())
+    assert res.exit_code == 2 and "--perceptor nosuch: no perception record of that model" in said
+    assert "its perceptors: " in said and not (run / "reasoning.jsonl").exists()
 
 
 def test_version_variants_listing_and_help_that_is_not_cut() -> None:
