@@ -209,7 +209,8 @@ def perceive(
     with _engine(backend, model, base_url, options, out if created else None) as engine:
         result = api.perceive(samples, engine, variants, out, prompts=prompts, max_new_tokens=max_new_tokens,
                               temperature=temperature, top_p=top_p, seed=seed, tasks=tasks, shard=shard,
-                              skipped_rows=len(skipped), skipped_reasons=skipped[:5])
+                              skipped_rows=len(skipped), skipped_reasons=skipped[:5],
+                              data_dir=str(data_dir.resolve()) if data_dir else None)
     _finish(result, "perceive", len(skipped), allow_incomplete)
 
 

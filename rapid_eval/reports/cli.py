@@ -162,7 +162,10 @@ def diagnostics(run: Runs = None, fmt: Fmt = "rich", out: Out = None,
 def report(runs: Annotated[list[Path] | None, typer.Argument(help="Run directories (or --run RUN ...)")] = None,
            run_opt: Runs = None,
            out: Annotated[Path, typer.Option("--out", help="Folder of the static site")] = Path("report"),
-           params: Params = None, bootstrap: Boot = 1000, seed: Seed = 0) -> None:
+           params: Params = None, bootstrap: Boot = 1000, seed: Seed = 0,
+           data_dir: Annotated[list[Path] | None, typer.Option(
+               "--data-dir", help="A folder the runs' images may come from besides those their perceive "
+               "recorded (repeatable); images elsewhere are not copied")] = None) -> None:
     """A static HTML explorer of every answer (filters, traces, verdicts) and a summary page; no server."""
     from rapid_eval.reports.build import BootOptions
     from rapid_eval.reports.explorer import build_explorer
@@ -171,7 +174,7 @@ def report(runs: Annotated[list[Path] | None, typer.Argument(help="Run directori
 
     runs = _need([*(runs or []), *(run_opt or [])])
     summary = summary_html(runs, out, BootOptions(bootstrap, seed), parse_given(params))
-    index = build_explorer(runs, out, summary)
+    index = build_explorer(runs, out, summary, data_dirs=data_dir or ())
     info(f"report -> {index} (open it in a browser; summary: {out / 'summary.html'})")
 
 

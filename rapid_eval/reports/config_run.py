@@ -193,8 +193,10 @@ def run_config(path: Path, out: Path | None = None, shard: str | None = None) ->
 
         site = cfg["out"] / "report"
         boot = BootOptions(int(cfg.get("bootstrap", 1000)))
+        data_dirs = [t["data_dir"] for t in cfg["tasks"] if t["data_dir"]]
         done["report"] = str(build_explorer([cfg["out"]], site, summary_html([cfg["out"]], site, boot,
-                                                                             cfg.get("params") or {})))
+                                                                             cfg.get("params") or {}),
+                                            data_dirs=data_dirs))
     info(f"run {path}: {done['generated']} calls made, {done['reused']} reused, {done['failed']} failed "
          f"-> {cfg['out']}")
     return done

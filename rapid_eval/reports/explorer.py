@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.reports.images import ImageCopier
+from rapid_eval.reports.images import ImageCopier, image_roots
 from rapid_eval.reports.load import DIRECT, open_run
 
 CHUNK = 500
@@ -38,8 +39,10 @@ def _gold(answer: Any) -> str:
     return " | ".join(map(str, answer)) if isinstance(answer, list) else str(answer)
 
 
-def build_explorer(runs: list[Path], out: Path, summary_html: str = "") -> Path:
-    """Write the explorer of ``runs`` into ``out``; return the path of ``index.html``."""
+def build_explorer(runs: list[Path], out: Path, summary_html: str = "",
+                   data_dirs: Sequence[str | Path] = ()) -> Path:
+    """Write the explorer of ``runs`` into ``out``; return the path of ``index.html``. Images are copied only
+    from the folders :func:`~rapid_eval.reports.images.image_roots` gives (``data_dirs`` among them)."""
     out.mkdir(parents=True, exist_ok=True)
     data, img = out / "data", out / "img"
     data.mkdir(exist_ok=True)
@@ -49,7 +52,7 @@ def build_explorer(runs: list[Path], out: Path, summary_html: str = "") -> Path:
 
     sample_pos: dict[tuple[str, str], int] = {}
     samples: list[dict[str, Any]] = []
-    copy = ImageCopier(img)
+    copy = ImageCopier(img, image_roots(runs, data_dirs))
     levels: dict[str, list[str]] = {"benchmark": [], "variant": [], "perceptor": [], "reasoner": [], "run": []}
 
     def level(kind: str, value: str) -> int:

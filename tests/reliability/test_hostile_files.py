@@ -5,7 +5,10 @@ configs."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -29,13 +32,16 @@ def test_report_copies_only_decodable_images_never_secrets_or_symlinks(tmp_path:
     with rapid.load_engine("scripted", "vlm", reply="\\boxed{A}") as vlm:
         rapid.perceive(samples, vlm, ["direct"], run)
     rapid.score(run)
-    secret = tmp_path / "shadow"
+    data = tmp_path / "data"  # the folder the report is told images come from
+    data.mkdir()
+    secret = data / "shadow"
     secret.write_text("root:$6$SECRET-HASH:19000:0:99999:7:::\nOPENAI_API_KEY=sk-secret-in-a-file\n")
-    good = _png(tmp_path / "good.png")
-    link = tmp_path / "link.png"
+    good = _png(data / "good.png")
+    link = data / "link.png"
     link.symlink_to(good)
-    hostile = [str(secret), str(link), "/proc/self/environ", str(Path.home() / ".bashrc"), "relative.png",
-               str(good)]
+    stray = _png(tmp_path / "stray.png")  # a real image, but outside every folder images come from
+    hostile = [str(secret), str(stray), str(link), "/proc/self/environ", str(Path.home() / ".bashrc"),
+               "relative.png", str(good)]
     lines = [json.loads(x) for x in (run / "samples.jsonl").read_text().splitlines()]
     for rec in lines:
         rec["images"] = hostile
@@ -43,13 +49,27 @@ def test_report_copies_only_decodable_images_never_secrets_or_symlinks(tmp_path:
     for idx in run.glob("samples.jsonl.*"):
         idx.unlink()
     site = tmp_path / "site"
-    build_explorer([run], site)
+    build_explorer([run], site, data_dirs=[data])
     copied = sorted((site / "img").iterdir())
     assert len(copied) == 1 and copied[0].read_bytes() == good.read_bytes()
     everything = b"".join(p.read_bytes() for p in site.rglob("*") if p.is_file())
     assert b"SECRET" not in everything and b"sk-secret" not in everything
-    err = capsys.readouterr().err
-    assert "5 image path(s)" in err and "shadow (not a decodable image)" in err and "a symlink" in err
+    err = " ".join(capsys.readouterr().err.split())
+    assert "6 image path(s)" in err and "shadow (not a decodable image)" in err and "a symlink" in err
+    assert "stray.png (outside the run's data folders" in err and "environ (outside the run's data folders" in err
+
+
+def test_the_report_copies_images_from_the_data_folder_perceive_recorded(tmp_path: Path):
+    run = tmp_path / "run"
+    out = subprocess.run([sys.executable, "-m", "rapid_eval.cli", "perceive", "--backend", "scripted", "--model", "vlm",
+                          "--tasks", "mathvista", "--limit", "1", "--variants", "direct", "--data-dir", str(FIXTURES),
+                          "--run", str(run)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    stats = [json.loads(x) for x in (run / "stats.jsonl").read_text().splitlines()]
+    assert stats[-1]["data_dir"] == str(FIXTURES.resolve())
+    rapid.score(run)
+    build_explorer([run], tmp_path / "site")  # no data_dirs: the recorded folder is enough
+    assert len(list((tmp_path / "site" / "img").iterdir())) == 1
 
 
 @pytest.mark.parametrize("where", ["absolute", "dotdot", "symlink"])
@@ -170,3 +190,15 @@ def test_an_xlsx_zip_bomb_is_refused_fast_naming_the_file(tmp_path: Path, monkey
     with pytest.raises(FormatError, match=f"{bomb.name}: unpacks to .* MiB limit"):
         rescore("mathvista", [bomb], workers=0)
     assert time.perf_counter() - t0 < 2.0
+
+
+def test_a_run_cannot_make_the_whole_filesystem_or_home_an_image_root(tmp_path: Path):
+    from rapid_eval.reports.images import image_roots
+
+    run = tmp_path / "run"
+    run.mkdir()
+    lines = [{"command": "perceive", "data_dir": d} for d in ("/", str(Path.home()), str(tmp_path / "data"))]
+    (run / "stats.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines) + "{not json\n")
+    roots = image_roots([run])
+    assert Path("/") not in roots and Path(os.path.realpath(Path.home())) not in roots
+    assert Path(os.path.realpath(tmp_path / "data")) in roots and Path(os.path.realpath(run)) in roots
