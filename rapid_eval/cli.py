@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from rapid_eval.cli_coerce import install as _fast_option_coercion
 from rapid_eval.cli_options import kv_options
 from rapid_eval.log import console, error, info, warn
 from rapid_eval.reports.cli import register as register_reports
@@ -18,6 +19,7 @@ from rapid_eval.types import PERCEPTOR_DEFAULTS as PD
 from rapid_eval.types import REASONER_DEFAULTS as RD
 from rapid_eval.variants import CHOICES
 
+_fast_option_coercion()  # option values without pydantic (typer >= 0.26 builds an adapter per option)
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Evaluate decoupled perception (MLLM) + reasoning (text LLM) pipelines, RAPID-style.")
 dev_app = typer.Typer(no_args_is_help=True, help="Developer tools (tiny offline models).")
