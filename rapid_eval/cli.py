@@ -4,6 +4,7 @@ Each command parses its options, calls the API and prints; no orchestration live
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -72,9 +73,9 @@ def _finish(result: Any, command: str, skipped_rows: int = 0, allow_incomplete: 
 
 def _check_shard(shard: str | None) -> None:
     """A malformed ``--shard`` fails before any model loads."""
-    from rapid_eval.tasks.shard import parse_shard
-
     if shard is not None:
+        from rapid_eval.tasks.shard import parse_shard  # only then: it imports the task loaders
+
         try:
             parse_shard(shard)
         except ValueError as e:
@@ -334,9 +335,25 @@ register_training(app)  # train-vpo, train-grpo
 app.add_typer(dev_app, name="dev")
 
 
+def _command(argv: list[str]) -> Any:
+    """The click command to run: when ``argv`` names one of ``app``'s own commands, a group holding only that one
+    (typer builds the parameters of every command it holds before parsing, ~15 commands; a run needs one)."""
+    import typer.main
+
+    name = argv[0] if argv else ""
+    chosen = [c for c in app.registered_commands
+              if (c.name or (c.callback.__name__.replace("_", "-") if c.callback else "")) == name]
+    if len(chosen) != 1:
+        return typer.main.get_command(app)  # options, --help, a sub-app (table, dev) or a typo: the whole app
+    one = copy.copy(app)
+    one.registered_commands = chosen
+    one.registered_groups = []
+    return typer.main.get_group(one)
+
+
 def main() -> None:
     try:
-        app()
+        _command(sys.argv[1:])()
     except KeyboardInterrupt:
         error("interrupted; everything completed so far is saved, rerun the same command to resume")
         sys.exit(130)
