@@ -254,9 +254,9 @@ def reason(
     records of this share of the run's samples (:mod:`rapid_eval.tasks.shard`). ``prefetched``: the calls this
     reasoner already made while perception ran (:func:`perceive_and_reason`), counted in the result."""
     from rapid_eval.grading.prescore import Prescorer
-    from rapid_eval.perception.variants import parse_variants
     from rapid_eval.prompts import PromptSet, prompts_fingerprint
     from rapid_eval.reasoning import reason as run_reason
+    from rapid_eval.variants import parse_variants
 
     started = time.time()
     r = _run(run)
