@@ -348,7 +348,7 @@ def score(
     run: str | Path | Run,
     *,
     scorer: str = "official",
-    workers: int = 1,
+    workers: int | None = None,
     judge: str | Engine | None = None,
     judge_base_url: str | None = None,
     judge_mode: str = "fallback",
@@ -398,7 +398,7 @@ def score(
 
 
 def rescore(benchmark: str, files: Sequence[str | Path], *, data_dir: str | Path | None = None,
-            workers: int | None = 1, items: bool = False) -> dict[str, Any]:
+            workers: int | None = None, items: bool = False) -> dict[str, Any]:
     """Score prediction files made elsewhere with ``benchmark``'s rules; see :mod:`rapid_eval.rescore`.
     ``items``: the result also holds ``items``, one audit row per item (:mod:`rapid_eval.rescore.audit`)."""
     from rapid_eval.rescore import rescore as _rescore

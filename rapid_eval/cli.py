@@ -183,7 +183,8 @@ def reason(
     scorer: Annotated[str, typer.Option(
         help="official (per-benchmark rules) | generic (boxed + math-verify)")] = "official",
     prompts: Annotated[Path | None, typer.Option(help="Folder of .jinja files overriding the built-in prompts")] = None,
-    workers: Annotated[int, typer.Option(help="Scoring worker processes")] = 1,
+    workers: Annotated[int | None, typer.Option(help="Scoring worker processes (default: the CPU cores this "
+                                                 "process may use, at most 8, fewer for few items)")] = None,
     engine_arg: EngineArgs = None,
     retry_failed: Annotated[bool, typer.Option("--retry-failed",
                                                help="Redo only the calls that failed before")] = False,
@@ -213,7 +214,8 @@ def reason(
 def score(
     run_dir: Annotated[Path, typer.Option("--run", help="Run directory")],
     scorer: Annotated[str, typer.Option(help="official | generic")] = "official",
-    workers: Annotated[int, typer.Option(help="Scoring worker processes")] = 1,
+    workers: Annotated[int | None, typer.Option(help="Scoring worker processes (default: the CPU cores this "
+                                                 "process may use, at most 8, fewer for few items)")] = None,
     judge: Annotated[str | None, typer.Option(help="Optional LLM judge model (MathVista, MathVerse, LogicVista): "
                                               "rule first, judge where the rule finds no answer")] = None,
     judge_base_url: Annotated[str | None, typer.Option(help="OpenAI-compatible endpoint of the judge")] = None,
@@ -272,7 +274,8 @@ def rescore(
                                           "dynamath, logicvista, realworldqa")],
     data_dir: Annotated[Path | None, typer.Option(help="Gold answers for files that lack them")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
-    workers: Annotated[int, typer.Option(help="Scoring worker processes")] = 1,
+    workers: Annotated[int | None, typer.Option(help="Scoring worker processes (default: the CPU cores this "
+                                                 "process may use, at most 8, fewer for few items)")] = None,
     items_out: Annotated[Path | None, typer.Option("--items", help="Write one JSON line per item: id, gold, the "
                                                    "file's verdict (stored), ours, both extracted answers, what "
                                                    "decided ours, audit class, response excerpt")] = None,

@@ -122,6 +122,7 @@ def short_answer(output: str) -> list[tuple[str, str]]:
 
 
 class DynaMathScorer(Scorer):
+    symbolic_is_the_only_risk = True  # string, regex, float work; sympy only through mathverify_safe
     name = "dynamath"
     headline = "worst-case accuracy"
 
