@@ -23,6 +23,8 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
 from rapid_eval.scoring import get_scorer
 from rapid_eval.scoring.generic import GenericScorer, quick_judge
 
@@ -98,6 +100,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--limit", type=int, default=20000, help="items per benchmark at most")
     ap.add_argument("--symbolic-sample", type=int, default=200, help="items timed on the symbolic path")
+    ap.add_argument("--floor", type=int, default=300, help="distinct symbolic items timed in math-verify alone")
     args = ap.parse_args()
     sets: dict[str, tuple] = {}
     for bench in ("mathverse", "mathvision", "dynamath"):
@@ -119,6 +122,40 @@ def main() -> None:
         print(f"{name:38s} {n:6d} {r['before']:6d} {100 * r['before'] / n:4.0f}% {r['after']:5d} "
               f"{100 * r['after'] / n:3.0f}% {r['left']:6d} {100 * r['left'] / n:3.0f}% {cost:>30s}")
     print("every verdict the fast path gave equals score_one's")
+    if args.floor:
+        floor(args.floor)
+
+
+def floor(n: int) -> None:
+    """math-verify's own cost per item on distinct generic items (bench_scoring's generator) that the fast path
+    leaves to workers: parse of gold and answer, then verify, each timed (one process, caches cannot help)."""
+    import random
+
+    from bench_scoring import generic_item
+
+    from rapid_eval.scoring import mathverify_safe as mv
+    from rapid_eval.scoring.extract import final_text, last_boxed
+
+    mv.parse_answer("1")  # imports and the LaTeX config, once
+    rng, scorer = random.Random(11), get_scorer("generic")
+    parse, check = [], []
+    for i in range(n * 4):
+        s, o = generic_item(i, rng)
+        if scorer.quick(s, o) is not None:
+            continue
+        cand = last_boxed(final_text(o)[0]) or ""
+        t0 = time.perf_counter()
+        g, p = mv.parse_gold(str(s.answer)), mv.parse_answer(cand)
+        t1 = time.perf_counter()
+        mv.verify(g, p)
+        parse.append(t1 - t0)
+        check.append(time.perf_counter() - t1)
+        if len(parse) >= n:
+            break
+    total = [a + b for a, b in zip(parse, check, strict=True)]
+    print(f"math-verify on {len(parse)} distinct symbolic items, one process: parse (gold + answer) median "
+          f"{statistics.median(parse) * 1000:.1f} ms, verify {statistics.median(check) * 1000:.1f} ms, together "
+          f"{statistics.median(total) * 1000:.1f} ms = {1 / statistics.mean(total):.0f} items/s at most per worker")
 
 
 if __name__ == "__main__":
