@@ -3,7 +3,8 @@
 
 One loopback server answers every chat request after 50 ms and timestamps arrivals (rates are timed at the
 server). Both clients send the same 400 prompts with the same concurrency (rapid-eval's default). Each side runs
-REPEATS times; medians are compared. Usage: python bench/bench_openai_reason.py [--n 400] [--latency 0.05]
+REPEATS times, interleaved; medians are compared. Usage:
+python bench/bench_openai_reason.py [--n 400] [--latency 0.05] [--concurrency 32] [--repeats 3]
 """
 
 from __future__ import annotations
@@ -67,11 +68,12 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=400)
     ap.add_argument("--latency", type=float, default=0.05)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--concurrency", type=int, default=None, help="both clients (default: rapid-eval's default)")
     args = ap.parse_args()
 
     from rapid_eval.engines.registry import load_engine
 
-    concurrency = int(load_engine("openai", "bench", base_url="http://127.0.0.1:1/v1").concurrency)
+    concurrency = args.concurrency or int(load_engine("openai", "bench", base_url="http://127.0.0.1:1/v1").concurrency)
     port = free_port()
     base = f"http://127.0.0.1:{port}/v1"
     server = subprocess.Popen([sys.executable, str(HERE / "loopback_server.py"), "--port", str(port),
@@ -93,7 +95,8 @@ def main() -> None:
             run_dir = tmp / f"run{r}"
             shutil.copytree(tmp / "template", run_dir)
             ours.append(timed([sys.executable, "-m", "rapid_eval.cli", "reason", "--reasoner", "bench", "--backend",
-                               "openai", "--base-url", base, "--run", str(run_dir)], base))
+                               "openai", "--base-url", base, "--run", str(run_dir), "--engine-arg",
+                               f"concurrency={concurrency}"], base))
             done = Run(run_dir).reasoning
             assert len(done) == args.n and not [x for x in done if x.get("error")], "not every request completed"
     finally:
@@ -103,7 +106,7 @@ def main() -> None:
     bw, br = statistics.median(w for w, _ in bare), statistics.median(r for _, r in bare)
     ow, orate = statistics.median(w for w, _ in ours), statistics.median(r for _, r in ours)
     print(f"{args.n} requests, {args.latency * 1000:.0f} ms server latency, "
-          f"concurrency {concurrency} (rapid-eval default)")
+          f"concurrency {concurrency}" + ("" if args.concurrency else " (rapid-eval default)"))
     print(f"request rate at the server: bare client {br:8.1f} req/s | rapid-eval {orate:8.1f} req/s | "
           f"ratio {orate / br:.2f}x (goal >= 0.95x)")
     print(f"whole process wall time:    bare client {bw:8.2f} s     | rapid-eval {ow:8.2f} s     | "
