@@ -253,7 +253,7 @@ def reason(
     retry_failed: bool = False,
     repeats: int = 1,
     scorer: str | None = "official",
-    workers: int = 1,
+    workers: int | None = None,
     score_as_they_arrive: str | None = None,
     shard: str | Shard | None = None,
     log_stats: bool = True,
@@ -311,9 +311,9 @@ def _reason(
     """:func:`reason` without the scoring at the end (``scorer`` only decides the cheap verdicts as the answers
     arrive)."""
     from rapid_eval.grading.prescore import Prescorer
-    from rapid_eval.perception.variants import parse_variants
     from rapid_eval.prompts import PromptSet, prompts_fingerprint
     from rapid_eval.reasoning import reason as run_reason
+    from rapid_eval.variants import parse_variants
 
     _check_scorer(scorer)
     started = time.time()
@@ -361,7 +361,7 @@ def perceive_and_reason(
     reason_options: Mapping[str, Any] | Sequence[Mapping[str, Any]] | None = None,
     log_stats: bool = True,
     scorer: str | None = "official",
-    workers: int = 1,
+    workers: int | None = None,
 ) -> tuple[StageResult, list[StageResult]]:
     """:func:`perceive`, then :func:`reason` with each reasoner, streamed: each reasoner's calls start on a
     perception record as soon as it lands (:mod:`rapid_eval.reasoning.prefetch`), so every engine is busy at
@@ -424,7 +424,7 @@ def score(
     run: str | Path | Run,
     *,
     scorer: str = "official",
-    workers: int = 1,
+    workers: int | None = None,
     judge: str | Engine | None = None,
     judge_base_url: str | None = None,
     judge_mode: str = "fallback",
@@ -473,7 +473,7 @@ def score(
 
 
 def rescore(benchmark: str, files: Sequence[str | Path], *, data_dir: str | Path | None = None,
-            workers: int | None = 1, items: bool = False, context: bool = False) -> dict[str, Any]:
+            workers: int | None = None, items: bool = False, context: bool = False) -> dict[str, Any]:
     """Score prediction files made elsewhere with ``benchmark``'s rules; see :mod:`rapid_eval.rescore`.
     ``items``: the result also holds ``items``, one audit row per item (:mod:`rapid_eval.rescore.audit`);
     ``context``: and ``contexts``, each item's question, options and full response (for the audit page)."""

@@ -4,6 +4,7 @@ Each command parses its options, calls the API and prints; no orchestration live
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from rapid_eval.cli_checks import EXIT_CODES
+from rapid_eval.cli_coerce import install as _fast_option_coercion
 from rapid_eval.cli_options import kv_options
 from rapid_eval.log import error, info, stdout_console, warn
 from rapid_eval.log import result as result_line
@@ -21,6 +23,7 @@ from rapid_eval.types import PERCEPTOR_DEFAULTS as PD
 from rapid_eval.types import REASONER_DEFAULTS as RD
 from rapid_eval.variants import CHOICES
 
+_fast_option_coercion()  # option values without pydantic (typer >= 0.26 builds an adapter per option)
 # Plain click help (rich_markup_mode=None): rich's help panels cut option names and choice lists at 80 columns.
 app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None,
                   help="Evaluate decoupled perception (MLLM) + reasoning (text LLM) pipelines, RAPID-style.\n\n"
@@ -93,9 +96,9 @@ def _finish(result: Any, command: str, skipped_rows: int = 0, allow_incomplete: 
 
 def _check_shard(shard: str | None) -> None:
     """A malformed ``--shard`` fails before any model loads."""
-    from rapid_eval.tasks.shard import parse_shard
-
     if shard is not None:
+        from rapid_eval.tasks.shard import parse_shard  # only then: it imports the task loaders
+
         try:
             parse_shard(shard)
         except ValueError as e:
@@ -251,7 +254,8 @@ def reason(
     scorer: Annotated[str, typer.Option(
         help="official (per-benchmark rules) | generic (boxed + math-verify)")] = "official",
     prompts: Annotated[Path | None, typer.Option(help="Folder of .jinja files overriding the built-in prompts")] = None,
-    workers: Annotated[int, typer.Option(help="Scoring worker processes")] = 1,
+    workers: Annotated[int | None, typer.Option(help="Scoring worker processes (default: the CPU cores this "
+                                                 "process may use, at most 8, fewer for few items)")] = None,
     engine_arg: EngineArgs = None,
     retry_failed: Annotated[bool, typer.Option("--retry-failed",
                                                help="Redo only the calls that failed before")] = False,
@@ -291,7 +295,8 @@ def reason(
 def score(
     run_dir: Annotated[Path, typer.Option("--run", help="Run directory")],
     scorer: Annotated[str, typer.Option(help="official | generic")] = "official",
-    workers: Annotated[int, typer.Option(help="Scoring worker processes")] = 1,
+    workers: Annotated[int | None, typer.Option(help="Scoring worker processes (default: the CPU cores this "
+                                                 "process may use, at most 8, fewer for few items)")] = None,
     judge: Annotated[str | None, typer.Option(help="Optional LLM judge model, for the benchmarks with a judge "
                                               f"({', '.join(benchmark_names('judge'))}): rule first, judge where "
                                               "the rule finds no answer")] = None,
@@ -413,7 +418,8 @@ def rescore(
     benchmark: Annotated[str, typer.Option("--benchmark", help=", ".join(benchmark_names()))],
     data_dir: Annotated[Path | None, typer.Option(help="Gold answers for files that lack them")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
-    workers: Annotated[int, typer.Option(help="Scoring worker processes")] = 1,
+    workers: Annotated[int | None, typer.Option(help="Scoring worker processes (default: the CPU cores this "
+                                                 "process may use, at most 8, fewer for few items)")] = None,
     items_out: Annotated[Path | None, typer.Option("--items", help="Write one JSON line per item: id, gold, the "
                                                    "file's verdict (stored), ours, both extracted answers, what "
                                                    "decided ours, audit class, response excerpt")] = None,
@@ -486,9 +492,25 @@ register_training(app)  # train-vpo, train-grpo
 app.add_typer(dev_app, name="dev")
 
 
+def _command(argv: list[str]) -> Any:
+    """The click command to run: when ``argv`` names one of ``app``'s own commands, a group holding only that one
+    (typer builds the parameters of every command it holds before parsing, ~15 commands; a run needs one)."""
+    import typer.main
+
+    name = argv[0] if argv else ""
+    chosen = [c for c in app.registered_commands
+              if (c.name or (c.callback.__name__.replace("_", "-") if c.callback else "")) == name]
+    if len(chosen) != 1:
+        return typer.main.get_command(app)  # options, --help, a sub-app (table, dev) or a typo: the whole app
+    one = copy.copy(app)
+    one.registered_commands = chosen
+    one.registered_groups = []
+    return typer.main.get_group(one)
+
+
 def main() -> None:
     try:
-        app()
+        _command(sys.argv[1:])()
     except KeyboardInterrupt:
         error("interrupted; everything completed so far is saved, rerun the same command to resume")
         sys.exit(130)

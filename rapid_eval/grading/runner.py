@@ -124,7 +124,7 @@ class _Item:
     cache_key: str
 
 
-def score_run(run: Run, mode: str = "official", workers: int = 1, timeout: float = 10.0,
+def score_run(run: Run, mode: str = "official", workers: int | None = None, timeout: float = 10.0,
               judge: LLMJudge | None = None) -> RunSummary:
     """Score all answers, write ``verdicts.jsonl``, ``scores.json`` and ``summary.json``; return the summary.
 

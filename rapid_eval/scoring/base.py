@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from rapid_eval.scoring import tally
+from rapid_eval.scoring.mathverify_safe import SymbolicNeeded, symbolic_free
 from rapid_eval.scoring.verdict import Verdict
 from rapid_eval.types import Sample
 
@@ -33,11 +34,27 @@ class Scorer:
     bounded: bool = False
     """True when ``score_one`` does only string, regex and float work (no symbolic math, which can hang): such a
     scorer runs in the calling process, with no worker to start."""
+    symbolic_is_the_only_risk: bool = False
+    """True when everything ``score_one`` does outside math-verify/latex2sympy (reached only through
+    :mod:`rapid_eval.scoring.mathverify_safe`) is string, regex and float work: ``quick`` may then run the rule
+    itself in the calling process with symbolic math forbidden. False (the default) for any other scorer, whose
+    rule might hang or crash anywhere and so runs only in a killable worker."""
 
     def quick(self, sample: Sample, output: str, truncated: bool = False) -> Verdict | None:
         """A verdict reached by string, regex and float work alone, or None to leave the item to ``score_one``
-        in a killable worker. Lets ``score_all`` skip starting workers when nothing needs symbolic math."""
-        return None
+        in a killable worker. Lets ``score_all`` skip starting workers when nothing needs symbolic math.
+
+        The default runs ``score_one`` itself with symbolic math forbidden
+        (:func:`~rapid_eval.scoring.mathverify_safe.symbolic_free`): an item whose rule decides before reaching
+        math-verify or latex2sympy gets exactly ``score_one``'s verdict, any other is left to a worker. Not for
+        order-dependent (``sequential``) scorers, and only where ``symbolic_is_the_only_risk``."""
+        if self.sequential or not self.symbolic_is_the_only_risk:
+            return None
+        try:
+            with symbolic_free():
+                return self.score_one(sample, output, truncated)
+        except SymbolicNeeded:
+            return None
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
         raise NotImplementedError

@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 
 class GenericScorer(Scorer):
     """Judge-free rule for any benchmark (see the module docstring)."""
+    symbolic_is_the_only_risk = True  # string, regex, float work; sympy only through mathverify_safe
 
     headline = "accuracy"
 
@@ -49,7 +50,8 @@ class GenericScorer(Scorer):
         return judge(output, sample.answer, sample.answer_type, sample.options, truncated)
 
     def quick(self, sample: Sample, output: str, truncated: bool = False) -> Verdict | None:
-        return quick_judge(output, sample.answer, sample.answer_type, sample.options, truncated)
+        verdict = quick_judge(output, sample.answer, sample.answer_type, sample.options, truncated)
+        return verdict if verdict is not None else super().quick(sample, output, truncated)
 
 
 def _precheck(output: str, truncated: bool) -> tuple[str, Verdict | None]:

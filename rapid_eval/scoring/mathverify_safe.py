@@ -18,11 +18,41 @@ math-verify and sympy are imported on first use, so importing this module is che
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
 for _name in ("math_verify", "math_verify.parser", "math_verify.grader", "latex2sympy2_extended"):
     logging.getLogger(_name).setLevel(logging.ERROR)
+
+
+class SymbolicNeeded(BaseException):  # noqa: N818 - a signal, not an error: no ``except Exception`` may catch it
+    """Raised by the calls below inside :func:`symbolic_free`: the rule reached math-verify (sympy), which only a
+    killable worker may run. A ``BaseException``, so that a rule's own ``except Exception`` never turns it into a
+    verdict."""
+
+
+_FORBIDDEN = threading.local()
+
+
+@contextmanager
+def symbolic_free() -> Iterator[None]:
+    """Within this block (in this thread) any parse or verify raises :class:`SymbolicNeeded`."""
+    before = getattr(_FORBIDDEN, "on", False)
+    _FORBIDDEN.on = True
+    try:
+        yield
+    finally:
+        _FORBIDDEN.on = before
+
+
+def entering_symbolic() -> None:
+    """Call before any symbolic math (sympy, latex2sympy): raises :class:`SymbolicNeeded` inside
+    :func:`symbolic_free`."""
+    if getattr(_FORBIDDEN, "on", False):
+        raise SymbolicNeeded
 
 
 @lru_cache(maxsize=1)
@@ -39,6 +69,7 @@ def latex_config() -> tuple[Any, ...]:
 
 def parse_text(text: str) -> list[Any]:
     """math-verify's parse of a prediction text (``[]`` when nothing is found); no timeout, see module doc."""
+    entering_symbolic()
     from math_verify import parse
 
     return parse(text, extraction_config=latex_config(), extraction_mode="first_match", parsing_timeout=None)
@@ -57,6 +88,7 @@ def parse_answer(answer: str) -> list[Any]:
 
 def verify(gold: Any, pred: Any) -> bool:
     """``math_verify.verify(gold, pred)`` with gold first and no signal-based timeout."""
+    entering_symbolic()
     from math_verify import verify as mv_verify
 
     if not gold or not pred:

@@ -39,8 +39,19 @@ DEFAULT_TIMEOUT = 20.0
 MAX_DEATHS_IN_ROW = 5
 
 
+MIN_ITEMS_PER_WORKER = 16
+"""With ``workers=None``, each worker beyond the first must have at least this many symbolic items (~5 ms each):
+a worker costs a fork from the forkserver and the scorer's transfer (10-30 ms)."""
+
+
 def default_workers() -> int:
-    return max(1, min(8, (os.cpu_count() or 2)))
+    """The CPU cores this process may run on (its affinity mask: a container's or ``taskset``'s share, not the
+    machine's count), at most 8."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        cores = os.cpu_count() or 2
+    return max(1, min(8, cores))
 
 
 def timeout_verdict(seconds: float) -> Verdict:
@@ -181,7 +192,8 @@ def score_all(
 ) -> list[Verdict]:
     """One verdict per (sample, output), in input order; see the module docstring for the guarantees.
 
-    ``workers=None`` uses up to 8 CPU cores (1 for sequential scorers); ``stats``, if given, is filled with
+    ``workers=None`` uses the CPU cores this process may use, at most 8, and no more workers than the items left
+    to workers pay for (:data:`MIN_ITEMS_PER_WORKER`; 1 for sequential scorers); ``stats``, if given, is filled with
     ``workers``, ``items``, ``seconds``, ``max_item_s`` (timed-out items count their deadline),
     ``max_finished_item_s``, ``timeouts``, ``unscored`` and ``respawns``.
     """
@@ -201,6 +213,8 @@ def score_all(
         rest = [it for it in items if verdicts_by_i[it[0]] is None]
         respawns = 0
         if rest:
+            if workers is None:  # automatic: no more workers than the symbolic items pay for
+                n_workers = max(1, min(n_workers, len(rest) // MIN_ITEMS_PER_WORKER))
             size = chunk_size or max(1, min(64, len(rest) // (n_workers * 8) or 1))
             n_workers = min(n_workers, -(-len(rest) // size))
             local = [(j, s, o, c) for j, (_, s, o, c) in enumerate(rest)]

@@ -5,7 +5,7 @@ A verdict never turns an error into a silent 0: an item that cannot be judged is
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,9 +35,10 @@ class Verdict:
         return cls(correct=None, decided_by="unscored", explanation=reason, details=details)
 
     def to_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
-        d["flags"] = list(self.flags)
-        return d
+        # field by field: dataclasses.asdict deep-copies recursively, a third of writing a verdict record
+        return {"correct": self.correct, "extracted": self.extracted, "decided_by": self.decided_by,
+                "explanation": self.explanation, "flags": list(self.flags),
+                "details": copy.deepcopy(self.details) if self.details else {}}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Verdict:

@@ -14,14 +14,27 @@ hub, ``save_to_disk`` or parquet source is used).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapid_eval.paths import fixtures_dir
-from rapid_eval.tasks._loader import LoadResult, adapter_for, load, resolve_options
-from rapid_eval.tasks.sources import local_source
 from rapid_eval.tasks.spec import TaskError, TaskSpec, load_spec, task_names
 
+if TYPE_CHECKING:
+    from rapid_eval.tasks._loader import LoadResult, adapter_for, load, resolve_options  # noqa: F401  # lazy names
+
 __all__ = ["LoadResult", "TaskError", "TaskSpec", "describe_tasks", "fixtures_dir", "load_task", "task_names"]
+
+_LAZY = {"LoadResult", "adapter_for", "load", "resolve_options"}
+
+
+def __getattr__(name: str) -> Any:
+    """The loader's names, imported on first use: a task's spec (``prompt_type`` for every prompt a run renders,
+    ``--shard``) needs neither the row sources nor the image code behind them."""
+    if name in _LAZY:
+        from rapid_eval.tasks import _loader
+
+        return getattr(_loader, name)
+    raise AttributeError(f"module 'rapid_eval.tasks' has no attribute '{name}'")
 
 
 def load_task(
@@ -44,6 +57,8 @@ def load_task(
     Rows that cannot be used are skipped and reported in ``LoadResult.errors``; a task that cannot be loaded at
     all (unknown name or option, unreachable hub, empty folder) raises :class:`TaskError` with one line.
     """
+    from rapid_eval.tasks._loader import load
+
     return load(name, data_dir=data_dir, limit=limit, options=options, images=images)
 
 
@@ -55,6 +70,9 @@ def describe_tasks(data_dir: str | Path | None = None) -> list[dict[str, Any]]:
     when there is no local data for the task). The headline metric is the scorer's
     (``rapid_eval.benchmarks.get(name).headline_metric``).
     """
+    from rapid_eval.tasks._loader import adapter_for, resolve_options
+    from rapid_eval.tasks.sources import local_source
+
     out = []
     for name in task_names():
         spec = load_spec(name)

@@ -157,3 +157,19 @@ def test_official_output_templates_parse():
     assert SCORER.metrics(preds.samples, verdicts)["score"] == 80.0
     text_only = reader.read(folder / "output_testmini_text_only.json", "mathverse", None)
     assert text_only.samples[0].group["version"] == "Text Only" and text_only.outputs[0].endswith("14 cm.")
+
+
+def test_number_unit_pattern_is_linear_and_unchanged():
+    import re
+    import time
+
+    from rapid_eval.benchmarks.mathverse.scorer import _NUMBER_UNIT, clean_value
+
+    t0 = time.perf_counter()
+    assert _NUMBER_UNIT.match("1 " + "a" * 2000 + "!") is None  # exponential before: minutes at 30 letters
+    assert time.perf_counter() - t0 < 0.5
+    before = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?)\s*(?:°|\^\\circ|[A-Za-z]+(?:\^?\{?\d\}?)?\s*)+\.?\s*$")
+    for s in ("2191.7 metres", "12 cm^2", "1,000 m", "30°", "45^\\circ", "5 cm cm.", "7 a1", "3 x^{2} y", "4 !"):
+        a, b = before.match(s), _NUMBER_UNIT.match(s)
+        assert (a and a.group(1)) == (b and b.group(1)), s
+    assert clean_value("2191.7 metres") == "2191.7"

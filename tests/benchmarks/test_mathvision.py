@@ -139,3 +139,19 @@ def test_full_test_reproduces_claims(model):
     differ = {k for k in official if ours[k] != official[k]}
     # Gemini-Pro: only the five keys that count item 3013 differ
     assert len(differ) == (5 if model == "Gemini-Pro" else 0)
+
+
+def test_plain_integer_shortcut_equals_the_latex2sympy_path():
+    import random
+
+    from rapid_eval.benchmarks.mathvision.equal import _PLAIN_INT, latex_value, old_latex2sympy_str
+    from rapid_eval.scoring.safe_eval import safe_eval
+
+    rng = random.Random(7)
+    values = ["0", "7", "42", "1000", "999999999999999"] + [str(rng.randint(1, 10**15 - 1)) for _ in range(40)]
+    for v in values:
+        assert _PLAIN_INT.fullmatch(v)
+        full = safe_eval(old_latex2sympy_str(v))
+        assert latex_value(v) == (True, full) and type(full) is int, v
+    for v in ("007", "-3", "1.5", " 12", "1234567890123456"):  # not plain: they take the full path
+        assert not _PLAIN_INT.fullmatch(v)

@@ -41,3 +41,17 @@ def test_score_all_starts_no_worker_when_every_item_is_fast():
     mixed = outputs[:-1] + ["\\boxed{\\frac{98}{2}}"]
     verdicts = score_all(get_scorer("generic"), samples, mixed, workers=2, stats=stats)
     assert stats["workers"] == 1 and verdicts[-1].correct is True and verdicts[-1].decided_by.endswith("math-verify")
+
+
+def test_verdict_to_dict_is_every_field_in_order():
+    import dataclasses
+
+    from rapid_eval.scoring import Verdict
+
+    for v in (Verdict(correct=None), Verdict(True, "5", "rule:x", "why", ("truncated",), {"a": [1, {"b": 2}]})):
+        d = v.to_dict()
+        assert list(d) == [f.name for f in dataclasses.fields(Verdict)]
+        assert d == {**dataclasses.asdict(v), "flags": list(v.flags)}
+        if v.details:
+            assert d["details"] is not v.details and d["details"]["a"] is not v.details["a"]  # a copy, as before
+        assert Verdict.from_dict(d) == v

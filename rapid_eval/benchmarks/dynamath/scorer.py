@@ -124,6 +124,7 @@ def short_answer(output: str) -> list[tuple[str, str]]:
 class DynaMathScorer(Scorer):
     """DynaMath's official rules: per-variant verdicts, headline worst-case accuracy over each seed's variants."""
 
+    symbolic_is_the_only_risk = True  # string, regex, float work; sympy only through mathverify_safe
     name = "dynamath"
     headline = "worst-case accuracy"
 

@@ -33,7 +33,10 @@ VISION_VERSIONS = ("Text Dominant", "Text Lite", "Vision Intensive", "Vision Dom
 TEXT_ONLY = "Text Only"
 _ALL_LETTERS = "ABCDEFGH"
 _WORD_PREFIX = re.compile(r"^\s*[A-Za-z][A-Za-z ]+?\s*=\s*(.+)$", re.S)
-_NUMBER_UNIT = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?)\s*(?:°|\^\\circ|[A-Za-z]+(?:\^?\{?\d\}?)?\s*)+\.?\s*$")
+# ``[A-Za-z]++`` (possessive): the same matches as ``[A-Za-z]+`` here (letters are only ever taken by another
+# repetition of this group), without the exponential backtracking of ``(?:[A-Za-z]+...)+`` on "1 aaaa…a!"
+# (0.7 s at 22 letters, minutes at 30; tests/benchmarks/test_mathverse.py).
+_NUMBER_UNIT = re.compile(r"^\s*([-+]?\d[\d,]*(?:\.\d+)?)\s*(?:°|\^\\circ|[A-Za-z]++(?:\^?\{?\d\}?)?\s*)+\.?\s*$")
 _ANSWER_PHRASE = re.compile(r"(?:final\s+answer|answer)\s*(?:is|:)\s*[:]?\s*(.+)", re.IGNORECASE)
 _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 
@@ -112,6 +115,7 @@ class MathVerseScorer(Scorer):
     """MathVerse's official rules; headline accuracy on the Vision Only version, breakdown per version."""
 
     name = "mathverse"
+    symbolic_is_the_only_risk = True  # letters, regexes (linear), math-verify through mathverify_safe
     headline = "accuracy (Vision Only)"
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:

@@ -163,6 +163,7 @@ def score_model_answer(sample: Sample, answer: str) -> Verdict:
 
 class MathVisionScorer(Scorer):
     """The official MATH-V rule (see the module docstring)."""
+    symbolic_is_the_only_risk = True  # string, regex, float work; latex2sympy only behind entering_symbolic()
     name = "mathvision"
 
     headline = "accuracy"
