@@ -191,9 +191,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--faults", default=",".join(FAULTS))
     a = ap.parse_args(argv)
     state = FaultServer(a.rate, a.seed, a.hang, a.retry_after, [f for f in a.faults.split(",") if f], a.latency)
+    serve_forever(state.handle, a.host, a.port)
+
+
+def serve_forever(handle: Any, host: str, port: int) -> None:
+    """Serve ``handle`` (an asyncio stream handler) on ``host:port`` until interrupted."""
 
     async def serve() -> None:
-        server = await asyncio.start_server(state.handle, a.host, a.port, backlog=1024)
+        server = await asyncio.start_server(handle, host, port, backlog=1024)
         async with server:
             await server.serve_forever()
 

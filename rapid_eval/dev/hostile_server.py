@@ -26,9 +26,8 @@ import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
 
-from rapid_eval.dev.fault_server import _chat, good_answer, read_request, send, serving
+from rapid_eval.dev.fault_server import _chat, good_answer, read_request, send, serve_forever, serving
 
 SHAPES = ("message_string", "message_null", "content_int", "content_list", "choices_dict", "reply_list",
           "garbage_status", "deep_json")
@@ -162,14 +161,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ap.add_argument("--every", type=int, default=1)
     ap.add_argument("--size", type=int, default=300 << 20)
     a = ap.parse_args(argv)
-    state = HostileServer(a.mode, a.every, a.size)
-
-    async def serve() -> Any:
-        server = await asyncio.start_server(state.handle, a.host, a.port, backlog=1024)
-        async with server:
-            await server.serve_forever()
-
-    asyncio.run(serve())
+    serve_forever(HostileServer(a.mode, a.every, a.size).handle, a.host, a.port)
 
 
 if __name__ == "__main__":
