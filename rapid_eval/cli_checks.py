@@ -88,14 +88,12 @@ def model(name: str, backend: str, flag: str = "--model") -> str:
     """``tiny:vlm`` / ``tiny:llm`` -> the offline tiny models (built on first use, as the demo and configs do); a
     local path that does not exist is a usage error (not the hub's "Repo id must be in the form ..." later)."""
     if name.startswith("tiny:"):
-        from rapid_eval.dev.tiny_models import build_tiny_models
-        from rapid_eval.paths import cache_dir
+        from rapid_eval.dev.tiny_models import tiny_model
 
-        which = name.removeprefix("tiny:")
-        if which not in ("vlm", "llm"):
-            usage_error(f"{flag} {name}: unknown tiny model; use tiny:vlm (perceptor) or tiny:llm (reasoner)")
-        root = os.environ.get("RAPID_EVAL_TINY_MODELS") or cache_dir() / "tiny-models"
-        return str(build_tiny_models(root, (which,))[which])
+        try:
+            return str(tiny_model(name))
+        except ValueError as e:
+            usage_error(f"{flag} {name}: {e}")
     if backend not in ("hf", "vllm"):
         return name  # a served name: the server decides
     path = Path(name).expanduser()

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from rapid_eval.log import info
-from rapid_eval.paths import cache_dir, fixtures_dir
+from rapid_eval.paths import fixtures_dir
 from rapid_eval.variants import RAPID_VARIANT
 
 DEMO_TOKENS = 48
@@ -19,12 +19,12 @@ def run_demo(out: Path, models: Path | None = None) -> dict:
     os.environ.setdefault("OMP_NUM_THREADS", "1")  # 6x faster for tiny models on CPU
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from rapid_eval import api, benchmarks
-    from rapid_eval.dev.tiny_models import build_tiny_models
+    from rapid_eval.dev.tiny_models import build_tiny_models, default_root
     from rapid_eval.reports.tables import show_summary
     from rapid_eval.tasks import task_names
 
     started = time.time()
-    models = Path(models) if models else cache_dir() / "tiny-models"
+    models = Path(models) if models else default_root()
     paths = build_tiny_models(models)
     data = fixtures_dir()
     tasks = [t for t in task_names() if (data / t / "samples.jsonl").exists()]

@@ -187,6 +187,26 @@ def _build_llm_vllm(tok: Any, d: Path) -> None:
 BUILDERS = {"vlm": _build_vlm, "llm": _build_llm, "llm-vllm": _build_llm_vllm}
 
 
+TINY_PREFIX = "tiny:"
+"""How configs and ``--model`` name the tiny models: ``tiny:vlm``, ``tiny:llm``."""
+
+
+def default_root() -> Path:
+    """Where the tiny models are built by default: ``$RAPID_EVAL_TINY_MODELS``, else the user cache."""
+    from rapid_eval.paths import cache_dir
+
+    return Path(os.environ.get("RAPID_EVAL_TINY_MODELS") or cache_dir() / "tiny-models")
+
+
+def tiny_model(spec: str, root: str | Path | None = None) -> Path:
+    """The folder of ``tiny:vlm`` / ``tiny:llm`` (built on first use); ValueError for any other ``tiny:`` name."""
+    name = spec.removeprefix(TINY_PREFIX)
+    if name not in DEFAULT_MODELS:
+        raise ValueError(f"unknown tiny model '{spec}': use {TINY_PREFIX}vlm (perceptor) or {TINY_PREFIX}llm "
+                         "(reasoner)")
+    return build_tiny_models(root or default_root(), (name,))[name]
+
+
 def build_tiny_models(out_dir: str | Path, names: tuple[str, ...] | list[str] = DEFAULT_MODELS) -> dict[str, Path]:
     """Build (or reuse) ``out_dir/<name>`` for each name (default ``vlm`` and ``llm``; ``llm-vllm`` on request);
     return ``{name: path}``."""

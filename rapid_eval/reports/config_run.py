@@ -54,16 +54,12 @@ def _model(base: Path, model: str) -> str:
     starting with ``.``, ``/`` or ``~``, or a folder that exists beside the config: relative to the config;
     anything else: a hub id or served name."""
     if model.startswith("tiny:"):
-        import os
+        from rapid_eval.dev.tiny_models import tiny_model
 
-        from rapid_eval.dev.tiny_models import build_tiny_models
-        from rapid_eval.paths import cache_dir
-
-        root = os.environ.get("RAPID_EVAL_TINY_MODELS") or cache_dir() / "tiny-models"
-        name = model.removeprefix("tiny:")
-        if name not in ("vlm", "llm"):
-            raise ConfigError(f"unknown tiny model '{model}' (tiny:vlm, tiny:llm)")
-        return str(build_tiny_models(root)[name])
+        try:
+            return str(tiny_model(model))
+        except ValueError as e:
+            raise ConfigError(str(e)) from None
     local = _rel(base, Path(model).expanduser())
     return str(local) if model.startswith((".", "/", "~")) or local.is_dir() else model
 
