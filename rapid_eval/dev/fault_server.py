@@ -50,8 +50,41 @@ def _chat(content: str, model: str) -> dict:
                       "total_tokens": 10 + max(1, len(content) // 4)}}
 
 
-class FaultServer:
+class ChatServer:
+    """An OpenAI-compatible loopback server's request loop: ``GET`` answers ``/stats`` (``counts``) or a model list,
+    ``POST .../chat/completions`` goes to :meth:`_chat`. Subclasses set ``name`` and ``counts`` and answer chats."""
+
+    name = "chat"
+    counts: Counter[str]
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Serve one connection's requests until it closes (or a request tells to close it)."""
+        try:
+            while True:
+                method, path, body = await read_request(reader)
+                if not (method == "POST" and path.endswith("/chat/completions")):
+                    payload = self.counts if path.endswith("/stats") else {
+                        "object": "list", "data": [{"id": f"{self.name}-model", "owned_by": f"{self.name}-server"}]}
+                    await send(writer, 200, json.dumps(payload).encode())
+                    continue
+                if not await self._chat(writer, json.loads(body or b"{}")):
+                    return
+        except (asyncio.IncompleteReadError, ConnectionError, ValueError):
+            pass
+        except asyncio.CancelledError:  # the server is stopping with a hang in progress: end quietly
+            pass
+        finally:
+            writer.close()
+
+    async def _chat(self, writer: asyncio.StreamWriter, request: dict) -> bool:
+        """Answer one chat request; False when the connection is to be closed."""
+        raise NotImplementedError
+
+
+class FaultServer(ChatServer):
     """State and request handling; ``serve()`` runs it on the current asyncio loop."""
+
+    name = "fault"
 
     def __init__(self, rate: float = 0.2, seed: int = 0, hang: float = 20.0, retry_after: float = 1.0,
                  faults: Sequence[str] = FAULTS, latency: float = 0.0, answer: str | None = None):
@@ -68,24 +101,6 @@ class FaultServer:
     def draw(self) -> str:
         """``ok`` or a fault kind."""
         return self.rng.choice(self.faults) if self.faults and self.rng.random() < self.rate else "ok"
-
-    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                method, path, body = await read_request(reader)
-                if not (method == "POST" and path.endswith("/chat/completions")):
-                    payload = self.counts if path.endswith("/stats") else {
-                        "object": "list", "data": [{"id": "fault-model", "owned_by": "fault-server"}]}
-                    await send(writer, 200, json.dumps(payload).encode())
-                    continue
-                if not await self._chat(writer, json.loads(body or b"{}")):
-                    return
-        except (asyncio.IncompleteReadError, ConnectionError, ValueError):
-            pass
-        except asyncio.CancelledError:  # the server is stopping with a hang in progress: end quietly
-            pass
-        finally:
-            writer.close()
 
     async def _chat(self, writer: asyncio.StreamWriter, request: dict) -> bool:
         """Answer one chat request; False when the connection was closed."""

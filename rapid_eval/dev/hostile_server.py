@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from rapid_eval.dev.fault_server import _chat, good_answer, read_request, send, serve_forever, serving
+from rapid_eval.dev.fault_server import ChatServer, _chat, good_answer, send, serve_forever, serving
 
 SHAPES = ("message_string", "message_null", "content_int", "content_list", "choices_dict", "reply_list",
           "garbage_status", "deep_json")
@@ -38,8 +38,10 @@ ESCAPES = "\x1b[2J\x1b[H\x1b[1A\x1b[2Kowned"
 _PIECE = b"x" * (1 << 16)
 
 
-class HostileServer:
+class HostileServer(ChatServer):
     """Answers every ``every``-th chat request with ``mode`` (the others well); ``serve()`` via ``serving``."""
+
+    name = "hostile"
 
     def __init__(self, mode: str, every: int = 1, size: int = 300 << 20):
         if mode not in MODES:
@@ -47,30 +49,17 @@ class HostileServer:
         self.mode, self.every, self.size = mode, max(1, every), size
         self.counts: Counter[str] = Counter()
 
-    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while True:
-                method, path, body = await read_request(reader)
-                if not (method == "POST" and path.endswith("/chat/completions")):
-                    payload = self.counts if path.endswith("/stats") else {
-                        "object": "list", "data": [{"id": "hostile-model", "owned_by": "hostile-server"}]}
-                    await send(writer, 200, json.dumps(payload).encode())
-                    continue
-                self.counts["requests"] += 1
-                request = json.loads(body or b"{}")
-                content = (request.get("messages") or [{}])[-1].get("content", "")
-                prompt = content if isinstance(content, str) else json.dumps(content, sort_keys=True)
-                if self.counts["requests"] % self.every:
-                    self.counts["ok"] += 1
-                    await send(writer, 200, json.dumps(_chat(good_answer(prompt), "m")).encode())
-                    continue
-                self.counts[self.mode] += 1
-                if not await self.attack(writer, prompt):
-                    return
-        except (asyncio.IncompleteReadError, ConnectionError, ValueError, asyncio.CancelledError):
-            pass
-        finally:
-            writer.close()
+    async def _chat(self, writer: asyncio.StreamWriter, request: dict) -> bool:
+        """A good answer, or on every ``every``-th request the attack; False when the connection is to be closed."""
+        self.counts["requests"] += 1
+        content = (request.get("messages") or [{}])[-1].get("content", "")
+        prompt = content if isinstance(content, str) else json.dumps(content, sort_keys=True)
+        if self.counts["requests"] % self.every:
+            self.counts["ok"] += 1
+            await send(writer, 200, json.dumps(_chat(good_answer(prompt), "m")).encode())
+            return True
+        self.counts[self.mode] += 1
+        return await self.attack(writer, prompt)
 
     async def attack(self, writer: asyncio.StreamWriter, prompt: str) -> bool:
         """Send the attack; False when the connection is to be closed."""
