@@ -44,6 +44,16 @@ def server_stats(base: str, reset: bool = False) -> dict:
         return json.loads(r.read())
 
 
+def wait_ready(base: str, tries: int = 100) -> None:
+    """Poll a loopback server's ``/stats`` until it answers (a just-started server is not listening yet)."""
+    for _ in range(tries):
+        try:
+            server_stats(base)
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
 def prepare_run(root: Path, n: int) -> list:
     samples = [Sample(id=str(i), task="bench", question=f"What is {i} + 5? Explain briefly.", answer=str(i + 5),
                       answer_type="integer") for i in range(n)]
@@ -85,12 +95,7 @@ def main() -> None:
                                "--latency", str(args.latency)])
     tmp = Path(tempfile.mkdtemp())
     try:
-        for _ in range(100):
-            try:
-                server_stats(base)
-                break
-            except OSError:
-                time.sleep(0.05)
+        wait_ready(base)
         prompts = prepare_run(tmp / "template", args.n)
         (tmp / "prompts.json").write_text(json.dumps(prompts))
         bare, ours, before = [], [], []

@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_openai_reason import HERE, free_port, server_stats
+from bench_openai_reason import HERE, free_port, server_stats, wait_ready
 from bench_scale import TASKS, make_data
 
 ROOT = HERE.parent
@@ -71,12 +71,7 @@ def main() -> None:
     seq, streamed, counts = [], [], []
     try:
         for base in bases:
-            for _ in range(100):
-                try:
-                    server_stats(base)
-                    break
-                except OSError:
-                    time.sleep(0.05)
+            wait_ready(base)
         for r in range(args.repeats):
             for base in bases:
                 server_stats(base, reset=True)
