@@ -168,28 +168,28 @@ class _Batch:
             pending.setdefault(gkey, []).append((prec, k))
         lock = threading.Lock()
 
-        def arrived(i: int, gen: dict[str, Any]) -> None:
+        def arrived(i: int, line: dict[str, Any]) -> None:
             with lock:
                 precs = pending.pop(self.keys[i], [])
+            gen = GenerationRecord.from_dict(line)
             for prec, k in precs:
                 _write(run, identity, prec, gen, k)
-            if on_answer is not None and precs and not gen.get("error"):
+            if on_answer is not None and precs and not gen.error:
                 s = sample(precs[0][0].uid)
                 if s is not None:
-                    on_answer(s, GenerationRecord.from_dict(gen))
+                    on_answer(s, gen)
 
         _, stats = run.generations.run(engine, self.requests, stage="reason", labels=self.labels, keys=self.keys,
                                        on_result=arrived)
         for gkey, precs in pending.items():  # answers that were cached (or never came back)
-            gen = run.generations.raw(gkey) or {"key": gkey, "error": "not generated"}
+            gen = run.generations.record(gkey) or GenerationRecord(key=gkey, error="not generated")
             for prec, k in precs:
                 _write(run, identity, prec, gen, k)
         return stats
 
 
-def _write(run: Run, identity: dict[str, Any], prec: PerceptionRecord, gen: dict[str, Any], repeat: int = 0) -> None:
-    """Append the reasoning record of ``prec`` answered by ``gen`` (unless the same record is stored already)."""
-    g = GenerationRecord.from_dict(gen)
+def _write(run: Run, identity: dict[str, Any], prec: PerceptionRecord, g: GenerationRecord, repeat: int = 0) -> None:
+    """Append the reasoning record of ``prec`` answered by ``g`` (unless the same record is stored already)."""
     out = ReasoningRecord(
         key=_key(prec.key, g.key), task=prec.task, sample_id=prec.sample_id, variant=prec.variant,
         perceptor=prec.perceptor, reasoner=identity, perception_key=prec.key, generation_key=g.key,
