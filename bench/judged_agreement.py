@@ -26,11 +26,11 @@ def main() -> None:
     for spec in args.files:
         bench, _, path = spec.partition(":")
         r = rescore(bench, [Path(path)], workers=0)
-        jf = r["judge_free"]
-        claimed = (r.get("claimed") or {}).get("score")
+        jf = r.judge_free or {}
+        claimed = (r.claimed or {}).get("score")
         name = Path(path).name
         print(f"| {bench} | {name} | {jf.get('items')} | {jf.get('agree_pct')}% | {jf['score']:.2f} | "
-              f"{r['score']:.2f} | {claimed if claimed is None else round(claimed, 2)} | "
+              f"{r.score:.2f} | {claimed if claimed is None else round(claimed, 2)} | "
               f"{'dev' if name in args.dev else 'held out'} |")
 
 

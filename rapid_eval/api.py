@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from rapid_eval.hub.import_ import ImportResult
     from rapid_eval.reasoning.prefetch import Prefetcher
     from rapid_eval.records import PerceptionRecord, RunSummary, SummaryRow
+    from rapid_eval.rescore.result import RescoreResult
     from rapid_eval.storage.cache import CallStats
     from rapid_eval.storage.rundir import Run
     from rapid_eval.tasks.shard import Shard
@@ -473,8 +474,9 @@ def score(
 
 
 def rescore(benchmark: str, files: Sequence[str | Path], *, data_dir: str | Path | None = None,
-            workers: int | None = None, items: bool = False, context: bool = False) -> dict[str, Any]:
-    """Score prediction files made elsewhere with ``benchmark``'s rules; see :mod:`rapid_eval.rescore`.
+            workers: int | None = None, items: bool = False, context: bool = False) -> RescoreResult:
+    """Score prediction files made elsewhere with ``benchmark``'s rules; see :mod:`rapid_eval.rescore`
+    (``to_dict()`` of the result is ``rapid-eval rescore --json``).
     ``items``: the result also holds ``items``, one audit row per item (:mod:`rapid_eval.rescore.audit`);
     ``context``: and ``contexts``, each item's question, options and full response (for the audit page)."""
     from rapid_eval.rescore import rescore as _rescore

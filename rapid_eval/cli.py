@@ -430,6 +430,7 @@ def rescore(
 ) -> None:
     """Score predictions made elsewhere with the benchmark's official rules."""
     import json
+    from dataclasses import replace
 
     from rapid_eval.api import rescore as do_rescore
 
@@ -443,8 +444,7 @@ def rescore(
         from rapid_eval.reports.audit_page import build_audit_page
 
         info(f"audit page -> {build_audit_page(result, report_out, data_dir)} (open it in a browser)")
-    result.pop("contexts", None)
-    rows = result.pop("items", None)
+    rows = result.items
     if items_out is not None:
         tmp = items_out.with_name(items_out.name + ".tmp")
         with open(tmp, "w", encoding="utf-8") as f:
@@ -453,7 +453,8 @@ def rescore(
         tmp.replace(items_out)
         info(f"{len(rows or [])} items written to {items_out}")
     if as_json:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False, default=str) + "\n")
+        summary = replace(result, items=None, contexts=None).to_dict()
+        sys.stdout.write(json.dumps(summary, ensure_ascii=False, default=str) + "\n")
     else:
         from rapid_eval.rescore.run import summary_lines
 

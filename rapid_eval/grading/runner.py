@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from rapid_eval.grading.verdict_cache import VerdictCache, scoring_code_version
 from rapid_eval.provenance import provenance
 from rapid_eval.records import PerceptionRecord, ReasoningRecord, RunSummary, SummaryRow, VerdictRecord
-from rapid_eval.scoring import Scorer, Verdict, get_scorer, scorer_names, tally
+from rapid_eval.scoring import Metrics, Scorer, Verdict, get_scorer, scorer_names, tally
 from rapid_eval.scoring.pool import score_all
 from rapid_eval.storage.rundir import Run
 from rapid_eval.types import Sample
@@ -208,11 +208,11 @@ def score_run(run: Run, mode: str = "official", workers: int | None = None, time
         m = scorers[task].metrics([p[0] for p in pairs], [p[1] for p in pairs])
         ident = {"task": task, "variant": variant, "perceptor": perceptor, "reasoner": reasoner,
                  "scorer": scorers[task].name}
-        full.append({**ident, **m})
+        full.append({**ident, **m.to_dict()})
         summary_rows.append(SummaryRow(
             task=task, variant=variant, perceptor=perceptor, reasoner=reasoner, scorer=scorers[task].name,
-            metric=m.get("metric"), score=m.get("score"), n=m.get("n"), correct=m.get("correct"),
-            unscored=m.get("unscored", 0), flags=tally.flag_counts([p[1] for p in pairs]), items=len(pairs),
+            metric=m.metric, score=m.score, n=m.n, correct=m.correct,
+            unscored=m.unscored, flags=tally.flag_counts([p[1] for p in pairs]), items=len(pairs),
             note=_headline_note(m, len(pairs)),
         ))
     run.write_json("scores.json", full)
@@ -264,9 +264,9 @@ def _sort_key(k: tuple[str, str, str | None, str]) -> tuple[str, str, str, str]:
     return (k[0], k[1], k[2] or "", k[3])
 
 
-def _headline_note(metrics: dict[str, Any], items: int) -> str | None:
+def _headline_note(metrics: Metrics, items: int) -> str | None:
     """Say so when the headline is computed on part of a cell's answers (a scorer's ``headline_split``)."""
-    split = metrics.get("headline_split")
+    split = metrics.headline_split
     if not split:
         return None
-    return f"headline over the {split} split: {metrics.get('n')} of {items} items"
+    return f"headline over the {split} split: {metrics.n} of {items} items"

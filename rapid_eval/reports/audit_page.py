@@ -27,6 +27,7 @@ from rapid_eval.log import warn
 from rapid_eval.reports.explorer import CHUNK, STATIC, _gold, _js
 from rapid_eval.reports.images import ImageCopier
 from rapid_eval.rescore.audit import CLASSES
+from rapid_eval.rescore.result import RescoreResult
 
 NO_CLASS = "-"
 """The class filter's value for items the audit has nothing to report on (verdicts agree, or no stored verdict)."""
@@ -70,7 +71,7 @@ def item_images(benchmark: str, data_dir: str | Path | None) -> dict[str, tuple[
     return {bench.natural_key(s): s.images for s in loaded.samples if s.images}
 
 
-def page_data(result: Mapping[str, Any], images: Mapping[str, Sequence[str]], img_dir: Path
+def page_data(result: RescoreResult, images: Mapping[str, Sequence[str]], img_dir: Path
               ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(the index the page filters over, the per-item details) of a :func:`rapid_eval.rescore.rescore` result
     made with ``items=True, context=True``; each item's images (looked up by its natural key in ``images``) are
@@ -78,7 +79,7 @@ def page_data(result: Mapping[str, Any], images: Mapping[str, Sequence[str]], im
     (:class:`~rapid_eval.reports.images.ImageCopier`) and referred to relative to the page."""
     from rapid_eval.rescore.run import summary_lines
 
-    items, contexts = result.get("items"), result.get("contexts")
+    items, contexts = result.items, result.contexts
     if items is None or contexts is None or len(items) != len(contexts):
         raise ValueError("audit page: the rescore result holds no items with their contexts "
                          "(rescore(..., items=True, context=True))")
@@ -95,22 +96,22 @@ def page_data(result: Mapping[str, Any], images: Mapping[str, Sequence[str]], im
         details.append({"question": ctx["question"], "options": [str(o) for o in ctx["options"]],
                         "response": ctx["response"],
                         "images": [x for x in map(copy, srcs) if x]})
-    copy.warn_refused(f"the data dir's items of {result['benchmark']}")
+    copy.warn_refused(f"the data dir's items of {result.benchmark}")
     classes = [{"name": c, "items": sum(r["cls"] == c for r in rows),
                 "differ": sum(r["cls"] == c and r["differ"] for r in rows)} for c in (*CLASSES, NO_CLASS)]
-    index = {"chunk": CHUNK, "benchmark": result["benchmark"], "files": [str(f) for f in result["files"]],
-             "summary": summary_lines(dict(result)), "classes": classes, "rows": rows}
+    index = {"chunk": CHUNK, "benchmark": result.benchmark, "files": [str(f) for f in result.files],
+             "summary": summary_lines(result), "classes": classes, "rows": rows}
     return index, details
 
 
-def build_audit_page(result: Mapping[str, Any], out: Path, data_dir: str | Path | None = None) -> Path:
+def build_audit_page(result: RescoreResult, out: Path, data_dir: str | Path | None = None) -> Path:
     """Write the audit page of ``result`` (``rescore(..., items=True, context=True)``) into ``out``, with images
     from ``data_dir`` where given; return the path of ``audit.html``."""
     out.mkdir(parents=True, exist_ok=True)
     data, img = out / "data", out / "img"
     data.mkdir(exist_ok=True)
     img.mkdir(exist_ok=True)
-    index, details = page_data(result, item_images(result["benchmark"], data_dir), img)
+    index, details = page_data(result, item_images(result.benchmark, data_dir), img)
     for name in ("dom.js", "audit.js", "explorer.css"):
         shutil.copyfile(STATIC / name, out / name)
     for i in range(0, max(len(details), 1), CHUNK):

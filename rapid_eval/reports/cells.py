@@ -142,7 +142,7 @@ class TaskSeries:
                     verdicts.append(Verdict(v.correct, v.extracted, v.decided_by, "", v.flags))
         if not samples:
             return None
-        return self.scorer.metrics(samples, verdicts).get("score")
+        return self.scorer.metrics(samples, verdicts).score
 
     def metric(self) -> stats.MetricFn:
         """Mean over repeats of the headline metric on one resample of clusters."""

@@ -1,7 +1,8 @@
 """Re-score prediction files made elsewhere (official releases, VLMEvalKit, lmms-eval) with a benchmark's rules.
 
 ``rescore(benchmark, files)`` reads the files (format detected per file), scores every raw response with the
-benchmark's judge-free scorer in worker processes, and returns one JSON-able dict:
+benchmark's judge-free scorer in worker processes, and returns a :class:`~rapid_eval.rescore.result.RescoreResult`
+(``to_dict()`` is ``rescore --json``):
 
 - ``benchmark``, ``format``, ``files``, ``n``, ``metric``, ``score`` (headline, percent), ``correct``,
   ``breakdown`` (the scorer's official breakdowns), ``unscored``, ``timeouts``, ``flags``, ``claimed`` (the
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ from rapid_eval.rescore.audit import CLASSES, audit_items, summarise
 from rapid_eval.rescore.base import StoredItem
 from rapid_eval.rescore.companions import combine
 from rapid_eval.rescore.coverage import coverage, coverage_line
+from rapid_eval.rescore.result import RescoreResult
 from rapid_eval.scoring.base import Scorer, Verdict
 
 
@@ -45,7 +48,7 @@ def rescore(
     timeout: float | None = None,
     items: bool = False,
     context: bool = False,
-) -> dict[str, Any]:
+) -> RescoreResult:
     """Score ``files`` for ``benchmark``; see the module docstring for the result. Errors name the file.
     ``items``: also return ``items``, one audit row per item (:mod:`rapid_eval.rescore.audit`); ``context``: also
     ``contexts``, aligned with ``items``, what an audit page shows beside a row (:func:`item_contexts`)."""
@@ -83,40 +86,31 @@ def rescore(
         stored_path = [Verdict.unscored("no stored verdict") if o.correct is None
                        else Verdict(bool(o.correct), o.extracted, "judge:stored") for o in official]
     head = scorer.metrics(samples, stored_path) if stored_path is not None else judge_free
-    result: dict[str, Any] = {
-        "benchmark": benchmark,
-        "format": ",".join(dict.fromkeys(p.format for p in preds)),
-        "files": [str(p) for p in paths],
-        "n": len(samples),
-        "metric": head.get("metric", "accuracy"),
-        "score": head["score"],
-        "correct": head.get("correct"),
-        "headline": ("verdicts stored in the file" if judged else
-                     "official extraction in the file" if stored_path is not None else "rule on the responses"),
-        "breakdown": dict(head.get("breakdown") or {}),
-        "unscored": head.get("unscored", 0),
-        "timeouts": stats.get("timeouts", 0),
-        "flags": judge_free.get("flags", {}),
-        "claimed": _claimed(preds),
-        "seconds": round(time.monotonic() - t0, 2),
-    }
-    for key in ("headline_split",):
-        if key in head:
-            result[key] = head[key]
+    breakdown = dict(head.breakdown)
     if stored_path is not None:
-        result["breakdown"]["judge_free"] = {k: judge_free[k] for k in ("score", "correct", "unscored", "breakdown")}
-        result["agreement"] = agreement(stored_path, verdicts)
+        breakdown["judge_free"] = {"score": judge_free.score, "correct": judge_free.correct,
+                                   "unscored": judge_free.unscored, "breakdown": judge_free.breakdown}
+    jf: dict[str, Any] = {"score": judge_free.score, "correct": judge_free.correct, "n": judge_free.n,
+                          "unscored": judge_free.unscored}
     headline_verdicts = verdicts if judged or stored_path is None else stored_path
-    result["judge_free"] = {k: judge_free.get(k) for k in ("score", "correct", "n", "unscored")}
-    if any(o.correct is not None for o in official):
-        result["stored"] = stored_agreement(samples, official, headline_verdicts)
-        if judged or stored_path is None:
-            st = result["stored"]
-            result["judge_free"].update(agree=st["agree"], items=st["items"], differ_ids=st["differ_ids"],
-                                        agree_pct=round(100.0 * st["agree"] / st["items"], 2) if st["items"] else None)
+    stored = stored_agreement(samples, official, headline_verdicts) if any(o.correct is not None for o in official) \
+        else None
+    if stored is not None and (judged or stored_path is None):
+        jf.update(agree=stored["agree"], items=stored["items"], differ_ids=stored["differ_ids"],
+                  agree_pct=round(100.0 * stored["agree"] / stored["items"], 2) if stored["items"] else None)
     replays = [r for p in preds for r in ([p.replay] if getattr(p, "replay", None) else [])]
-    if replays:
-        result["replay"] = replays[0] if len(replays) == 1 else {"per_file": replays}
+    result = RescoreResult(
+        benchmark=benchmark, format=_formats(preds), files=[str(p) for p in paths], n=len(samples),
+        metric=head.metric, score=head.score, correct=head.correct,
+        headline=("verdicts stored in the file" if judged else
+                  "official extraction in the file" if stored_path is not None else "rule on the responses"),
+        breakdown=breakdown, unscored=head.unscored, timeouts=stats.get("timeouts", 0),
+        flags=dict(judge_free.flags or {}), claimed=_claimed(preds), seconds=round(time.monotonic() - t0, 2),
+        headline_split=head.headline_split,
+        agreement=agreement(stored_path, verdicts) if stored_path is not None else None,
+        judge_free=jf, stored=stored,
+        replay=(replays[0] if len(replays) == 1 else {"per_file": replays}) if replays else None,
+    )
     rows = audit_items(samples, outputs, official, verdicts, sources, canon=_canon(scorer))
     return _with_audit(result, rows, samples, data_dir, items, outputs if context else None)
 
@@ -134,18 +128,16 @@ def _canon(scorer: Scorer) -> Any:
     return canon
 
 
-def _with_audit(result: dict[str, Any], rows: list[dict[str, Any]], samples: Sequence[Any],
-                data_dir: str | Path | None, items: bool, outputs: Sequence[str] | None = None) -> dict[str, Any]:
+def _with_audit(result: RescoreResult, rows: list[dict[str, Any]], samples: Sequence[Any],
+                data_dir: str | Path | None, items: bool, outputs: Sequence[str] | None = None) -> RescoreResult:
     """``coverage`` always; ``audit`` where the file stores verdicts; ``items`` when asked; ``contexts`` when
     ``outputs`` are given."""
-    result["coverage"] = file_coverage(result["benchmark"], samples, data_dir)
-    if any(r["stored"] is not None for r in rows):
-        result["audit"] = summarise(rows)
-    if items:
-        result["items"] = rows
-    if outputs is not None:
-        result["contexts"] = item_contexts(samples, outputs)
-    return result
+    return replace(
+        result, coverage=file_coverage(result.benchmark, samples, data_dir),
+        audit=summarise(rows) if any(r["stored"] is not None for r in rows) else None,
+        items=rows if items else None,
+        contexts=item_contexts(samples, outputs) if outputs is not None else None,
+    )
 
 
 def item_contexts(samples: Sequence[Any], outputs: Sequence[str]) -> list[dict[str, Any]]:
@@ -198,18 +190,22 @@ def _judge_verdicts(preds: Sequence[Any]) -> bool:
 
 
 def _stored_only(benchmark: str, paths: Sequence[Path], preds: Sequence[Any], scorer: Scorer,
-                 samples: Sequence[Any], official: Sequence[StoredItem]) -> dict[str, Any]:
+                 samples: Sequence[Any], official: Sequence[StoredItem]) -> RescoreResult:
     """Files without responses (DynaMath result tables): the metrics of the verdicts they store."""
     verdicts = [Verdict.unscored("no stored verdict") if o.correct is None
                 else Verdict(o.correct, o.extracted, "official:stored") for o in official]
     head = scorer.metrics(samples, verdicts)
-    return {
-        "benchmark": benchmark, "format": ",".join(dict.fromkeys(p.format for p in preds)),
-        "files": [str(p) for p in paths], "n": len(samples), "metric": head.get("metric", "accuracy"),
-        "score": head["score"], "correct": head.get("correct"), "headline": "verdicts stored in the file",
-        "breakdown": dict(head.get("breakdown") or {}), "unscored": head.get("unscored", 0), "timeouts": 0,
-        "flags": {}, "claimed": _claimed(preds), "seconds": 0.0,
-    }
+    return RescoreResult(
+        benchmark=benchmark, format=_formats(preds), files=[str(p) for p in paths], n=len(samples),
+        metric=head.metric, score=head.score, correct=head.correct, headline="verdicts stored in the file",
+        breakdown=dict(head.breakdown), unscored=head.unscored, timeouts=0, flags={}, claimed=_claimed(preds),
+        seconds=0.0, headline_split=head.headline_split,
+    )
+
+
+def _formats(preds: Sequence[Any]) -> str:
+    """The files' formats, comma-separated, each once, in file order."""
+    return ",".join(dict.fromkeys(p.format for p in preds))
 
 
 def _read(path: Path, benchmark: str, data_dir: str | Path | None) -> Any:
@@ -319,32 +315,32 @@ def stored_agreement(samples: Sequence[Any], official: Sequence[StoredItem], ver
     return out
 
 
-def summary_lines(result: dict[str, Any]) -> list[str]:
+def summary_lines(result: RescoreResult) -> list[str]:
     """The human-readable summary of a :func:`rescore` result: headline, claim, judge-free rule, stored verdicts
     (with the ids that disagree) and the judge replay."""
-    lines = [f"{result['benchmark']}: {result['score']:.2f} ({result.get('metric', 'accuracy')}, n={result['n']}; "
-             f"{result.get('headline', '')})"]
-    claimed = result.get("claimed") or {}
-    cov = result.get("coverage") or {}
+    score = "-" if result.score is None else f"{result.score:.2f}"
+    lines = [f"{result.benchmark}: {score} ({result.metric}, n={result.n}; {result.headline})"]
+    claimed = result.claimed or {}
+    cov = result.coverage or {}
     if claimed.get("score") is not None:
         lines.append(f"claimed: {claimed['score']:.2f}" + (f" ({claimed['file']})" if claimed.get("file") else ""))
     if cov and (claimed.get("score") is not None or not cov.get("complete")):
         lines.append(("partial file: " if not cov.get("complete") else "") + coverage_line(cov))
-    jf = result.get("judge_free") or {}
-    if jf.get("score") is not None and result.get("headline") != "rule on the responses":
+    jf = result.judge_free or {}
+    if jf.get("score") is not None and result.headline != "rule on the responses":
         agree = f", agrees on {jf['agree']}/{jf['items']} items" if jf.get("items") else ""
         lines.append(f"judge-free rule: {jf['score']:.2f}{agree}")
-    st = result.get("stored") or {}
+    st = result.stored or {}
     if st.get("items"):
         ids = ", ".join(map(str, st.get("differ_ids") or []))
         lines.append(f"stored verdicts: {st['agree']}/{st['items']} agree" + (f"; differ: {ids}" if ids else ""))
         for reason, n in (st.get("documented") or {}).items():
             lines.append(f"  documented difference ({n}): {reason}")
-    au = result.get("audit") or {}
+    au = result.audit or {}
     counted = [f"{cls} {au[cls]}" for cls in CLASSES if au.get(cls)]
     if counted:
         lines.append(f"audit ({au['differ']}/{au['items']} verdicts differ): " + ", ".join(counted))
-    rp = result.get("replay") or {}
+    rp = result.replay or {}
     if rp.get("items"):
         lines.append(f"judge replay ({rp.get('protocol')}): {rp['agree']}/{rp['items']} stored verdicts reproduced")
     return lines

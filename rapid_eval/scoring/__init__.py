@@ -10,15 +10,16 @@ name; scoring a run is the pipeline stage :mod:`rapid_eval.grading`; rescoring f
     >>> from rapid_eval.scoring import get_scorer, score_all
     >>> scorer = get_scorer("mathvista")
     >>> verdicts = score_all(scorer, samples, outputs, workers=2)      # doctest: +SKIP
-    >>> scorer.metrics(samples, verdicts)["score"]                      # doctest: +SKIP
+    >>> scorer.metrics(samples, verdicts).score                         # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 from rapid_eval.scoring.base import Scorer
 from rapid_eval.scoring.generic import boxed_reward
+from rapid_eval.scoring.metrics import Metrics
 from rapid_eval.scoring.pool import score_all
 from rapid_eval.scoring.scorers import get_scorer, scorer_names
 from rapid_eval.scoring.verdict import Verdict
 
-__all__ = ["Scorer", "Verdict", "boxed_reward", "get_scorer", "score_all", "scorer_names"]
+__all__ = ["Metrics", "Scorer", "Verdict", "boxed_reward", "get_scorer", "score_all", "scorer_names"]

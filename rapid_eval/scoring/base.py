@@ -9,14 +9,14 @@ A scorer never swallows errors into a silent 0: an item it cannot judge is ``uns
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from rapid_eval.scoring import tally
 from rapid_eval.scoring.mathverify_safe import SymbolicNeeded, symbolic_free
+from rapid_eval.scoring.metrics import Metrics
 from rapid_eval.scoring.verdict import Verdict
 from rapid_eval.types import Sample
 
-__all__ = ["Scorer", "Verdict"]
+__all__ = ["Metrics", "Scorer", "Verdict"]
 
 
 class Scorer:
@@ -62,8 +62,8 @@ class Scorer:
     def reset(self) -> None:  # noqa: B027 - optional hook
         """Restore any order-dependent state (MMMU's seeded random fallback) before a pass over items."""
 
-    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
-        """Return ``{"metric": name, "score": percent (None if nothing was scored), "n": int, "breakdown": {...}}``.
+    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
+        """The benchmark's official numbers over ``verdicts`` (aligned with ``samples``): headline and breakdowns.
 
         The default: accuracy over scored items, with flag counts and no breakdown (see ``tally``)."""
         return tally.summary(self.headline, tally.score(verdicts), verdicts, {}, flags=True)

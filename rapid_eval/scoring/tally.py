@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from rapid_eval.scoring.metrics import Metrics
 from rapid_eval.scoring.verdict import Verdict
 from rapid_eval.types import Sample
 
@@ -95,17 +96,15 @@ def flag_counts(verdicts: Sequence[Verdict]) -> dict[str, int]:
 
 
 def summary(metric: str, head: dict[str, Any], verdicts: Sequence[Verdict], breakdown: dict[str, Any],
-            flags: bool = False) -> dict[str, Any]:
+            flags: bool = False) -> Metrics:
     """A scorer's ``metrics`` result: ``score``, ``n`` and ``correct`` from ``head``, ``unscored`` over all
     verdicts, with ``flags`` the flag counts, then the breakdown."""
-    out = {"metric": metric, "score": head["score"], "n": head["n"], "correct": head["correct"],
-           "unscored": sum(v.correct is None for v in verdicts)}
-    if flags:
-        out["flags"] = flag_counts(verdicts)
-    return {**out, "breakdown": breakdown}
+    return Metrics(metric=metric, score=head["score"], n=head["n"], correct=head["correct"],
+                   unscored=sum(v.correct is None for v in verdicts), breakdown=breakdown,
+                   flags=flag_counts(verdicts) if flags else None)
 
 
-def official_summary(metric: str, verdicts: Sequence[Verdict], breakdown: dict[str, Any]) -> dict[str, Any]:
+def official_summary(metric: str, verdicts: Sequence[Verdict], breakdown: dict[str, Any]) -> Metrics:
     """MathVista, MathVision, MMMU: :func:`counts` accuracy over scored items, ``n`` all items, flag counts."""
     total = counts(verdicts)
     head = {"score": total["accuracy"], "n": len(verdicts), "correct": total["correct"]}

@@ -91,8 +91,8 @@ def test_worst_case_needs_every_variant_of_a_seed():
     wrong = {("2", "7")}  # one wrong variant sinks seed 2
     verdicts = [Verdict((s.group["seed"], s.group["variant"]) not in wrong) for s in samples]
     m = dynamath_metrics(samples[:-1], verdicts[:-1])  # seed 3 has 9 variants here
-    b = m["breakdown"]
-    assert m["metric"] == "worst-case accuracy" and m["score"] == round(100 * 2 / 3, 2)
+    b = m.breakdown
+    assert m.metric == "worst-case accuracy" and m.score == round(100 * 2 / 3, 2)
     assert b["average"] == {"score": round(100 * 28 / 29, 2), "correct": 28, "n": 29}
     assert (b["seeds"], b["complete_seeds"]) == (3, 2)
     assert b["subject"]["algebra"]["worst"] == {"score": 50.0, "correct": 1, "n": 2}
@@ -108,8 +108,8 @@ def test_bundled_slice_reads_and_aggregates():
     assert preds.claimed["correct_per_variant"]["1"] == 323 and preds.claimed["A_avg"]["10"] == 62.67
     m = dynamath_metrics(preds.samples, stored_verdicts(preds))
     # Q1 4/10, Q2 8/10, Q3 10/10, Q4 10/10 correct
-    assert m["breakdown"]["average"]["correct"] == 32 and m["score"] == 50.0
-    assert m["breakdown"]["subject"]["statistics"]["worst"] == {"score": round(100 * 2 / 3, 2), "correct": 2, "n": 3}
+    assert m.breakdown["average"]["correct"] == 32 and m.score == 50.0
+    assert m.breakdown["subject"]["statistics"]["worst"] == {"score": round(100 * 2 / 3, 2), "correct": 2, "n": 3}
 
 
 CLAIMED = {  # benchmarks-data.md §3.3: average-case over 5,010 / worst-case over 501 seeds
@@ -124,7 +124,7 @@ def test_official_tables_reproduce_the_claims(model):
     path = shared_path("benchmarks", "predictions", "dynamath", f"{model}-result.csv")
     preds = reader.read(path, "dynamath", None)
     m = dynamath_metrics(preds.samples, stored_verdicts(preds))
-    b = m["breakdown"]
+    b = m.breakdown
     assert (b["average"]["score"], b["worst"]["score"]) == CLAIMED[model]
     assert (b["seeds"], b["complete_seeds"], b["average"]["n"]) == (501, 501, 5010)
     for k in range(1, 11):  # the per-variant rows agree with the item cells
@@ -142,4 +142,4 @@ def test_dev_rows_attach_gold_and_score():
     assert {s.group["seed"] for s in with_gold} == {"29", "73", "96", "183", "196", "238", "242", "494"}
     verdicts = [SCORER.score_one(s, f"\\boxed{{{s.answer}}}") for s in with_gold]
     m = SCORER.metrics(with_gold, verdicts)
-    assert m["score"] == 100.0 and m["breakdown"]["complete_seeds"] == 8
+    assert m.score == 100.0 and m.breakdown["complete_seeds"] == 8

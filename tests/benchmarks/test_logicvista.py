@@ -83,8 +83,8 @@ def test_metrics_by_skill_and_capability():
                _s("A", skill=["numerical"], capability=["ocr"])]
     verdicts = [SCORER.score_one(s, o) for s, o in zip(samples, ["A", "B", "A"], strict=True)]
     m = logicvista_metrics(samples, verdicts)
-    b = m["breakdown"]
-    assert m["score"] == round(200 / 3, 2)
+    b = m.breakdown
+    assert m.score == round(200 / 3, 2)
     assert b["skill"]["numerical"] == {"score": 50.0, "correct": 1, "n": 2}
     assert b["capability"]["diagram and ocr"]["n"] == 1 and b["capability"]["ocr"]["n"] == 2
 
@@ -107,10 +107,10 @@ def test_bundled_results_slice():
     assert len(preds.samples) == 20 and preds.claimed["model"] == "LLAVA13B"
     assert preds.samples[2].answer == "B, D" and preds.samples[2].metadata["skill"] == ["inductive"]
     stored = logicvista_metrics(preds.samples, stored_verdicts(preds))
-    assert stored["correct"] == preds.claimed["correct"] == 2  # v1_8 and v1_15
+    assert stored.correct == preds.claimed["correct"] == 2  # v1_8 and v1_15
     rule = logicvista_metrics(preds.samples,
                               [SCORER.score_one(s, o) for s, o in zip(preds.samples, preds.outputs, strict=True)])
-    assert rule["correct"] == stored["correct"]
+    assert rule.correct == stored.correct
     assert _agreement(preds) == (20, 20)
 
 
@@ -139,8 +139,8 @@ def test_stored_letters_reproduce_the_judged_accuracy(model):
     path = shared_path("benchmarks", "predictions", "logicvista", "results", f"{model}-accuracy-results.csv")
     preds = reader.read_results(path, "logicvista", None)
     m = logicvista_metrics(preds.samples, stored_verdicts(preds))
-    assert (m["correct"], m["n"]) == (CLAIMED[model], 448)
-    assert m["score"] == round(100 * CLAIMED[model] / 448, 2)
+    assert (m.correct, m.n) == (CLAIMED[model], 448)
+    assert m.score == round(100 * CLAIMED[model] / 448, 2)
     # match? equals set equality of the stored extracted letters and the true letters on every row
     for s, off in zip(preds.samples, preds.official, strict=True):
         assert official_match(off["extracted"], sorted(gold_set(s.answer))) == off["correct"]

@@ -114,22 +114,22 @@ def _run(versions: tuple[str, ...], right: dict[str, int]) -> dict:
 
 def test_headline_is_vision_only_when_only_that_version_runs():
     m = _run(("Vision Only",), {"Vision Only": 3})
-    assert (m["metric"], m["score"], m["n"]) == ("accuracy (Vision Only)", 75.0, 4)
-    assert m["breakdown"]["All"] is None and "Text Dominant" in m["breakdown"]["All_missing_versions"]
-    assert m["breakdown"]["quick_match"]["overall"]["score"] == 50.0
+    assert (m.metric, m.score, m.n) == ("accuracy (Vision Only)", 75.0, 4)
+    assert m.breakdown["All"] is None and "Text Dominant" in m.breakdown["All_missing_versions"]
+    assert m.breakdown["quick_match"]["overall"]["score"] == 50.0
 
 
 def test_all_is_over_the_five_vision_versions_and_text_only_is_separate():
     m = _run((*VISION_VERSIONS, "Text Only"), {"Text Dominant": 4, "Vision Only": 0, "Text Only": 0})
-    assert m["metric"] == "All (five vision versions)"
-    assert m["score"] == round(100 * (4 + 4 + 4 + 4 + 0) / 20, 2) and m["n"] == 20
-    assert m["breakdown"]["version"]["Text Only"]["score"] == 0.0
-    assert m["breakdown"]["subject"]["Plane Geometry"]["n"] == 24
+    assert m.metric == "All (five vision versions)"
+    assert m.score == round(100 * (4 + 4 + 4 + 4 + 0) / 20, 2) and m.n == 20
+    assert m.breakdown["version"]["Text Only"]["score"] == 0.0
+    assert m.breakdown["subject"]["Plane Geometry"]["n"] == 24
 
 
 def test_partial_versions_say_what_is_missing():
     m = _run(("Text Dominant", "Vision Only"), {})
-    assert "All needs Text Lite, Vision Intensive, Vision Dominant" in m["metric"] and m["score"] == 100.0
+    assert "All needs Text Lite, Vision Intensive, Vision Dominant" in m.metric and m.score == 100.0
 
 
 def test_dev_rows_all_versions():
@@ -142,7 +142,7 @@ def test_dev_rows_all_versions():
     assert all(v.correct for v in verdicts), [(s.answer, v.extracted)
                                               for s, v in zip(samples, verdicts, strict=True) if not v.correct]
     m = SCORER.metrics(samples, verdicts)
-    assert m["metric"] == "All (five vision versions)" and m["n"] == 80 and m["score"] == 100.0
+    assert m.metric == "All (five vision versions)" and m.n == 80 and m.score == 100.0
 
 
 def test_official_output_templates_parse():
@@ -154,7 +154,7 @@ def test_official_output_templates_parse():
     # gold 14 everywhere; the Vision Only response concludes 13 cm
     assert [v.correct for v in verdicts] == [True, True, True, True, False]
     assert [v.extracted for v in verdicts] == ["14", "14", "14", "14", "13"]
-    assert SCORER.metrics(preds.samples, verdicts)["score"] == 80.0
+    assert SCORER.metrics(preds.samples, verdicts).score == 80.0
     text_only = reader.read(folder / "output_testmini_text_only.json", "mathverse", None)
     assert text_only.samples[0].group["version"] == "Text Only" and text_only.outputs[0].endswith("14 cm.")
 

@@ -94,10 +94,10 @@ def test_power_tower_does_not_hang_the_rule():
 @pytest.mark.parametrize("model", ["Gemini-Pro", "GPT4-CoT (Text Only)", "Qwen-VL-Plus", "Random-Chance"])
 def test_bundled_slices(model):
     r = rescore("mathvision", [DATA / f"{model}.jsonl"], data_dir=DATA / "annotations", workers=0)
-    assert r["stored"]["differ_ids"] == (["3013"] if model == "Gemini-Pro" else [])
+    assert r.stored["differ_ids"] == (["3013"] if model == "Gemini-Pro" else [])
     # Qwen-VL-Plus 2394 stores a stale model_answer ("\frac{8}{5}" for the response "B"); its flag is right.
-    assert r["stored"]["model_answer_differ_ids"] == (["2394"] if model == "Qwen-VL-Plus" else [])
-    assert r["breakdown"]["official"]["-all"].startswith(f"{r['correct']}/{r['n']}=")
+    assert r.stored["model_answer_differ_ids"] == (["2394"] if model == "Qwen-VL-Plus" else [])
+    assert r.breakdown["official"]["-all"].startswith(f"{r.correct}/{r.n}=")
 
 
 def test_gold_is_required(tmp_path):
@@ -130,11 +130,11 @@ def test_dev_ids_reproduce_stored_values(model):
 def test_full_test_reproduces_claims(model):
     path = shared_path("benchmarks", "predictions", "mathvision", f"{model}.jsonl")
     r = rescore("mathvision", [path], data_dir=shared_path("benchmarks", "annotations"), workers=2)
-    assert r["claimed"]["correct"] == CLAIMED[model] and r["n"] == 3040
+    assert r.claimed["correct"] == CLAIMED[model] and r.n == 3040
     expected = CLAIMED[model] + (1 if model == "Gemini-Pro" else 0)  # Gemini-Pro: 538 vs claimed 537 (id 3013)
-    assert r["correct"] == expected
+    assert r.correct == expected
     official = json.loads(path.with_name(f"{model}_result.json").read_text())
-    ours = r["breakdown"]["official"]
+    ours = r.breakdown["official"]
     assert set(ours) == set(official)
     differ = {k for k in official if ours[k] != official[k]}
     # Gemini-Pro: only the five keys that count item 3013 differ

@@ -92,10 +92,10 @@ def test_bundled_slice_stored_extraction():
 
 def test_bundled_slice_rescore():
     r = rescore("mathvista", [SLICE], workers=0)
-    assert r["n"] == 20 and r["format"] == "mathvista-output" and r["claimed"] is None
-    assert r["correct"] == r["stored"]["correct"] + 5 and r["stored"]["differ"] == 5
-    assert set(r["breakdown"]) >= {"question_type", "answer_type", "skills", "judge_free"}
-    agreement = r["agreement"]
+    assert r.n == 20 and r.format == "mathvista-output" and r.claimed is None
+    assert r.correct == r.stored["correct"] + 5 and r.stored["differ"] == 5
+    assert set(r.breakdown) >= {"question_type", "answer_type", "skills", "judge_free"}
+    agreement = r.agreement
     assert sum(agreement[k] for k in ("both_correct", "both_wrong", "official_only", "judge_free_only")) == 20
 
 
@@ -123,11 +123,11 @@ PUBLISHED = [
 def test_published_outputs(name, claimed, delta):
     path = shared_path("benchmarks", "predictions", "mathvista", "lupantech_MathVista", f"{name}.json")
     r = rescore("mathvista", [path], workers=1)
-    assert r["claimed"]["correct"] == claimed and r["n"] == 1000
-    assert r["correct"] == claimed + delta  # exact for nine files, +delta where true_false predates int(float())
+    assert r.claimed["correct"] == claimed and r.n == 1000
+    assert r.correct == claimed + delta  # exact for nine files, +delta where true_false predates int(float())
     # item by item: the differences from the stored true_false are exactly the delta, all stored-False -> True
-    assert r["stored"]["differ"] == delta and r["stored"]["correct"] == claimed
-    assert 0 <= r["breakdown"]["judge_free"]["correct"] <= 1000 and r["timeouts"] == 0 and r["unscored"] == 0
+    assert r.stored["differ"] == delta and r.stored["correct"] == claimed
+    assert 0 <= r.breakdown["judge_free"]["correct"] <= 1000 and r.timeouts == 0 and r.unscored == 0
 
 
 def test_leaderboard_template_is_not_a_check():
@@ -135,7 +135,7 @@ def test_leaderboard_template_is_not_a_check():
     path = shared_path("benchmarks", "predictions", "mathvista", "lupantech_MathVista",
                        "leaderboad_submission_template", "output_testmini_template_for_leaderboard_submission.json")
     r = rescore("mathvista", [path], workers=1)
-    assert (r["correct"], r["claimed"]["correct"], r["stored"]["differ"]) == (263, 179, 0)
+    assert (r.correct, r.claimed["correct"], r.stored["differ"]) == (263, 179, 0)
 
 
 def test_breakdown_matches_official_scores_file():
@@ -146,5 +146,5 @@ def test_breakdown_matches_official_scores_file():
     official = json.loads(path.with_name("scores_bard.json").read_text())
     for key in ("question_type", "answer_type", "task", "skills", "grade"):
         for group, entry in official[key].items():
-            assert r["breakdown"][key][group]["correct"] == entry["correct"], (key, group)
-            assert r["breakdown"][key][group]["total"] == entry["total"], (key, group)
+            assert r.breakdown[key][group]["correct"] == entry["correct"], (key, group)
+            assert r.breakdown[key][group]["total"] == entry["total"], (key, group)

@@ -96,10 +96,10 @@ def test_bundled_parse_and_eval_matches_eval_only_file():
 def test_bundled_eval_only():
     r = rescore("mmmu", [DATA / "llava1.5_13b" / "total_val_output.json"], data_dir=DATA, workers=0)
     parse = rescore("mmmu", [DATA / "llava1.5_13b"], workers=0)
-    assert r["format"] == "mmmu-eval-only" and parse["format"] == "mmmu-parse-and-eval"
-    assert r["n"] == parse["n"] == 30 and r["correct"] == parse["correct"]
-    assert r["agreement"]["agree_pct"] == 100.0
-    assert set(r["breakdown"]) == {"discipline", "subject", "judge_free"}
+    assert r.format == "mmmu-eval-only" and parse.format == "mmmu-parse-and-eval"
+    assert r.n == parse.n == 30 and r.correct == parse.correct
+    assert r.agreement["agree_pct"] == 100.0
+    assert set(r.breakdown) == {"discipline", "subject", "judge_free"}
 
 
 def test_eval_only_needs_answers(tmp_path):
@@ -113,7 +113,7 @@ def test_eval_only_needs_answers(tmp_path):
 def test_published_eval_only(name, correct):
     folder = shared_path("benchmarks", "predictions", "mmmu")
     r = rescore("mmmu", [folder / name], data_dir=folder, workers=1)
-    assert (r["correct"], r["n"]) == (correct, 900)
+    assert (r.correct, r.n) == (correct, 900)
 
 
 def test_published_parse_and_eval():
@@ -126,5 +126,5 @@ def test_published_parse_and_eval():
           if s.metadata["question_type"] == "multiple-choice"]
     assert len(mc) == 847 and all(v.extracted == stored[s.id] for s, v in mc)
     metrics = get_scorer("mmmu").metrics(preds.samples, verdicts)
-    assert (metrics["correct"], metrics["n"], metrics["flags"]) == (330, 900, {"random_fallback": 2})
-    assert sum(d["total"] for d in metrics["breakdown"]["discipline"].values()) == 900
+    assert (metrics.correct, metrics.n, metrics.flags) == (330, 900, {"random_fallback": 2})
+    assert sum(d["total"] for d in metrics.breakdown["discipline"].values()) == 900

@@ -45,4 +45,4 @@ def test_sample_options_take_precedence_and_metrics():
     assert v.correct is True
     assert SCORER.score_one(s, "x", truncated=True).flags == ("truncated",)
     m = SCORER.metrics([s, s], [v, SCORER.score_one(s, "Right")])
-    assert (m["score"], m["n"], m["correct"]) == (50.0, 2, 1)
+    assert (m.score, m.n, m.correct) == (50.0, 2, 1)

@@ -91,10 +91,10 @@ def test_four_dimensional_formulas_on_a_subset():
     # 2 CM, 1 IG, 2 IK, 1 RM(strict)/CM(loose), 1 RM both: N = 7 (not 525)
     patterns = ["111", "1111", "110", "100", "0000", "101", "001"]
     m = wemath_metrics(*_build(patterns))
-    b = m["breakdown"]
-    assert b["N"] == 7 and m["n"] == 7
+    b = m.breakdown
+    assert b["N"] == 7 and m.n == 7
     assert b["counts"] == {"IK": 2, "IG": 1, "CM_strict": 2, "RM_strict": 2, "CM_loose": 3, "RM_loose": 1}
-    assert m["score"] == b["Score (Strict)"] == round(100 * (7 - 0.5 * 1 - 2 - 2) / 7, 2) \
+    assert m.score == b["Score (Strict)"] == round(100 * (7 - 0.5 * 1 - 2 - 2) / 7, 2) \
         == round(100 * (2 + 0.5) / 7, 2)
     assert b["Score (Loose)"] == round(100 * (7 - 0.5 * 1 - 1 - 2) / 7, 2) == round(100 * (3 + 0.5) / 7, 2)
     assert b["strict"]["RM"] == round(100 * 2 / (2 + 2), 2) and b["loose"]["RM"] == round(100 * 1 / (3 + 1), 2)
@@ -108,21 +108,21 @@ def test_partial_groups_are_excluded_and_reported():
     samples, verdicts = _build(["111", "110", "1111"])
     del samples[4], verdicts[4]  # drop 2steps_1's composite... the second group's "2steps_2" row
     m = wemath_metrics(samples, verdicts)
-    assert m["breakdown"]["N"] == 2 and m["breakdown"]["partial_groups"] == ["2steps_1"]
-    assert m["breakdown"]["rows_in_partial_groups"] == 2
-    assert m["score"] == 100.0  # both complete groups are CM
+    assert m.breakdown["N"] == 2 and m.breakdown["partial_groups"] == ["2steps_1"]
+    assert m.breakdown["rows_in_partial_groups"] == 2
+    assert m.score == 100.0  # both complete groups are CM
 
 
 def test_unscored_row_makes_its_group_partial():
     samples, verdicts = _build(["111", "110"])
     verdicts[0] = Verdict.unscored("bad gold")
     m = wemath_metrics(samples, verdicts)
-    assert m["breakdown"]["N"] == 1 and m["breakdown"]["partial_groups"] == ["2steps_0"]
+    assert m.breakdown["N"] == 1 and m.breakdown["partial_groups"] == ["2steps_0"]
 
 
 def test_empty_run():
     m = wemath_metrics([], [])
-    assert m["score"] is None and m["breakdown"]["N"] == 0
+    assert m.score is None and m.breakdown["N"] == 0
 
 
 # -- the 18 real dev groups, hand-written responses ---------------------------------------------------------------
@@ -160,7 +160,7 @@ def test_dev_groups_hit_every_category():
     verdicts = [scorer.score_one(s, outputs[s.id]) for s in order]
     assert all(v.extracted for v in verdicts)
     m = scorer.metrics(order, verdicts)
-    b = m["breakdown"]
+    b = m.breakdown
     expect = {"IK": 0, "IG": 0, "CM_strict": 0, "RM_strict": 0, "CM_loose": 0, "RM_loose": 0}
     for pat in plan.values():
         subs, comp = pat[:-1], pat[-1] == "1"
@@ -170,10 +170,10 @@ def test_dev_groups_hit_every_category():
             expect["CM_strict" if set(subs) == {"1"} else "RM_strict"] += 1
             expect["CM_loose" if "1" in subs else "RM_loose"] += 1
     assert b["counts"] == expect and b["N"] == 18 and not b["partial_groups"]
-    assert m["score"] == round(100 * (18 - 0.5 * expect["IG"] - expect["RM_strict"] - expect["IK"]) / 18, 2)
+    assert m.score == round(100 * (18 - 0.5 * expect["IG"] - expect["RM_strict"] - expect["IK"]) / 18, 2)
     assert b["Score (Loose)"] == round(100 * (expect["CM_loose"] + 0.5 * expect["IG"]) / 18, 2)
     assert all(expect[k] > 0 for k in expect)  # every category is exercised
     # a subset of whole groups: N = number of groups kept
     keep = set(sorted(groups)[:5])
     sub = [(s, v) for s, v in zip(order, verdicts, strict=True) if s.group["ID"] in keep]
-    assert scorer.metrics([s for s, _ in sub], [v for _, v in sub])["breakdown"]["N"] == 5
+    assert scorer.metrics([s for s, _ in sub], [v for _, v in sub]).breakdown["N"] == 5

@@ -35,8 +35,8 @@ def test_page_data_matches_the_rescore_item_by_item(tmp_path: Path):
     result = _mathvision_result()
     index, details = page_data(result, {}, tmp_path)
     rows = index["rows"]
-    assert len(rows) == len(details) == result["n"] == 16
-    audit = result["audit"]
+    assert len(rows) == len(details) == result.n == 16
+    audit = result.audit
     counts = {c["name"]: c for c in index["classes"]}
     for cls in CLASSES:  # the filter's counts are the --json audit's, class by class
         assert counts[cls]["items"] == audit[cls], cls

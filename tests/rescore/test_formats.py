@@ -158,7 +158,7 @@ def test_vlmevalkit_wemath_options_from_columns(files):
     scorer = WeMathScorer()
     m = scorer.metrics(preds.samples,
                        [scorer.score_one(s, o) for s, o in zip(preds.samples, preds.outputs, strict=True)])
-    assert m["breakdown"]["counts"]["IG"] == 1 and m["n"] == 1
+    assert m.breakdown["counts"]["IG"] == 1 and m.n == 1
 
 
 def test_vlmevalkit_mathverse_judged_and_truncated(files):
@@ -171,7 +171,7 @@ def test_vlmevalkit_mathverse_judged_and_truncated(files):
     verdicts = [scorer.score_one(s, o, truncated=off["truncated"])
                 for s, o, off in zip(preds.samples, preds.outputs, preds.official, strict=True)]
     assert [v.correct for v in verdicts] == [True, False] and verdicts[1].flags == ("truncated",)
-    assert scorer.metrics(preds.samples, verdicts)["breakdown"]["subject"]["Functions"]["n"] == 1
+    assert scorer.metrics(preds.samples, verdicts).breakdown["subject"]["Functions"]["n"] == 1
 
 
 def test_vlmevalkit_realworldqa(files):

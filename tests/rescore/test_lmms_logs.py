@@ -32,10 +32,10 @@ def test_reader_takes_gold_from_target_and_question_from_input():
 @pytest.mark.parametrize(("path", "claimed", "stored_differ"), [(PLAIN, 75.0, ["0"]), (FILTERED, 87.5, [])])
 def test_rescore_follows_the_stored_verdicts(path, claimed, stored_differ):
     r = rescore("realworldqa", [path], workers=0)
-    assert r["headline"] == "verdicts stored in the file" and r["score"] == claimed == r["claimed"]["score"]
-    jf = r["judge_free"]
+    assert r.headline == "verdicts stored in the file" and r.score == claimed == r.claimed["score"]
+    jf = r.judge_free
     assert jf["score"] == 87.5 and jf["correct"] == 7 and jf["items"] == 8  # "three" counts once mapped to 3
-    assert r["stored"]["differ_ids"] == stored_differ and jf["agree"] == 8 - len(stored_differ)
+    assert r.stored["differ_ids"] == stored_differ and jf["agree"] == 8 - len(stored_differ)
 
 
 def test_log_with_data_dir_matches_target(tmp_path):
@@ -60,9 +60,9 @@ def test_mathvista_log_without_doc_takes_gold_from_its_metric_and_follows_true_f
     assert set(by_id) == {"74", "383", "828", "106", "163", "450", "847", "506"}
     assert by_id["74"].answer == "47.6" and by_id["74"].precision == 1 and by_id["450"].options[3] == "grasshoppers"
     r = rescore("mathvista", [MATHVISTA], workers=0)
-    assert r["headline"] == "verdicts stored in the file" and r["score"] == 87.5 == r["claimed"]["score"]
-    assert r["stored"]["items"] == 8 and r["judge_free"]["items"] == 8
-    assert r["judge_free"]["differ_ids"] == ["506"]  # a list answer only the GPT extractor read from prose
+    assert r.headline == "verdicts stored in the file" and r.score == 87.5 == r.claimed["score"]
+    assert r.stored["items"] == 8 and r.judge_free["items"] == 8
+    assert r.judge_free["differ_ids"] == ["506"]  # a list answer only the GPT extractor read from prose
 
 
 MMMU = DATA / "20261130_194332_samples_mmmu_local.jsonl"
@@ -74,6 +74,6 @@ def test_mmmu_log_headline_is_the_official_eval_of_parsed_pred():
     assert preds.samples[1].options == ("friction", "gravity", "magnetism", "tension")  # from the prompt's lines
     assert preds.official[4]["parsed"] == ["the solid has 12 edges", 12.0]  # open: the parser's candidates
     r = rescore("mmmu", [MMMU], workers=0)
-    assert r["headline"] == "official extraction in the file" and r["score"] == 66.67
-    assert r["claimed"]["score"] == pytest.approx(66.6667, abs=1e-3)
-    assert set(r["breakdown"]["discipline"]) == {"Science", "Art and Design"}
+    assert r.headline == "official extraction in the file" and r.score == 66.67
+    assert r.claimed["score"] == pytest.approx(66.6667, abs=1e-3)
+    assert set(r.breakdown["discipline"]) == {"Science", "Art and Design"}

@@ -67,7 +67,7 @@ def test_realworldqa_vlmevalkit_file_rescored(tmp_path):
     path = tmp_path / "Qwen_RealWorldQA.xlsx"
     pd.DataFrame(_vlm_realworldqa()).to_excel(path, index=False)
     r = rescore("realworldqa", [path], workers=0)
-    assert r["n"] == 4 and r["correct"] == 4
+    assert r.n == 4 and r.correct == 4
 
 
 def _mmmu_rows() -> list[dict]:
@@ -85,19 +85,19 @@ def test_mmmu_dev_val_splits_scored_apart(tmp_path):
     path = tmp_path / "Qwen_MMMU_DEV_VAL.xlsx"
     pd.DataFrame(_mmmu_rows()).to_excel(path, index=False)
     r = rescore("mmmu", [path], workers=0)
-    assert r["n"] == 5 and r["correct"] == 1 and r["score"] == pytest.approx(33.33)
-    split = r["breakdown"]["split"]
+    assert r.n == 5 and r.correct == 1 and r.score == pytest.approx(33.33)
+    split = r.breakdown["split"]
     assert split["dev"]["total"] == 2 and split["dev"]["correct"] == 1 and split["validation"]["total"] == 3
-    assert r["breakdown"]["discipline"]["Business"]["correct"] == 1
-    assert set(r["breakdown"]["discipline"]) == {"Business", "Art and Design", "Science"}
-    assert set(r["breakdown"]["subject"]) == {"Accounting", "Art_Theory", "Physics"}
+    assert r.breakdown["discipline"]["Business"]["correct"] == 1
+    assert set(r.breakdown["discipline"]) == {"Business", "Art and Design", "Science"}
+    assert set(r.breakdown["subject"]) == {"Accounting", "Art_Theory", "Physics"}
 
 
 def test_mmmu_single_split_unchanged():
     samples = [sample_from_row("mmmu", row, str(row["index"])) for row in _mmmu_rows()[2:]]
     verdicts = [MMMUScorer().score_one(s, row["prediction"]) for s, row in zip(samples, _mmmu_rows()[2:], strict=True)]
     out = MMMUScorer().metrics(samples, verdicts)
-    assert out["n"] == 3 and "split" not in out["breakdown"]
+    assert out.n == 3 and "split" not in out.breakdown
 
 
 def _data_dir_without_images(tmp_path: Path) -> Path:

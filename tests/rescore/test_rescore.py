@@ -34,7 +34,7 @@ def test_file_of_another_benchmark():
 def test_a_file_named_for_another_benchmark_is_refused(path, benchmark, named):
     with pytest.raises(ValueError, match=rf"{path.name}: the file name names benchmark '{named}', not '{benchmark}'"):
         rescore(benchmark, [path])
-    assert rescore(named, [path], workers=0)["n"] > 0  # the benchmark it names reads it
+    assert rescore(named, [path], workers=0).n > 0  # the benchmark it names reads it
 
 
 def test_missing_and_unreadable_files(tmp_path):
@@ -74,4 +74,19 @@ def test_importing_scoring_is_cheap():
 def test_stored_verdicts_without_responses():
     """DynaMath result tables hold verdicts only: the headline aggregates them."""
     r = rescore("dynamath", [DATA / "dynamath" / "GPT4o-result.csv"], workers=0)
-    assert r["headline"] == "verdicts stored in the file" and r["n"] == 40 and r["score"] is not None
+    assert r.headline == "verdicts stored in the file" and r.n == 40 and r.score is not None
+
+
+def test_the_cli_json_is_the_api_result(tmp_path):
+    """``rescore --json`` prints the API's typed result, field for field (the wall time aside), the per-item rows
+    going to ``--items`` instead."""
+    api = rescore("mathvista", [MATHVISTA], workers=0, items=True)
+    items = tmp_path / "items.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "rapid_eval.cli", "rescore", "--benchmark", "mathvista",
+                           str(MATHVISTA), "--json", "--workers", "0", "--items", str(items)],
+                          capture_output=True, text=True, check=True)
+    cli = json.loads(proc.stdout)
+    expected = json.loads(json.dumps({**api.to_dict(), "seconds": cli["seconds"]}, default=str))
+    del expected["items"]
+    assert cli == expected and api.stored is not None and api.judge_free is not None
+    assert [json.loads(line) for line in items.read_text().splitlines()] == json.loads(json.dumps(api.items))

@@ -17,24 +17,24 @@ MATHVISTA = DATA / "Qwen2.5-VL-7B-Instruct_MathVista_MINI_gpt-4o-mini.csv"
 
 def test_logicvista_judged_slice():
     r = rescore("logicvista", [LOGICVISTA], workers=0)
-    assert r["format"] == "vlmevalkit-judged" and r["headline"] == "verdicts stored in the file"
-    assert r["n"] == 14 and r["correct"] == 9  # the slice's stored hits
-    assert r["claimed"]["score"] == pytest.approx(46.7562) and r["claimed"]["hit"] == 209
-    assert r["replay"]["items"] == 14 and r["replay"]["agree"] == 14  # replayed judge replies = stored hits
-    jf = r["judge_free"]
-    assert jf["items"] == 14 and jf["agree"] == 14 - len(jf["differ_ids"]) and r["stored"]["agree"] == jf["agree"]
+    assert r.format == "vlmevalkit-judged" and r.headline == "verdicts stored in the file"
+    assert r.n == 14 and r.correct == 9  # the slice's stored hits
+    assert r.claimed["score"] == pytest.approx(46.7562) and r.claimed["hit"] == 209
+    assert r.replay["items"] == 14 and r.replay["agree"] == 14  # replayed judge replies = stored hits
+    jf = r.judge_free
+    assert jf["items"] == 14 and jf["agree"] == 14 - len(jf["differ_ids"]) and r.stored["agree"] == jf["agree"]
 
 
 def test_mathvista_judged_slice_replays_res_and_scores_floats_at_gold_precision():
     preds = vlmevalkit.read(MATHVISTA, "mathvista", None)
     assert all(o["verdict_from"] == "replayed" for o in preds.official)  # no hit column: res replayed
     r = rescore("mathvista", [MATHVISTA], workers=0)
-    assert r["claimed"]["score"] == 67.9 and r["replay"]["items"] == 16
-    assert r["correct"] == r["replay"]["replayed_correct"]
+    assert r.claimed["score"] == 67.9 and r.replay["items"] == 16
+    assert r.correct == r.replay["replayed_correct"]
     floats = [s.id for s in preds.samples if s.metadata.get("answer_type") == "float"]
     assert len(floats) == 8
     # before the precision fix every float item was wrong for the judge-free rule (round(x, None): 13.8 -> "14")
-    assert not set(floats) & set(r["judge_free"]["differ_ids"])
+    assert not set(floats) & set(r.judge_free["differ_ids"])
     correct_floats = [i for i in floats if preds.official[[s.id for s in preds.samples].index(i)]["correct"]]
     assert len(correct_floats) == 7
 

@@ -35,13 +35,13 @@ def _rwqa_rows() -> list[dict]:
 def test_realworldqa_judged_file_reproduces_its_acc_csv(tmp_path):
     path = _write(tmp_path, "Qwen2.5-VL-7B_RealWorldQA", _rwqa_rows(), "split,Overall\nnone,0.75\n")
     r = rescore("realworldqa", [path], workers=0)
-    assert r["format"] == "vlmevalkit-judged" and r["headline"] == "verdicts stored in the file"
-    assert (r["n"], r["score"]) == (4, 75.0)
-    assert r["claimed"] == {"score": 75.0, "split": "none", "file": "Qwen2.5-VL-7B_RealWorldQA_acc.csv"}
+    assert r.format == "vlmevalkit-judged" and r.headline == "verdicts stored in the file"
+    assert (r.n, r.score) == (4, 75.0)
+    assert r.claimed == {"score": 75.0, "split": "none", "file": "Qwen2.5-VL-7B_RealWorldQA_acc.csv"}
     # the judge-free rule (lmms-eval's filters as ported: option text matched as written) reads neither "pointing
     # left" nor "the second one"; the stored verdicts still decide the headline
-    assert r["judge_free"]["score"] == 25.0 and r["judge_free"]["differ_ids"] == ["2", "3"]
-    assert r["replay"]["agree"] == 4  # can_infer on each stored "Match Log" gives the stored hit
+    assert r.judge_free["score"] == 25.0 and r.judge_free["differ_ids"] == ["2", "3"]
+    assert r.replay["agree"] == 4  # can_infer on each stored "Match Log" gives the stored hit
 
 
 def _mmmu_rows() -> list[dict]:
@@ -60,13 +60,13 @@ def test_mmmu_dev_val_judged_file_headline_on_validation(tmp_path):
     acc = "split,Overall,Accounting,Art,Art Theory,Physics\nvalidation,0.75,1.0,,0.0,1.0\ndev,0.5,1.0,0.0,,\n"
     path = _write(tmp_path, "Qwen2.5-VL-7B_MMMU_DEV_VAL", _mmmu_rows(), acc)
     r = rescore("mmmu", [path], workers=0)
-    assert r["headline"] == "verdicts stored in the file" and r["n"] == 6
-    assert r["score"] == 75.0 and r["claimed"]["score"] == 75.0 and r["claimed"]["split"] == "validation"
-    split = r["breakdown"]["split"]
+    assert r.headline == "verdicts stored in the file" and r.n == 6
+    assert r.score == 75.0 and r.claimed["score"] == 75.0 and r.claimed["split"] == "validation"
+    split = r.breakdown["split"]
     assert (split["validation"]["correct"], split["validation"]["total"]) == (3, 4)
     assert (split["dev"]["correct"], split["dev"]["total"]) == (1, 2)
-    assert r["judge_free"]["agree"] == 6  # the open question is scored as open, not as a two-option choice
-    assert r["breakdown"]["discipline"]["Science"]["correct"] == 2
+    assert r.judge_free["agree"] == 6  # the open question is scored as open, not as a two-option choice
+    assert r.breakdown["discipline"]["Science"]["correct"] == 2
 
 
 def test_mmmu_open_question_reformulated_by_vlmevalkit_is_open_again():

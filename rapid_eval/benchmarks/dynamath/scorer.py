@@ -30,6 +30,7 @@ from rapid_eval.scoring.answers import leading_letter
 from rapid_eval.scoring.base import Scorer, Verdict
 from rapid_eval.scoring.extract import compact_text, last_boxed, unwrap_latex
 from rapid_eval.scoring.meta import meta, precheck
+from rapid_eval.scoring.metrics import Metrics
 from rapid_eval.types import Sample
 
 TOLERANCE = 1e-3
@@ -165,7 +166,7 @@ class DynaMathScorer(Scorer):
         flags = ("substring_guard",) if official and not guarded else ()
         return Verdict(guarded, cand, f"rule:{step}", flags=flags, details={"official_correct": official})
 
-    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
         return dynamath_metrics(samples, verdicts)
 
 
@@ -193,7 +194,7 @@ def _by(items: list[tuple[Sample, Verdict]], *keys: str) -> dict[str, dict[str, 
     return {g: {"average": _average(it), "worst": _worst(it)} for g, it in sorted(groups.items())}
 
 
-def dynamath_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+def dynamath_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
     """Average-case over items, worst-case over seeds (all present variants right), by subject and level."""
     items = list(zip(samples, verdicts, strict=True))
     variants: dict[str, int] = {}

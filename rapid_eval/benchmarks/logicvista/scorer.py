@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from rapid_eval.scoring import tally
 from rapid_eval.scoring.answers import leading_letter, leading_letters, letter_set, phrase_letters
@@ -33,6 +32,7 @@ from rapid_eval.scoring.base import Scorer, Verdict
 from rapid_eval.scoring.conclusion import conclusion, label_list, strip_markdown
 from rapid_eval.scoring.extract import last_boxed
 from rapid_eval.scoring.meta import as_list, meta, truncated_verdict
+from rapid_eval.scoring.metrics import Metrics
 from rapid_eval.scoring.option_text import answer_regions, block_text, inline_options, option_by_text
 from rapid_eval.types import Sample
 
@@ -152,7 +152,7 @@ class LogicVistaScorer(Scorer):
         flags = ("empty_gold",) if gold == frozenset({""}) else ()
         return Verdict(labels == gold, ", ".join(sorted(labels)), f"rule:{step}", flags=flags)
 
-    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
         return logicvista_metrics(samples, verdicts)
 
 
@@ -167,7 +167,7 @@ def capability_groups(s: Sample) -> list[str]:
     return out + (["diagram and ocr"] if len(out) == 2 else [])
 
 
-def logicvista_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+def logicvista_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
     breakdown = {
         "skill": tally.grouped_accuracy(samples, verdicts,
                                         lambda s: [k for k in SKILLS if any(k in x for x in _skills(s))]),

@@ -27,6 +27,7 @@ from rapid_eval.scoring.answers import leading_letter, letter_set, option_letter
 from rapid_eval.scoring.base import Scorer, Verdict
 from rapid_eval.scoring.extract import compact_text, last_boxed, unwrap_latex
 from rapid_eval.scoring.meta import meta, truncated_verdict
+from rapid_eval.scoring.metrics import Metrics
 from rapid_eval.types import Sample
 
 VISION_VERSIONS = ("Text Dominant", "Text Lite", "Vision Intensive", "Vision Dominant", "Vision Only")
@@ -137,7 +138,7 @@ class MathVerseScorer(Scorer):
         correct, how = compare_free_form(gold, pred)
         return Verdict(correct, pred, f"rule:{step}+{how}", details={"quick_match": pred.strip() == gold.strip()})
 
-    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
         return mathverse_metrics(samples, verdicts)
 
 
@@ -145,7 +146,7 @@ def _version(s: Sample) -> str:
     return str(meta(s, "version", "problem_version", default="?"))
 
 
-def mathverse_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+def mathverse_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
     """Accuracy per version, "All" over the five vision versions, per subject/subfield, and quick-match scores."""
     by_version = tally.grouped_accuracy(samples, verdicts, lambda s: [_version(s)])
     present = set(by_version)

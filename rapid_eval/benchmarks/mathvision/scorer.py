@@ -23,6 +23,7 @@ from rapid_eval.benchmarks.mathvision.equal import is_equal
 from rapid_eval.scoring import tally
 from rapid_eval.scoring.base import Scorer, Verdict
 from rapid_eval.scoring.meta import truncated_verdict
+from rapid_eval.scoring.metrics import Metrics
 from rapid_eval.types import Sample
 
 _FLAGS = ("the final answer is", "the answer is", "the correct answer is", "the answer should be")
@@ -174,7 +175,7 @@ class MathVisionScorer(Scorer):
         verdict = score_model_answer(sample, model_answer(output or ""))
         return verdict if verdict.extracted else Verdict(False, "", verdict.decided_by, flags=("no_answer",))
 
-    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
         level = tally.grouped(samples, verdicts, lambda s: [_level(s)])
         subject = tally.grouped(samples, verdicts, lambda s: [s.metadata.get("subject")])
         subject_level = tally.grouped(samples, verdicts, lambda s: [f"{s.metadata.get('subject')}_level{_level(s)}"])

@@ -31,6 +31,7 @@ from rapid_eval.scoring import tally
 from rapid_eval.scoring.base import Scorer, Verdict
 from rapid_eval.scoring.extract import answer_tail, extract_choice, last_boxed, last_number, unwrap
 from rapid_eval.scoring.meta import truncated_verdict
+from rapid_eval.scoring.metrics import Metrics
 from rapid_eval.types import Sample
 
 SHORT = 60
@@ -204,7 +205,7 @@ class MathVistaScorer(Scorer):
         return Verdict(prediction == sample.answer, None if extraction is None else str(extraction),
                        "official:normalize", f"prediction={prediction!r}", details={"prediction": prediction})
 
-    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
         breakdown = {key: tally.grouped(samples, verdicts, tally.by_field(key)) for key in BREAKDOWNS}
         return tally.official_summary(self.headline, verdicts, breakdown)
 

@@ -23,11 +23,13 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from rapid_eval.scoring import tally
 from rapid_eval.scoring.base import Scorer, Verdict
 from rapid_eval.scoring.meta import truncated_verdict
+from rapid_eval.scoring.metrics import Metrics
 from rapid_eval.types import Sample
 
 DISCIPLINES: dict[str, tuple[str, ...]] = {
@@ -202,7 +204,7 @@ class MMMUScorer(Scorer):
             return [s for s in samples if split_of(s) == "validation"]
         return list(samples)
 
-    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
         """Official micro accuracy per subject and discipline. Items of several splits (VLMEvalKit's
         ``MMMU_DEV_VAL`` holds dev 150 + validation 900) are scored apart: the headline and the subject/discipline
         breakdowns are the validation split's, and ``breakdown["split"]`` gives each split (as VLMEvalKit's
@@ -211,9 +213,8 @@ class MMMUScorer(Scorer):
         if "validation" in splits and len(splits) > 1:
             val = [(s, v) for s, v in zip(samples, verdicts, strict=True) if split_of(s) == "validation"]
             out = self.metrics([s for s, _ in val], [v for _, v in val])
-            out["breakdown"]["split"] = tally.grouped(samples, verdicts, lambda s: [split_of(s)])
-            out["headline_split"] = "validation"
-            return out
+            by_split = tally.grouped(samples, verdicts, lambda s: [split_of(s)])
+            return replace(out, breakdown={**out.breakdown, "split": by_split}, headline_split="validation")
         subject = tally.grouped(samples, verdicts, lambda s: [subject_of(s)])
         discipline = tally.grouped(samples, verdicts, lambda s: [SUBJECT_TO_DISCIPLINE.get(subject_of(s))])
         return tally.official_summary(self.headline, verdicts, {"discipline": discipline, "subject": subject})

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 
 from rapid_eval.scoring import tally
 from rapid_eval.scoring.answers import is_letter, leading_letter, phrase_letters
 from rapid_eval.scoring.base import Scorer, Verdict
 from rapid_eval.scoring.extract import last_boxed, unwrap_latex
 from rapid_eval.scoring.meta import precheck
+from rapid_eval.scoring.metrics import Metrics
 from rapid_eval.types import Sample
 
 NUMBER_WORDS = {"zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -89,7 +89,7 @@ class RealWorldQAScorer(Scorer):
         flags = () if pred else ("no_answer",)
         return Verdict(pred == gold, pred or None, f"rule:{step}", flags=flags)
 
-    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
         return tally.summary("accuracy", tally.score(verdicts), verdicts, {})
 
 

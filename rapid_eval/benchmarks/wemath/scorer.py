@@ -26,6 +26,7 @@ from rapid_eval.scoring.answers import leading_letter, option_letter
 from rapid_eval.scoring.base import Scorer, Verdict
 from rapid_eval.scoring.extract import last_boxed
 from rapid_eval.scoring.meta import meta, precheck
+from rapid_eval.scoring.metrics import Metrics
 from rapid_eval.types import Sample
 
 LETTERS = "ABCDEFGH"
@@ -100,7 +101,7 @@ class WeMathScorer(Scorer):
         flags = () if letter else ("no_answer",)
         return Verdict(letter == gold, letter, f"rule:{rule}", flags=flags, details={"extracted_by": found})
 
-    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+    def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
         return wemath_metrics(samples, verdicts)
 
 
@@ -184,7 +185,7 @@ def step_accuracies(samples: Sequence[Sample], verdicts: Sequence[Verdict], ids:
     }
 
 
-def wemath_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> dict[str, Any]:
+def wemath_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
     groups, partial = complete_groups(samples, verdicts)
     four = four_dimensional(groups)
     breakdown = {
