@@ -32,6 +32,7 @@ def usage_error(msg: str) -> NoReturn:
 
 
 def variants(spec: str | None) -> None:
+    """``--variants`` names only known variants (None or empty: the default set); else a usage error."""
     from rapid_eval.variants import parse_variants
 
     try:
@@ -41,6 +42,7 @@ def variants(spec: str | None) -> None:
 
 
 def limit(n: int | None) -> None:
+    """``--limit`` is at least 1 when given; else a usage error."""
     if n is not None and n < 1:
         usage_error(f"--limit {n}: give at least 1, or leave --limit out for every sample")
 
@@ -61,6 +63,7 @@ def tasks(spec: str) -> None:
 
 
 def data_dir(path: Path | None) -> None:
+    """``--data-dir`` is an existing folder when given; else a usage error naming the bundled items' folder."""
     if path is not None and not path.is_dir():
         usage_error(f"--data-dir {path}: no such folder (the bundled items: --data-dir {_fixtures()})")
 
@@ -165,11 +168,13 @@ def answers(run_dir: Path) -> None:
 
 
 def run_exists(run_dir: Path, first: str = "perceive --run") -> None:
+    """``run_dir`` is a folder; else a usage error that tells how to create it (``first``: the command to run)."""
     if not run_dir.is_dir():
         usage_error(f"{run_dir}: no such run directory (create it with `rapid-eval {first} {run_dir} ...`)")
 
 
 def has_lines(path: Path) -> bool:
+    """Whether ``path`` holds a non-blank line (False when it is missing or unreadable); parses nothing."""
     try:
         with open(path, "rb") as f:
             return any(line.strip() for line in f)

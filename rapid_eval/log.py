@@ -31,12 +31,15 @@ def result(msg: str) -> None:
 
 
 def warn(msg: str) -> None:
+    """One ``warning:`` line on stderr; ``msg`` is shown as plain text (rich markup in it is escaped)."""
     console.print(f"[yellow]warning:[/yellow] {escape(msg)}", soft_wrap=True)
 
 
 def info(msg: str) -> None:
+    """One progress or status line on stderr, as plain text (markup escaped)."""
     console.print(escape(msg), soft_wrap=True)
 
 
 def error(msg: str) -> None:
+    """One ``error:`` line on stderr (markup escaped); it does not exit (``cli_checks.usage_error`` does)."""
     console.print(f"[red]error:[/red] {escape(msg)}", soft_wrap=True)

@@ -31,6 +31,7 @@ class StepProgress:
     """``with StepProgress("perceive", total) as p: p.advance(tokens)``; silent when total is 0."""
 
     def __init__(self, description: str, total: int):
+        """Builds the bar on stderr, labelled ``description``; shown from ``__enter__``, never when ``total`` is 0."""
         self.total = total
         self.tokens = 0
         self.started = time.perf_counter()
@@ -48,6 +49,7 @@ class StepProgress:
         self._task = self._progress.add_task(description, total=total, tokens=0)
 
     def advance(self, tokens: int | None = 0) -> None:
+        """Count one finished request and add its ``tokens`` (None: 0) to the tok/s column."""
         self.tokens += tokens or 0
         self._progress.update(self._task, advance=1, tokens=self.tokens)
 

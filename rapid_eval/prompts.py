@@ -55,6 +55,7 @@ class PromptSet:
     """Renders ``<name>.jinja`` from a user folder first, then from the built-in ``prompts/``."""
 
     def __init__(self, template_dir: str | Path | None = None):
+        """``template_dir``: a folder whose ``<name>.jinja`` files replace the built-in ones; no file is read here."""
         dirs = [str(template_dir)] if template_dir else []
         dirs.append(str(resource_dir("prompts")))
         self.dirs = dirs
@@ -68,6 +69,12 @@ class PromptSet:
         self._constant: dict[str, str] = {}
 
     def render(self, name: str, **variables: Any) -> str:
+        """``<name>.jinja`` rendered with ``variables``; ``prompt`` and ``problem`` default to ``question`` if given.
+
+        Each template is read once per PromptSet (later edits to the file are not seen); one that reads no variable
+        is also rendered only once. Raises FileNotFoundError (naming the folders searched) when no folder has the
+        template, ValueError when it uses a variable that was not given.
+        """
         if "question" in variables:  # suffix-free defaults (module docstring)
             variables.setdefault("prompt", variables["question"])
             variables.setdefault("problem", variables["question"])
@@ -106,6 +113,7 @@ def _variables(env: jinja2.Environment, template: jinja2.Template) -> set[str]:
 
 @lru_cache(maxsize=8)
 def get_prompts(template_dir: str | None = None) -> PromptSet:
+    """The PromptSet of ``template_dir`` (None: built-in templates only), cached per folder (the last 8 used)."""
     return PromptSet(template_dir)
 
 

@@ -71,20 +71,24 @@ class Registry(Generic[T]):
     """A lazy name -> object map. ``entries`` is a mapping or a function returning one (evaluated on use)."""
 
     def __init__(self, kind: str, entries: Mapping[str, Entry] | Callable[[], Mapping[str, Entry]]):
+        """``kind`` names the things in errors (``backend`` ...); a callable ``entries`` is called on each lookup."""
         self.kind = kind
         self._entries = entries
 
     def entries(self) -> dict[str, Entry]:
+        """A copy of the name -> Entry map, built now if it was given as a function; nothing is imported."""
         found = self._entries() if callable(self._entries) else self._entries
         return dict(found)
 
     def names(self) -> list[str]:
+        """The registered names, sorted; nothing is imported."""
         return sorted(self.entries())
 
     def __contains__(self, name: object) -> bool:
         return name in self.entries()
 
     def entry(self, name: str) -> Entry:
+        """The Entry of ``name`` (nothing imported); unknown: RegistryError with the nearest valid name and the list."""
         entries = self.entries()
         if name not in entries:
             raise RegistryError(

@@ -49,6 +49,7 @@ class Sample:
     """Everything else the benchmark provides (subject, level, skills ...), for breakdowns."""
 
     def to_dict(self) -> dict[str, Any]:
+        """Every field, JSON-ready (``options``, ``images`` as lists): a ``samples.jsonl`` line minus its ``key``."""
         d = dataclasses.asdict(self)
         d["options"] = list(self.options)
         d["images"] = list(self.images)
@@ -56,6 +57,11 @@ class Sample:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Sample:
+        """The Sample of a ``to_dict`` dict or a ``samples.jsonl`` line; keys that are not fields are ignored.
+
+        Missing optional fields take their defaults; a missing ``id``, ``task``, ``question`` or ``answer`` is a
+        TypeError.
+        """
         known = {f.name for f in dataclasses.fields(cls)}
         kw = {k: v for k, v in d.items() if k in known}
         kw["options"] = tuple(kw.get("options") or ())
@@ -96,6 +102,7 @@ class SamplingParams:
     """Passed to chat templates that know it (Qwen3); ``None`` leaves the template default."""
 
     def to_dict(self) -> dict[str, Any]:
+        """Every setting by field name; hashed into each request's generation cache key."""
         return dataclasses.asdict(self)
 
 
@@ -115,6 +122,7 @@ class Message:
     images: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """``role``, ``text`` and ``images`` (paths, not image bytes), as a ``generations.jsonl`` line stores it."""
         return {"role": self.role, "text": self.text, "images": list(self.images)}
 
 
@@ -127,6 +135,7 @@ class ChatRequest:
 
     @property
     def images(self) -> list[str]:
+        """The image paths of all messages, in message order."""
         return [p for m in self.messages for p in m.images]
 
 
@@ -165,4 +174,5 @@ class Completion(CallOutput):
     """What an engine returns for one request: a :class:`CallOutput`."""
 
     def to_dict(self) -> dict[str, Any]:
+        """Every field by name: the call's part of its ``generations.jsonl`` line."""
         return dataclasses.asdict(self)

@@ -29,6 +29,7 @@ class Engine(abc.ABC):
     backend: str = "?"
 
     def __init__(self, model: str, **options: Any):
+        """Stores ``model`` and the backend's options as given (the base ``identity`` omits them); loads nothing."""
         self.model = model
         self.options = options
 

@@ -23,6 +23,7 @@ class RequestFeed:
     """Requests put by producers, taken by one engine, each with its index in put order."""
 
     def __init__(self, limit: int = 10_000):
+        """``limit``: how many requests may wait before ``put`` blocks; ValueError below 1."""
         if limit < 1:
             raise ValueError(f"feed limit must be >= 1, got {limit}")
         self.limit = limit

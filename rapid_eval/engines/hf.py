@@ -55,6 +55,12 @@ class HFEngine(Engine):
     def __init__(self, model: str, device: str = "auto", dtype: str = "auto", batch_size: int = 8,
                  kind: str = "auto", attn_implementation: str | None = None, trust_remote_code: bool = False,
                  **options: Any):
+        """Check the options and the model path without torch; the weights load on first use (``start``).
+
+        A local model folder must hold a ``config.json``; its top-level files are hashed for ``identity``. Raises
+        ValueError for a bad ``batch_size`` or ``kind``, RuntimeError for a path that cannot be a model (or a hub id
+        that is not cached while ``HF_HUB_OFFLINE`` is set). Unknown options only warn.
+        """
         super().__init__(model, device=device, dtype=dtype, batch_size=batch_size, kind=kind, **options)
         warn_unknown(self.backend, options)
         if int(batch_size) < 1:

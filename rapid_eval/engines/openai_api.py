@@ -100,6 +100,12 @@ class OpenAIEngine(Engine):
                  breaker_threshold: int = 16, breaker_window: float = 20.0, stall_timeout: float = 120.0,
                  probe_timeout: float = 30.0, max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
                  **options: Any):
+        """Check the options; nothing is sent before the first batch (which asks ``/models`` first: ``check_server``).
+
+        The key is not kept on the engine: it is read from the ``api_key_env`` variable when an HTTP client is made.
+        Raises ValueError for ``concurrency`` < 1, ``max_response_bytes`` < 1024 or an unknown ``http_client``;
+        unknown options only warn.
+        """
         self.base_url = (base_url or os.environ.get("OPENAI_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         super().__init__(model, base_url=self.base_url, api_key_env=api_key_env, concurrency=concurrency,
                          **options)

@@ -21,6 +21,10 @@ class Qwen2_5_VLImageOnlyProcessor(Qwen2_5_VLProcessor):
     """``Qwen2_5_VLProcessor`` without the video slot (``ProcessorMixin`` reads slots from ``__init__``)."""
 
     def __init__(self, image_processor=None, tokenizer=None, chat_template=None, **kwargs):
+        """Take the image/video token names and ids from the tokenizer (Qwen2.5-VL's when it has none).
+
+        Registers only the image processor and tokenizer slots: no video processor, so no torchvision.
+        """
         self.image_token = getattr(tokenizer, "image_token", None) or "<|image_pad|>"
         self.video_token = getattr(tokenizer, "video_token", None) or "<|video_pad|>"
         self.image_token_id = getattr(tokenizer, "image_token_id", None) or tokenizer.convert_tokens_to_ids(

@@ -31,12 +31,14 @@ class ScriptedEngine(Engine):
 
     def __init__(self, model: str = "scripted", reply: str = DEFAULT_REPLY, delay: Any = 0.0,
                  fail_on: str | None = None, **options: Any):
+        """Loads nothing; ``delay`` may arrive as text (``--engine-arg delay=0.5``) and is read as seconds."""
         super().__init__(model, **options)
         self.reply = reply
         self.delay = float(delay)
         self.fail_on = fail_on
 
     def identity(self) -> dict[str, Any]:
+        """Adds ``reply``: engines scripted with different replies never share cached calls."""
         return {**super().identity(), "reply": self.reply}
 
     def _generate(self, requests: list[ChatRequest], on_complete: OnComplete) -> None:

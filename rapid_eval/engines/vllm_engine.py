@@ -82,6 +82,11 @@ class VLLMEngine(Engine):
                  limit_mm_per_prompt: dict[str, int] | None = None, mm_processor_kwargs: dict[str, Any] | None = None,
                  enforce_eager: bool = False, trust_remote_code: bool = False,
                  llm_kwargs: dict[str, Any] | None = None, **options: Any):
+        """Collect the ``vllm.LLM`` arguments and fingerprint a local model folder; the model loads in ``start``.
+
+        Command-line strings are read as JSON where they parse, unset (None) arguments are left to vLLM, and on CPU
+        ``enable_chunked_prefill`` defaults to False (see the module docstring).
+        """
         kw: dict[str, Any] = dict(tensor_parallel_size=tensor_parallel_size,
                                   gpu_memory_utilization=gpu_memory_utilization, max_model_len=max_model_len,
                                   dtype=dtype, seed=seed, limit_mm_per_prompt=limit_mm_per_prompt,

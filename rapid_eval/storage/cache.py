@@ -56,6 +56,7 @@ class CallStats:
     errors: list[str] = field(default_factory=list)
 
     def merge(self, other: CallStats) -> None:
+        """Add ``other``'s counts, token totals, seconds and error messages to this one (in place)."""
         for name in ("generated", "reused", "failed", "prompt_tokens", "completion_tokens"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.seconds += other.seconds
@@ -66,6 +67,7 @@ class Results(Sequence[dict[str, Any]]):
     """The records of one batch, in request order, read from the store when indexed (not held in memory)."""
 
     def __init__(self, store: RecordStore, keys: list[str]):
+        """Holds the store and the keys only; a record is read from the file each time it is indexed."""
         self.store = store
         self.keys = keys
         """The generation key of each request."""
@@ -83,6 +85,7 @@ class GenerationCache:
     """An append-only store of model calls (``generations.jsonl`` of a run), indexed by request key."""
 
     def __init__(self, path: str | Path):
+        """Reads nothing yet: ``path`` is indexed on first lookup (from its saved index when still valid)."""
         self.store = RecordStore(path, persist_index=True)
 
     def __contains__(self, key: str) -> bool:

@@ -25,6 +25,7 @@ _WINDOW = 1 << 16
 
 
 def index_path(data: Path) -> Path:
+    """Where the index of ``data`` is saved: ``<data's folder>/.index/<data's name>.json``."""
     return data.parent / ".index" / f"{data.name}.json"
 
 

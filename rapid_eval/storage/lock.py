@@ -25,12 +25,20 @@ class StageLock:
     """Exclusive lock of one stage of one run; a context manager (``with StageLock(root, "reason"):``)."""
 
     def __init__(self, root: str | Path, stage: str):
+        """Opens nothing: the lock file ``<root>/<stage>.lock`` is created and locked by ``acquire``."""
         self.path = Path(root) / f"{stage}.lock"
         self.stage = stage
         self._fd: int | None = None
         self._depth = 0  # re-entrant within this object (``api.reason`` inside a caller's ``with run.lock(...)``)
 
     def acquire(self) -> StageLock:
+        """Take the lock without waiting and write this pid into the lock file; returns ``self``.
+
+        Re-entrant: a second ``acquire`` on the same object only counts (one ``release`` each).
+
+        Raises:
+            RunLocked: another process holds the stage (the message names its pid and the lock file).
+        """
         if self._fd is not None:
             self._depth += 1
             return self
@@ -51,6 +59,7 @@ class StageLock:
         return self
 
     def release(self) -> None:
+        """Undo one ``acquire``; the last one empties the pid from the file and closes it, which frees the lock."""
         self._depth -= 1
         if self._fd is not None and self._depth <= 0:
             try:

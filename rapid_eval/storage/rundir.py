@@ -46,6 +46,11 @@ class Run:
     """Opens (or creates) a run directory and its record stores."""
 
     def __init__(self, root: str | Path, create: bool = True):
+        """Make the folder if it is missing (``create=False``: raise ``FileNotFoundError`` instead).
+
+        A new run gets ``run.json`` with the current schema version (a folder that already has ``perception.jsonl``
+        but no ``run.json`` is a schema-1 run and is left as it is). No record file is opened here.
+        """
         self.root = Path(root)
         if not self.root.exists():
             if not create:
@@ -65,10 +70,12 @@ class Run:
 
     @property
     def perception(self) -> RecordStore:
+        """The ``perception.jsonl`` store (one record per sample, variant, perceptor), opened on first use."""
         return self.store("perception")
 
     @property
     def reasoning(self) -> RecordStore:
+        """The ``reasoning.jsonl`` store (one record per sample, variant, perceptor, reasoner), opened on first use."""
         return self.store("reasoning")
 
     @property
@@ -92,6 +99,7 @@ class Run:
 
     # -- samples -------------------------------------------------------------------------------------------------
     def add_samples(self, samples: list[Sample]) -> None:
+        """Append to ``samples.jsonl`` each sample that is new, or stored under its ``task/id`` with other content."""
         for s in samples:
             uid = s.uid
             old = self._samples.get(uid)
@@ -99,6 +107,7 @@ class Run:
                 self._samples.append({"key": uid, **s.to_dict()})
 
     def samples(self) -> dict[str, Sample]:
+        """Every sample of the run by ``task/id`` (latest line per uid), read from ``samples.jsonl``."""
         return {r["key"]: Sample.from_dict(r) for r in self._samples}
 
     def sample(self, uid: str) -> Sample | None:
@@ -212,6 +221,7 @@ class Run:
         return path
 
     def stats(self) -> list[dict[str, Any]]:
+        """Every line of ``stats.jsonl`` (one per command invocation), oldest first; [] if the file does not exist."""
         return read_jsonl(self.root / "stats.jsonl")
 
     def table(self, name: str = "verdicts") -> Any:  # pandas.DataFrame

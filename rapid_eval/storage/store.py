@@ -230,6 +230,7 @@ class RecordStore:
         return key in self._idx()
 
     def get(self, key: str) -> dict[str, Any] | None:
+        """The latest line stored under ``key``, failed or not; None if there is none or it no longer parses."""
         v = self._idx().get(key)
         if v is None:
             return None
@@ -237,6 +238,7 @@ class RecordStore:
         return self._read(key, off, length)
 
     def keys(self) -> list[str]:
+        """Every key with a line, failed ones included, in the order each was first written."""
         return list(self._idx())
 
     def __len__(self) -> int:

@@ -74,6 +74,11 @@ class Adapter:
         return None
 
     def convert(self, row: Mapping[str, Any], ctx: RowContext) -> Draft:
+        """Map ``row`` to a Draft (the Sample with ``images`` empty, plus its image refs); subclasses implement it.
+
+        Raises ``RowError`` (or ``KeyError`` for a missing field) when the row cannot be mapped; the loader reports
+        it with the file:line and skips the row.
+        """
         raise NotImplementedError
 
     def natural_key(self, sample: Sample) -> str:

@@ -71,6 +71,7 @@ def letter_type(answer: str) -> AnswerType:
 
 
 def letters(n: int) -> list[str]:
+    """The first ``n`` option letters, ``["A", "B", ...]`` (never more than 26)."""
     return list(string.ascii_uppercase[:n])
 
 

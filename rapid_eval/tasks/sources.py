@@ -50,9 +50,11 @@ class Source:
     base_dir: Path | None = None
 
     def __init__(self, description: str):
+        """``description`` names where the rows come from (``jsonl:<path>``, ``hub:<id>`` ...) in load results."""
         self.description = description
 
     def rows(self) -> Iterator[RawRow]:
+        """Every row in source order, unreadable ones as a RawRow with ``error`` set; subclasses implement it."""
         raise NotImplementedError
 
     def count(self) -> int:
@@ -66,11 +68,16 @@ class JsonlSource(Source):
     kind = "jsonl"
 
     def __init__(self, path: Path):
+        """Opens nothing: the file is read anew by each ``rows()``."""
         super().__init__(f"jsonl:{path}")
         self.path = path
         self.base_dir = path.parent
 
     def rows(self) -> Iterator[RawRow]:
+        """Read the file line by line; a line that is not UTF-8, not JSON or not an object comes with ``error`` set.
+
+        Blank lines are skipped and not counted in ``RawRow.index``; broken lines are counted.
+        """
         index = 0
         with open(self.path, "rb") as f:  # bytes: one non-UTF-8 line is that line's error, not the file's
             for lineno, raw in enumerate(f, start=1):
@@ -111,16 +118,19 @@ class DatasetSource(Source):
     """Hugging Face datasets, one per part, loaded from the hub or from ``save_to_disk`` folders."""
 
     def __init__(self, description: str, kind: str, parts: list[tuple[Part, Any, str]]):
+        """``parts``: (part, loaded ``datasets.Dataset``, label for row origins) each; ``kind``: ``hub`` or ``disk``."""
         super().__init__(description)
         self.kind = kind
         self._parts = parts
 
     def rows(self) -> Iterator[RawRow]:
+        """Stream each part's dataset in Arrow batches; images stay ``{"bytes", "path"}`` dicts (not decoded)."""
         for part, ds, label in self._parts:
             for i, data in enumerate(_iter_arrow(ds)):
                 yield RawRow(data, f"{label} row {i}", part, i)
 
     def count(self) -> int:
+        """The datasets' lengths summed (no row is read)."""
         return sum(len(ds) for _, ds, _ in self._parts)
 
 
@@ -130,10 +140,12 @@ class ParquetSource(Source):
     kind = "parquet"
 
     def __init__(self, description: str, parts: list[tuple[Part, list[Path]]]):
+        """``parts``: each part with its parquet files, read in that order; no file is opened here."""
         super().__init__(description)
         self._parts = parts
 
     def rows(self) -> Iterator[RawRow]:
+        """Stream each part's files batch by batch; ``index`` counts across a part's files, origins name the file."""
         import pyarrow.parquet as pq
 
         for part, files in self._parts:
@@ -144,6 +156,7 @@ class ParquetSource(Source):
                     index += 1
 
     def count(self) -> int:
+        """The row counts of the files' parquet metadata summed (no row is read)."""
         import pyarrow.parquet as pq
 
         return sum(pq.ParquetFile(p).metadata.num_rows for _, files in self._parts for p in files)
