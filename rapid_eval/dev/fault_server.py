@@ -88,6 +88,20 @@ class FaultServer(ChatServer):
 
     def __init__(self, rate: float = 0.2, seed: int = 0, hang: float = 20.0, retry_after: float = 1.0,
                  faults: Sequence[str] = FAULTS, latency: float = 0.0, answer: str | None = None):
+        """Check ``faults`` and seed the fault draw; opens no socket (``serving`` or ``serve_forever`` does).
+
+        Args:
+            rate: probability in [0, 1] that a chat request gets a fault instead of its good answer.
+            seed: seed of the fault draw (the same request order, the same faults).
+            hang: seconds a ``hang`` fault waits before closing the connection.
+            retry_after: the ``Retry-After`` header of a ``429``, in seconds.
+            faults: the kinds drawn from, a subset of ``FAULTS``.
+            latency: seconds every chat request waits before its answer (or fault).
+            answer: the text of every good answer; None answers ``good_answer(prompt)``.
+
+        Raises:
+            ValueError: a kind in ``faults`` that is not in ``FAULTS``.
+        """
         unknown = set(faults) - set(FAULTS)
         if unknown:
             raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {', '.join(FAULTS)}")
@@ -195,6 +209,7 @@ def serving(state: Any, host: str = "127.0.0.1") -> Iterator[tuple[str, Any]]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """Command line: serve a ``FaultServer`` on ``--host:--port`` in the foreground until interrupted."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=8765)

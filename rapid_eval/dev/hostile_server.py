@@ -44,6 +44,10 @@ class HostileServer(ChatServer):
     name = "hostile"
 
     def __init__(self, mode: str, every: int = 1, size: int = 300 << 20):
+        """Check ``mode`` against ``MODES``; ``every`` below 1 counts as 1, ``size`` is ``huge``'s body in bytes.
+
+        Opens no socket (``serving`` does). Raises ``ValueError`` for an unknown mode.
+        """
         if mode not in MODES:
             raise ValueError(f"unknown mode {mode!r}; known: {', '.join(MODES)}")
         self.mode, self.every, self.size = mode, max(1, every), size
@@ -143,6 +147,7 @@ def hostile_server(mode: str, every: int = 1, size: int = 300 << 20,
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """Command line: serve a ``HostileServer`` on ``--host:--port`` in the foreground until interrupted."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--port", type=int, default=8766)

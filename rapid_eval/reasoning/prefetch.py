@@ -34,6 +34,11 @@ class Prefetcher:
     def __init__(self, run: Run, engine: Engine, prompts: PromptSet, sampling: SamplingParams,
                  variants: list[str] | None = None, perceptor: str | None = None, repeats: int = 1,
                  limit: int = FEED_LIMIT):
+        """Render the reasoner's system prompt and prepare the feed and its serving thread; starts nothing.
+
+        ``variants`` and ``perceptor`` select the records offered as ``reason`` does (None: all); ``repeats`` asks
+        each request that many times, seeds ``sampling.seed + k``; ``limit`` bounds the requests waiting in the feed.
+        """
         self.run, self.engine, self.prompts = run, engine, prompts
         self.variants, self.perceptor = variants, perceptor
         self.identity = engine.identity()
@@ -51,6 +56,11 @@ class Prefetcher:
         self._thread = threading.Thread(target=self._serve, name="rapid-eval-prefetch", daemon=True)
 
     def start(self) -> Prefetcher:
+        """Start the thread that serves the feed with ``engine.generate_stream``; return self (call once).
+
+        The thread appends each answer to the run's ``generations.jsonl`` as it completes and, when the stream
+        ends, fsyncs and releases that file; :meth:`finish` waits for it.
+        """
         self._thread.start()
         return self
 

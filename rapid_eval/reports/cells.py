@@ -37,6 +37,11 @@ class Selector:
     """None: any; ``-`` (or any value for the ``direct`` variant): the MLLM's own answer."""
 
     def answers(self, task: str | None = None) -> list[ScoredAnswer]:
+        """This configuration's scored answers in its run, every repeat, on ``task`` only unless None.
+
+        Perceptor and reasoner match as :func:`model_matches` does (None: any); a ``direct`` selector takes the
+        MLLM's own answers whatever ``reasoner`` says. Reads the run through :func:`open_run` (cached per process).
+        """
         reasoner = DIRECT if self.variant == "direct" else self.reasoner
         return [a for a in open_run(self.run).answers if a.variant == self.variant
                 and (task is None or a.task == task) and model_matches(a.perceptor, self.perceptor)
@@ -62,15 +67,18 @@ class Cell:
 
     @property
     def vs_paper(self) -> float | None:
+        """``value - paper`` (the reproduction minus the paper's number); None when either is missing."""
         return None if self.value is None or self.paper is None else self.value - self.paper
 
     @property
     def significant(self) -> bool | None:
+        """Whether the paired delta's ``p`` is below ``stats.ALPHA``; None without a test, False when ``untested``."""
         if self.untested:
             return False
         return None if self.p is None else self.p < stats.ALPHA
 
     def to_dict(self) -> dict:
+        """Every field plus ``vs_paper`` and ``significant``, as the JSON reports write a cell."""
         return {**dataclasses.asdict(self), "vs_paper": self.vs_paper, "significant": self.significant}
 
 
@@ -85,6 +93,12 @@ class TaskSeries:
     the full data and on a random half), else the scorer's ``metrics`` on every resample."""
 
     def __init__(self, run: RunData, answers: list[ScoredAnswer], task: str, only: set[str] | None = None):
+        """Group ``answers`` (one configuration's, on ``task``) by repeat and their items into clusters.
+
+        ``only`` keeps those item uids; answers whose sample the run does not hold are dropped, and a scorer with
+        ``headline_samples`` narrows the items further. Picks the scorer for ``run.scorer_mode``; computes no
+        metric yet.
+        """
         from rapid_eval.grading.runner import pick_scorer
 
         self.task = task
@@ -119,6 +133,7 @@ class TaskSeries:
         return TaskSeries(self.run, self.answers, self.task, only=uids)
 
     def uids(self) -> set[str]:
+        """The ``task/id`` of every item in the series (answered in at least one repeat)."""
         return {u for c in self.cluster_uids for u in c}
 
     def value(self) -> tuple[float | None, float | None]:

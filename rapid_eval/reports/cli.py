@@ -99,6 +99,7 @@ def main(run: Runs = None, fmt: Fmt = "rich", out: Out = None, variant: Variant 
 def variants(run: Runs = None, fmt: Fmt = "rich", out: Out = None,
              perceptor: Annotated[str | None, typer.Option(help="Only this perceptor")] = None,
              bootstrap: Boot = 1000, seed: Seed = 0) -> None:
+    """O_p variants x reasoner, per benchmark and AVG (the command's help text is the ``help=`` above)."""
     from rapid_eval.reports.build import BootOptions
     from rapid_eval.reports.kinds import variants as build
 

@@ -65,6 +65,16 @@ def _model(base: Path, model: str) -> str:
 
 
 def load_config(path: Path, out: Path | None = None) -> dict[str, Any]:
+    """Read and check the YAML config at ``path``; return it with paths resolved and defaults filled in.
+
+    ``out`` (resolved) replaces the config's ``out``; relative paths are taken from the config's folder. ``tasks``
+    becomes a list of ``{name, data_dir, limit, options}``, ``variants`` a checked list, and each model entry's
+    ``model`` a path or a served name (``tiny:`` models are built here on first use).
+
+    Raises:
+        ConfigError: the file cannot be read, or a key is unknown, missing or malformed (the message names
+            ``path`` and the entry).
+    """
     try:
         cfg = load_yaml(path) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError, YamlTooLarge) as e:

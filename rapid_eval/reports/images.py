@@ -126,6 +126,7 @@ class ImageCopier:
     """Copies each image path once into ``img_dir`` (:func:`copy_image`), remembering what it refused and why."""
 
     def __init__(self, img_dir: Path, roots: Sequence[Path] | None = None) -> None:
+        """Copy into ``img_dir`` (which must exist); ``roots`` as :func:`copy_image` takes it. Copies nothing yet."""
         self.img_dir = img_dir
         self.roots = roots
         self.seen: dict[str, str | None] = {}

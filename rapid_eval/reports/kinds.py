@@ -69,6 +69,17 @@ def _check_row(path: Path, label: str, sel: Selector) -> tuple[str, str]:
 
 def ablation(spec_path: Path, boot: BootOptions, inline: dict | None = None,
              default_run: Path | None = None) -> ReportTable:
+    """RAPID's ablation: one row per spec row, in the spec's order, with the paper's AVG where the row has one.
+
+    Each row is paired against the spec's ``baseline`` row (default ``A``). A row's ``paper`` key gives its paper
+    values (:func:`reference.paper_numbers`), else its label's ablation row (plus RACRO Table 1's row of the MLLM
+    for ``direct``). ``inline`` and ``default_run`` as :func:`load_spec` takes them.
+
+    Raises:
+        ValueError: the spec cannot be read, or a row misses a field, names a missing run, or matches no or
+            several (perceptor, reasoner) pairs of its run (the message names the spec and the row).
+        FileNotFoundError: a row's run has not been scored.
+    """
     spec = load_spec(spec_path, inline, default_run)
     refs = reference.rapid_ablation()
     sels = {r["label"]: Selector(Path(r["run"]), r["variant"], r.get("perceptor"), r.get("reasoner"))
@@ -131,6 +142,11 @@ def _direct(runs: list[Path], perceptor: str, prefer: Path) -> Selector | None:
 
 
 def main(runs: list[Path], boot: BootOptions, variant: str = RAPID_VARIANT, params: dict | None = None) -> ReportTable:
+    """Per perceptor: its ``direct`` row, then one row per reasoner on ``variant``, paired against that direct row.
+
+    The ``gain`` column is the AVG delta to the MLLM alone. A perceptor's direct answers come from the first run
+    in ``runs`` that has them; ``params`` (model -> billions) sizes models whose weights are not on disk.
+    """
     params = params or {}
     direct_sels = {}
     for run in runs:

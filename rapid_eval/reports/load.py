@@ -46,6 +46,7 @@ class ScoredAnswer:
 
     @property
     def uid(self) -> str:
+        """``task/id``: the sample's key in the run."""
         return sample_uid(self.task, self.sample_id)
 
 
@@ -67,6 +68,7 @@ class Perception:
 
     @property
     def uid(self) -> str:
+        """``task/id``: the sample's key in the run."""
         return sample_uid(self.task, self.sample_id)
 
 
@@ -79,6 +81,7 @@ class RunData:
 
     @cached_property
     def scorer_mode(self) -> str:
+        """The scorer mode ``summary.json`` records for the verdicts; ``official`` when the file or field is absent."""
         path = self.root / "summary.json"
         if not path.exists():
             return "official"
@@ -86,14 +89,20 @@ class RunData:
 
     @cached_property
     def run(self) -> Run:
+        """The run's record stores, opened read-only (creates nothing; a missing directory raises)."""
         return Run(self.root, create=False)
 
     @cached_property
     def samples(self) -> dict[str, Sample]:
+        """Every sample of the run (``samples.jsonl``) by ``task/id``."""
         return self.run.samples()
 
     @cached_property
     def perceptions(self) -> list[Perception]:
+        """Every perception record (latest per key), failed ones included (``error`` set).
+
+        The perceptor is its model name (``?`` if unrecorded); missing token counts and seconds read as 0.
+        """
         return [Perception(
             task=r.task, sample_id=str(r.sample_id), variant=r.variant, perceptor=r.perceptor.get("model", "?"),
             caption=r.caption, solution=r.solution, answer=r.answer, prompt_tokens=r.prompt_tokens or 0,
@@ -102,6 +111,11 @@ class RunData:
 
     @cached_property
     def answers(self) -> list[ScoredAnswer]:
+        """One answer per verdict of the last scoring pass, joined to its reasoning record for trace and repeat.
+
+        Raises:
+            FileNotFoundError: the run has no ``verdicts.jsonl`` (it was never scored).
+        """
         if not (self.root / "verdicts.jsonl").exists():
             raise FileNotFoundError(f"{self.root}: the run has no verdicts; run `rapid-eval score --run {self.root}`")
         reasoning = {r.key: r for r in self.run.reasoning_records()}

@@ -40,6 +40,7 @@ class Row:
     """Per-row numbers beside the benchmark cells (gain over the MLLM, trace tokens, cost ...)."""
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON row: ``label``, the ``info`` and ``extra`` fields flattened beside it, ``baseline``, ``cells``."""
         return {"label": self.label, **self.info, "baseline": self.baseline,
                 "cells": {k: c.to_dict() for k, c in self.cells.items()}, **self.extra}
 
@@ -58,6 +59,7 @@ class ReportTable:
     extra_columns: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON table (``--format json``): kind, title, columns, rows, notes; the column selections are not kept."""
         return {"kind": self.kind, "title": self.title, "columns": self.columns,
                 "rows": [r.to_dict() for r in self.rows], "notes": self.notes}
 

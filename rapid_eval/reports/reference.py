@@ -36,6 +36,7 @@ def bench_columns() -> tuple[str, ...]:
 
 
 def reference_dir() -> Path:
+    """``results/reference``, found as :func:`rapid_eval.paths.resource_dir` finds ``results`` (or it raises)."""
     return resource_dir("results") / "reference"
 
 

@@ -78,6 +78,7 @@ def cell_text(c: Cell) -> str:
 
 
 def to_rich(t: ReportTable) -> Table:
+    """A rich Table for an 80-column terminal: short headers, each cell on a few lines, legend and notes below."""
     table = Table(title=t.title, box=box.SIMPLE_HEAD, padding=(0, 1, 0, 0), pad_edge=False,
                   caption="\n".join([LEGEND, *t.notes]), caption_justify="left", show_lines=True)
     table.add_column("row", max_width=14, overflow="fold")
@@ -97,6 +98,7 @@ def to_rich(t: ReportTable) -> Table:
 
 
 def to_markdown(t: ReportTable) -> str:
+    """A Markdown section: ``###`` title, a pipe table with the info columns, then legend and notes in italics."""
     head = ["row", *t.info_columns, *[long(c) for c in t.columns], *t.extra_columns]
     out = [f"### {t.title}", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for row in t.rows:
@@ -163,10 +165,15 @@ def to_latex(t: ReportTable) -> str:
 
 
 def to_json(t: ReportTable) -> str:
+    """:meth:`ReportTable.to_dict` as indented JSON (non-ASCII kept), newline-terminated."""
     return json.dumps(t.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
 
 
 def to_html(t: ReportTable) -> str:
+    """An HTML fragment (``<h2>``, ``<table class='report'>``, note paragraphs), every text escaped.
+
+    Not-significant cells get ``class="ns"``; the info columns are not shown.
+    """
     head = "".join(f"<th>{html.escape(h)}</th>" for h in ["row", *[long(c) for c in t.columns], *t.extra_columns])
     body = []
     for row in t.rows:

@@ -25,6 +25,12 @@ def model_label(name: str | None) -> str:
 
 
 def summary_tables(rows: Iterable[dict[str, Any]], title_suffix: str = "") -> list[Table]:
+    """One rich Table per (perceptor, reasoner) of ``summary.json`` rows: tasks x O_p variants, plus AVG.
+
+    Each table also shows the perceptor's ``direct`` answers; a run with only direct answers gets one table per
+    perceptor. AVG is the plain mean of the tasks' scores, left empty for a variant missing a task. ``rows`` are
+    ``RunSummary`` rows as dicts (``task``, ``variant``, ``perceptor``, ``reasoner``, ``metric``, ``score``, ``n``).
+    """
     rows = list(rows)
     pairs = sorted({(r["perceptor"], r["reasoner"]) for r in rows if r["reasoner"] != "-"})
     if not pairs:  # only direct answers

@@ -122,6 +122,7 @@ class StageConfig:
         return dataclasses.replace(self, **{k: _coerce(k, v, types[k]) for k, v in changes.items() if v is not None})
 
     def to_dict(self) -> dict[str, Any]:
+        """Every setting as plain data (``dataclasses.asdict``): what ``training.json`` and ``--dry-run`` record."""
         return dataclasses.asdict(self)
 
 
@@ -167,11 +168,19 @@ def stage_kind(name: str) -> str:
 
 
 def default_stage(kind: str) -> StageConfig:
+    """A stage of ``kind`` (a name or alias) with the paper's recipe for it (``PAPER_DEFAULTS``), defaults elsewhere.
+
+    Raises ``ValueError`` for an unknown stage name.
+    """
     kind = stage_kind(kind)
     return StageConfig(kind=kind, **PAPER_DEFAULTS[kind])
 
 
 def read_yaml(path: str | Path) -> dict[str, Any]:
+    """The mapping in a training config file (an empty file gives ``{}``).
+
+    Raises ``ValueError`` naming the file when it cannot be read or parsed, or does not hold a mapping.
+    """
     p = Path(path)
     try:
         data = yaml.safe_load(p.read_text()) or {}

@@ -31,6 +31,11 @@ def stage_samples(samples: list[Sample], kind: str) -> list[Sample]:
 
 
 def build_rows(samples: list[Sample], kind: str, prompts: PromptSet) -> dict[str, list[Any]]:
+    """The dataset's columns for stage ``kind``, one entry per sample, in order; opens no image.
+
+    ``prompt``: the system and user messages rendered from ``PROMPTS[kind]``; ``image_paths``: the sample's image
+    paths (opened later by :func:`load_images`); ``sample``: the Sample as JSON, for the reward function.
+    """
     system_t, user_t = PROMPTS[kind]
     rows: dict[str, list[Any]] = {"prompt": [], "image_paths": [], "sample": []}
     for s in samples:

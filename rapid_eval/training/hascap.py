@@ -31,6 +31,7 @@ def has_caption(reply: str) -> bool:
 
 
 def judge_messages(prompts: PromptSet, text: str) -> list[dict[str, str]]:
+    """The judge's chat about ``text``: ``hascap_system``, then the few-shot ``hascap`` user prompt."""
     return [{"role": "system", "content": prompts.render("hascap_system")},
             {"role": "user", "content": prompts.render("hascap", text=text)}]
 
@@ -39,11 +40,13 @@ class EngineJudge:
     """hasCap through any rapid-eval Engine (the frozen initial policy); a failed request gives None."""
 
     def __init__(self, engine: Engine, prompts: PromptSet, max_new_tokens: int = 4):
+        """Judge greedily (temperature 0, seed 0) with ``engine``, which stays the caller's to open and close."""
         self.engine, self.prompts = engine, prompts
         self.sampling = SamplingParams(temperature=0.0, max_new_tokens=max_new_tokens, seed=0)
         self.calls = 0
 
     def __call__(self, texts: list[str]) -> list[bool | None]:
+        """The hasCap verdict of each text from one batched ``engine.generate`` call (no call for an empty list)."""
         if not texts:
             return []
         self.calls += 1
@@ -57,6 +60,12 @@ class PolicyJudge:
 
     def __init__(self, processor: Any, prompts: PromptSet, max_new_tokens: int = 4, batch_size: int = 16,
                  suppress_tokens: list[int] | None = None):
+        """Hold what a judging call needs; judges nothing until :meth:`bind` has given it the trainer.
+
+        ``processor``: the policy's, whose tokenizer renders the judge prompts and decodes the replies;
+        ``batch_size``: texts per ``generate`` call; ``suppress_tokens``: token ids never generated (the vision
+        placeholders, as in the rollouts).
+        """
         self.processor, self.prompts = processor, prompts
         self.max_new_tokens, self.batch_size = max_new_tokens, batch_size
         self.suppress_tokens = suppress_tokens or None
@@ -64,10 +73,16 @@ class PolicyJudge:
         self.calls = 0
 
     def bind(self, trainer: Any) -> PolicyJudge:
+        """Judge with ``trainer``'s live model from now on; return self."""
         self.trainer = trainer
         return self
 
     def __call__(self, texts: list[str]) -> list[bool | None]:
+        """The hasCap verdict of each text by the live policy: greedy, left-padded batches on the accelerator's device.
+
+        The model is unwrapped for generation (ZeRO-3 shards gathered) and run without gradients; never None.
+        Raises ``RuntimeError`` before :meth:`bind`.
+        """
         if not texts:
             return []
         if self.trainer is None:

@@ -131,11 +131,16 @@ class SolutionReward(_Reward):
     __name__ = "solution"
 
     def __init__(self, grader: str = "mathruler") -> None:
+        """``grader``: one of ``GRADERS``, checked at the first call (``ValueError``: unknown, or not installed)."""
         super().__init__()
         self.grader = grader
 
     def __call__(self, prompts: list[Any], completions: list[Any], sample: list[str], bad: list[str] | None = None,
                  log_metric: Callable[[str, float], None] | None = None, **_: Any) -> list[float | None]:
+        """TRL reward function: 1.0 or 0.0 per completion; None for a bad item or an answer the grader cannot judge.
+
+        ``sample`` and ``bad`` are the dataset's columns; logs ``accuracy``, ``bad_items`` and ``unscored``.
+        """
         self.calls += 1
         samples, texts, reasons = self._inputs(completions, sample, bad)
         good = [i for i, r in enumerate(reasons) if not r]
@@ -159,6 +164,18 @@ class VPOReward(_Reward):
 
     def __init__(self, reasoner: Engine, judge: HasCapJudge | None, prompts: PromptSet, sampling: SamplingParams,
                  penalty: float = 0.1, max_failed_steps: int = 3, grader: str = "mathruler"):
+        """Hold the frozen reasoner and the hasCap judge; starts and loads nothing (both are the caller's).
+
+        Args:
+            reasoner: answers from each caption, with ``sampling``.
+            judge: hasCap of a batch of captions; None: no check (every caption counts as genuine).
+            prompts: the template set that renders ``reasoner_system`` and ``reason_train``.
+            sampling: the reasoner's sampling settings.
+            penalty: subtracted from a right answer whose caption is not genuine (:func:`vpo_reward`).
+            max_failed_steps: consecutive steps in which every reasoner request fails before
+                :class:`ReasonerUnavailable` is raised.
+            grader: as :class:`SolutionReward`'s.
+        """
         super().__init__()
         self.grader = grader
         self.reasoner, self.judge, self.prompts, self.sampling = reasoner, judge, prompts, sampling
@@ -167,6 +184,10 @@ class VPOReward(_Reward):
         self.last_error = ""
 
     def requests(self, samples: Sequence[Sample], captions: Sequence[str]) -> list[ChatRequest]:
+        """The reasoner's request per (sample, caption), with the stage's sampling.
+
+        ``reasoner_system`` + ``reason_train``: the caption and the question, no tentative solution.
+        """
         system = self.prompts.render("reasoner_system")
         return [ChatRequest((Message("system", system),
                              Message("user", self.prompts.render("reason_train", caption=c, question=s.question))),
@@ -193,6 +214,14 @@ class VPOReward(_Reward):
     def __call__(self, prompts: list[Any], completions: list[Any], sample: list[str], bad: list[str] | None = None,
                  log_metric: Callable[[str, float], None] | None = None, log_extra: Callable | None = None,
                  **_: Any) -> list[float | None]:
+        """TRL reward function: :func:`vpo_reward` per caption, from one batched reasoner call and one hasCap batch.
+
+        None for a bad item, a failed reasoner request, an answer the grader cannot judge, or a right answer
+        without a hasCap verdict. Logs the step's
+        metrics through ``log_metric``; ``log_extra`` receives each completion's reasoner answer (last 200
+        characters) and hasCap verdict. Raises :class:`ReasonerUnavailable` once the reasoner has failed every
+        request for ``max_failed_steps`` consecutive steps.
+        """
         t0 = time.perf_counter()
         samples, captions, reasons = self._inputs(completions, sample, bad)
         good = [i for i, r in enumerate(reasons) if not r]

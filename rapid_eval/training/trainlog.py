@@ -40,6 +40,12 @@ class StepLog(TrainerCallback):
 
     def __init__(self, path: str | Path, stage: str, updates_per_step: int, quiet: bool = False,
                  main: bool = True, world_size: int = 1, scored: Callable[[], int] | None = None):
+        """Log to ``path`` (created, with its folder, at the first line); opens nothing yet.
+
+        ``updates_per_step``: optimiser steps per rollout step (turns TRL's ``global_step`` into the paper's
+        step); ``quiet``: no terminal line; ``main``: this is the writing process (rank 0), other ranks log
+        nothing; ``scored``: the completions this process's reward function has scored so far.
+        """
         self.path = Path(path)
         self.stage, self.updates, self.quiet = stage, updates_per_step, quiet
         self.main, self.world_size = main, world_size
@@ -57,12 +63,17 @@ class StepLog(TrainerCallback):
             f.write(json.dumps({"stage": self.stage, "time": time.time(), **fields}) + "\n")
 
     def on_train_begin(self, args, state, control, **kw):
+        """Restart the step clock and write a ``train_begin`` line with the starting step (a resumed run's too)."""
         self.last = time.monotonic()
         self.scored_before = self.scored()
         self.event(event="train_begin", optimizer_step=state.global_step, step=state.global_step // self.updates,
                    world_size=self.world_size)
 
     def on_log(self, args, state, control, logs=None, **kw):
+        """Write (and print) a ``step`` line for a log holding ``loss`` or ``reward``.
+
+        Other logs, and the final ``train_runtime`` summary, are skipped. Non-finite metrics are written as null.
+        """
         logs = dict(logs or {})
         if "train_runtime" in logs or "loss" not in logs and "reward" not in logs:
             return

@@ -49,6 +49,11 @@ def suppress_ids(tokenizer: Any) -> list[int]:
 
 
 def grpo_config(cfg: StageConfig, out: Path, world: int, suppress: list[int], use_cpu: bool) -> Any:
+    """TRL's ``GRPOConfig`` from :func:`grpo_kwargs` (imports TRL).
+
+    ``world``: training processes; ``suppress``: token ids no rollout may sample (:func:`suppress_ids`).
+    Raises ``ValueError`` when the batch does not split evenly (:func:`batch_layout`).
+    """
     from trl import GRPOConfig
 
     return GRPOConfig(**grpo_kwargs(cfg, out, world, suppress, use_cpu))
