@@ -91,7 +91,7 @@ class ScoreResult:
         """What the scores leave out: failed perception and reasoning records (not superseded by a later
         success), perception outputs a reasoner has not attempted, unscored answers (non-zero entries only; empty
         when the run is complete; :func:`rapid_eval.grading.runner.failed_records`)."""
-        return {k: v for k, v in (self.summary.incomplete or {}).items() if v}
+        return self.summary.incomplete.owed() if self.summary.incomplete is not None else {}
 
 
 def _run(run: str | Path | Run, create: bool = False) -> Run:
@@ -465,11 +465,11 @@ def score(
         r.close()
     if log_stats:
         reports = summary.judge_reports.values()
-        calls = CallStats(generated=sum(x["calls"] for x in reports), reused=sum(x["cache_hits"] for x in reports),
-                          failed=sum(x["failed"] for x in reports))
+        calls = CallStats(generated=sum(x.calls for x in reports), reused=sum(x.cache_hits for x in reports),
+                          failed=sum(x.failed for x in reports))
         r.log_stats("score", summary.answers, calls, started, scorer=scorer,
                     judge=judge if isinstance(judge, str) or judge is None else judge.model,
-                    incomplete=summary.incomplete or {})
+                    incomplete=summary.incomplete.to_dict() if summary.incomplete is not None else {})
     return ScoreResult(r, summary)
 
 

@@ -249,6 +249,54 @@ class SummaryRow(_Record):
 
 
 @dataclass(frozen=True)
+class JudgeSummary(_Record):
+    """What the LLM judge did on one task of a scoring pass (a ``judge_reports`` entry of ``summary.json``;
+    :class:`rapid_eval.grading.judge.JudgeReport` computes it)."""
+
+    _omit_none: ClassVar[tuple[str, ...]] = ()
+
+    judged: int = 0
+    """Items sent to the judge (after its policy: all of them, or those the rule found no answer in)."""
+    decided: int = 0
+    """Items whose final verdict came from the judge."""
+    unparsed: int = 0
+    """Judge replies no verdict could be read from (the rule's verdict stands)."""
+    calls: int = 0
+    """Judge calls made in this pass."""
+    cache_hits: int = 0
+    """Judge calls answered from ``judge.jsonl`` instead."""
+    failed: int = 0
+    """Judge calls that failed for good."""
+    both_decided: int = 0
+    """Items both the rule and the judge decided."""
+    agree: int = 0
+    """Of those, items where they agree."""
+    agreement: float | None = None
+    """``agree`` over ``both_decided`` in percent; None when no item was decided by both."""
+
+
+@dataclass(frozen=True)
+class Incomplete(_Record):
+    """What the scores of a run leave out (``summary.json``'s ``incomplete``): each count is owed work that a
+    rerun of the named stage does."""
+
+    _omit_none: ClassVar[tuple[str, ...]] = ()
+
+    failed_perception: int = 0
+    """Perception calls that failed for good and no later call replaced."""
+    failed_reasoning: int = 0
+    """Reasoning calls that failed for good and no later call replaced."""
+    not_reasoned: int = 0
+    """Perception outputs a reasoner answered for other items of their (task, variant) but not for these."""
+    unscored: int = 0
+    """Answers no rule could score (bad gold, a timeout)."""
+
+    def owed(self) -> dict[str, int]:
+        """The non-zero counts by name (empty when the run is complete)."""
+        return {k: v for k, v in self.to_dict().items() if v}
+
+
+@dataclass(frozen=True)
 class RunSummary:
     """What a scoring pass computed over a run: ``summary.json``, typed (``to_dict`` is the file, key for key).
 
@@ -261,9 +309,8 @@ class RunSummary:
     """Answers scored: reasoning records plus ``direct`` perception records."""
     judge: str | None
     """The LLM judge's name, None when the pass used rules only."""
-    judge_reports: dict[str, dict[str, Any]]
-    """Per task the judge saw: judged, decided, unparsed, calls, cache_hits, failed, both_decided, agree,
-    agreement (:class:`rapid_eval.grading.judge.JudgeReport`)."""
+    judge_reports: dict[str, JudgeSummary]
+    """What the judge did, per task it saw."""
     rows: list[SummaryRow]
     """One headline cell per (task, variant, perceptor, reasoner), in table order."""
     cached_verdicts: int | None = None
@@ -272,8 +319,8 @@ class RunSummary:
     """Hash of the scored answers and their verdict-cache keys: equal fingerprints mean the same verdicts."""
     inputs: dict[str, Any] | None = None
     """Size and mtime of the record files read, with the scoring code's hash: equal stamps mean an identical pass."""
-    incomplete: dict[str, int] | None = None
-    """What the scores leave out: ``failed_perception``, ``failed_reasoning``, ``not_reasoned``, ``unscored``."""
+    incomplete: Incomplete | None = None
+    """What the scores leave out: failed calls, outputs not reasoned on, unscored answers."""
     provenance: dict[str, Any] | None = None
     """Who computed it: rapid-eval's version, the git commit, the main packages' versions and the command line."""
 
@@ -282,19 +329,24 @@ class RunSummary:
     def to_dict(self) -> dict[str, Any]:
         """``summary.json`` as written."""
         d: dict[str, Any] = {"scorer_mode": self.scorer_mode, "answers": self.answers, "judge": self.judge,
-                             "judge_reports": self.judge_reports, "rows": [r.to_dict() for r in self.rows]}
+                             "judge_reports": {t: r.to_dict() for t, r in self.judge_reports.items()},
+                             "rows": [r.to_dict() for r in self.rows]}
         for name in self._optional:
-            if getattr(self, name) is not None:
-                d[name] = getattr(self, name)
+            value = getattr(self, name)
+            if value is not None:
+                d[name] = value.to_dict() if isinstance(value, Incomplete) else value
         return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> RunSummary:
         """Read a ``summary.json`` of any version (missing optional fields are None, unknown keys ignored)."""
+        incomplete = d.get("incomplete")
         return cls(scorer_mode=str(d.get("scorer_mode") or "official"), answers=int(d.get("answers") or 0),
-                   judge=d.get("judge"), judge_reports=dict(d.get("judge_reports") or {}),
+                   judge=d.get("judge"),
+                   judge_reports={t: JudgeSummary.from_dict(r) for t, r in (d.get("judge_reports") or {}).items()},
                    rows=[SummaryRow.from_dict(r) for r in d.get("rows") or []],
-                   **{name: d.get(name) for name in cls._optional})
+                   **{name: d.get(name) for name in cls._optional if name != "incomplete"},
+                   incomplete=Incomplete.from_dict(incomplete) if isinstance(incomplete, dict) else None)
 
     @property
     def unscored(self) -> int:

@@ -26,12 +26,12 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from rapid_eval import benchmarks
 from rapid_eval.benchmarks import JUDGE_PROTOCOLS
 from rapid_eval.engines.base import Engine
-from rapid_eval.records import GenerationRecord
+from rapid_eval.records import GenerationRecord, JudgeSummary
 from rapid_eval.scoring.judge_spec import JudgeSpec, State
 from rapid_eval.scoring.verdict import Verdict
 from rapid_eval.storage.cache import CallStats, GenerationCache
@@ -81,10 +81,11 @@ class JudgeReport:
         """Percent of items decided by both the rule and the judge on which they agree."""
         return round(100.0 * self.agree / self.both_decided, 2) if self.both_decided else None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"judged": self.judged, "decided": self.decided, "unparsed": self.unparsed,
-                "calls": self.calls.generated, "cache_hits": self.calls.reused, "failed": self.calls.failed,
-                "both_decided": self.both_decided, "agree": self.agree, "agreement": self.agreement}
+    def summary(self) -> JudgeSummary:
+        """What the judge did, as ``summary.json`` records it (without the verdicts)."""
+        return JudgeSummary(judged=self.judged, decided=self.decided, unparsed=self.unparsed,
+                            calls=self.calls.generated, cache_hits=self.calls.reused, failed=self.calls.failed,
+                            both_decided=self.both_decided, agree=self.agree, agreement=self.agreement)
 
 
 def needs_judge(v: Verdict, mode: Mode) -> bool:

@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any
 
 from rapid_eval.grading.verdict_cache import VerdictCache, scoring_code_version
 from rapid_eval.provenance import provenance
-from rapid_eval.records import PerceptionRecord, ReasoningRecord, RunSummary, SummaryRow, VerdictRecord
+from rapid_eval.records import (
+    Incomplete,
+    JudgeSummary,
+    PerceptionRecord,
+    ReasoningRecord,
+    RunSummary,
+    SummaryRow,
+    VerdictRecord,
+)
 from rapid_eval.scoring import Metrics, Scorer, Verdict, get_scorer, scorer_names, tally
 from rapid_eval.scoring.pool import score_all
 from rapid_eval.storage.rundir import Run
@@ -61,7 +69,7 @@ def answers(run: Run) -> list[ScorableAnswer]:
     return list(iter_answers(run))
 
 
-def failed_records(run: Run) -> dict[str, int]:
+def failed_records(run: Run, unscored: int = 0) -> Incomplete:
     """What the run still owes, by stage: answers missing from every score (streamed).
 
     ``failed_perception`` / ``failed_reasoning``: records whose last attempt failed, unless the same slot (task,
@@ -96,9 +104,9 @@ def failed_records(run: Run) -> dict[str, int]:
             ok_r.add(rslot)
     not_reasoned = sum(1 for slot in set(perceived.values()) for model in reasoners.get((slot[0], slot[2]), ())
                        if (slot, model) not in answered)
-    return {"failed_perception": failed_perception,
-            "failed_reasoning": sum(1 for slot in set(failed_r) if slot not in ok_r),
-            "not_reasoned": not_reasoned}
+    return Incomplete(failed_perception=failed_perception,
+                      failed_reasoning=sum(1 for slot in set(failed_r) if slot not in ok_r),
+                      not_reasoned=not_reasoned, unscored=unscored)
 
 
 def pick_scorer(task: str, mode: str) -> Scorer:
@@ -162,12 +170,12 @@ def score_run(run: Run, mode: str = "official", workers: int | None = None, time
             # same answers, but the record files changed: failed records (which add no answer) may have been
             # appended or retried since, so the incomplete counts are today's, not the last pass's
             last["inputs"] = inputs
-            last["incomplete"] = {**failed_records(run), "unscored": 0}  # _final: no row left anything unscored
+            last["incomplete"] = failed_records(run).to_dict()  # _final: no row left anything unscored
             run.write_json("summary.json", last)
             return RunSummary.from_dict(last)
 
     groups: dict[tuple[str, str, str | None, str], list[tuple[Sample, Verdict]]] = defaultdict(list)
-    judge_reports: dict[str, dict[str, Any]] = {}
+    judge_reports: dict[str, JudgeSummary] = {}
     counts = {"answers": 0, "cached": 0}
 
     def verdict_rows() -> Iterator[dict[str, Any]]:
@@ -187,7 +195,7 @@ def score_run(run: Run, mode: str = "official", workers: int | None = None, time
             if judge is not None and judge.handles(task) and mode != "generic":
                 report = judge.run(task, [it.sample for it in items], [it.output for it in items], final)
                 final = report.verdicts
-                judge_reports[task] = report.to_dict()
+                judge_reports[task] = report.summary()
             for it, v in zip(items, final, strict=True):
                 groups[(task, it.variant, it.perceptor, it.reasoner)].append((it.sample, v))
                 counts["answers"] += 1
@@ -219,7 +227,7 @@ def score_run(run: Run, mode: str = "official", workers: int | None = None, time
     summary = RunSummary(scorer_mode=mode, answers=counts["answers"], judge=judge.name if judge else None,
                          judge_reports=judge_reports, rows=summary_rows, cached_verdicts=cached,
                          fingerprint=fingerprint, inputs=inputs,
-                         incomplete={**failed_records(run), "unscored": sum(r.unscored or 0 for r in summary_rows)},
+                         incomplete=failed_records(run, unscored=sum(r.unscored or 0 for r in summary_rows)),
                          provenance=provenance())
     run.write_json("summary.json", summary.to_dict())
     return summary

@@ -127,8 +127,8 @@ def _fmt(score: float | None) -> str:
 def show_summary(summary: RunSummary, root: Any, mode: str) -> None:
     """Print the judge reports and the summary tables of a scored run, then where its files are."""
     for task, rep in summary.judge_reports.items():
-        info(f"judge on {task}: {rep['judged']} judged, {rep['decided']} decided by the judge, "
-             f"{rep['calls']} calls ({rep['cache_hits']} cached), rule/judge agreement {rep['agreement']}%")
+        info(f"judge on {task}: {rep.judged} judged, {rep.decided} decided by the judge, "
+             f"{rep.calls} calls ({rep.cache_hits} cached), rule/judge agreement {rep.agreement}%")
     out = stdout_console()  # the tables are the command's result: stdout; the rest stays on stderr
     for table in summary_tables([r.to_dict() for r in summary.rows], title_suffix=f"{mode} scoring"):
         out.print(table)

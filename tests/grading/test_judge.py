@@ -89,7 +89,7 @@ def test_always_mode_reports_agreement(tmp_path):
     # items 1 and 3 are decided by both: item 1 agrees (pre-check, right), item 3 agrees (judged 0, rule wrong)
     assert report.judged == 4 and report.both_decided == 2 and report.agree == 2 and report.agreement == 100.0
     assert all(v.decided_by == "judge:canned-judge" for v in report.verdicts)
-    assert report.to_dict()["calls"] == engine.calls == 6  # 4 extractions + 2 judgements (2 exact matches pre-checked)
+    assert report.summary().calls == engine.calls == 6  # 4 extractions + 2 judgements (2 exact matches pre-checked)
 
 
 def test_unparsable_replies_are_retried_then_the_rule_stands(tmp_path):

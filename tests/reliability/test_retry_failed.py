@@ -57,7 +57,7 @@ def test_retry_failed_redoes_the_failed_calls_of_every_repeat(tmp_path):
     with rapid_eval.load_engine("scripted", "llm") as llm:
         retry = rapid_eval.reason(out, llm, retry_failed=True)
     assert (retry.stats.generated, retry.stats.failed, retry.records) == (failed, 0, failed)
-    assert failed_records(rapid_eval.Run(out, create=False))["failed_reasoning"] == 0
+    assert failed_records(rapid_eval.Run(out, create=False)).failed_reasoning == 0
     assert rapid_eval.score(out).incomplete == {}
 
 

@@ -47,7 +47,7 @@ def test_audit_page_in_headless_chromium(tmp_path: Path):
     items = result.items
     of_class = {c: {str(r["id"]) for r in items if r["class"] == c} for c in ("format",
                                                                            "stored_extraction_contradicts_response")}
-    differ = {str(r["id"]) for r in items if r.stored is not None and bool(r.stored) != bool(r["ours"])}
+    differ = {str(r["id"]) for r in items if r["stored"] is not None and bool(r["stored"]) != bool(r["ours"])}
     assert of_class["format"] and of_class["stored_extraction_contradicts_response"] and {"3013", "390"} <= differ
 
     lv_result = rescore("logicvista", [LOGICVISTA], data_dir=FIXTURES, workers=0, items=True, context=True)

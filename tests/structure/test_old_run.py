@@ -91,3 +91,22 @@ def test_stages_read_an_old_run_through_typed_accessors(tmp_path):
     assert list(run.iter_reasoning(containing=b"no line holds this")) == []
     assert run.generations.record("no such key") is None and run.perception_record("no such key") is None
     run.close()
+
+
+def test_old_summary_reads_back_typed_and_writes_the_same_file():
+    """``summary.json`` of the old run, and one with a judge's report, read into the typed summary (judge reports
+    and the incomplete counts are records, not dicts) and write back key for key."""
+    from rapid_eval.records import Incomplete, JudgeSummary, RunSummary
+
+    old = json.loads((OLD / "summary.json").read_text(encoding="utf-8"))
+    judged = {**old, "judge": "gpt-4o-mini", "judge_reports": {"mathvista": {
+        "judged": 4, "decided": 3, "unparsed": 1, "calls": 6, "cache_hits": 2, "failed": 0, "both_decided": 2,
+        "agree": 1, "agreement": 50.0}}, "incomplete": {**old["incomplete"], "failed_reasoning": 2}}
+    for d in (old, judged):
+        summary = RunSummary.from_dict(d)
+        assert list(summary.to_dict().items()) == list(d.items())
+        assert isinstance(summary.incomplete, Incomplete)
+        assert all(isinstance(r, JudgeSummary) for r in summary.judge_reports.values())
+    typed = RunSummary.from_dict(judged)
+    assert typed.judge_reports["mathvista"].agreement == 50.0
+    assert typed.incomplete is not None and typed.incomplete.owed() == {"failed_reasoning": 2}
