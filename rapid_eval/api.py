@@ -36,10 +36,11 @@ if TYPE_CHECKING:
     from rapid_eval.hub.export import ExportResult
     from rapid_eval.hub.import_ import ImportResult
     from rapid_eval.reasoning.prefetch import Prefetcher
-    from rapid_eval.records import PerceptionRecord, RunSummary, SummaryRow
+    from rapid_eval.records import PerceptionRecord
     from rapid_eval.rescore.result import RescoreResult
     from rapid_eval.storage.cache import CallStats
     from rapid_eval.storage.rundir import Run
+    from rapid_eval.summaries import RunSummary, SummaryRow
     from rapid_eval.tasks.shard import Shard
 
 @dataclass(frozen=True)

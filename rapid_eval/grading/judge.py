@@ -31,10 +31,11 @@ from typing import Literal
 from rapid_eval import benchmarks
 from rapid_eval.benchmarks import JUDGE_PROTOCOLS
 from rapid_eval.engines.base import Engine
-from rapid_eval.records import GenerationRecord, JudgeSummary
+from rapid_eval.records import GenerationRecord
 from rapid_eval.scoring.judge_spec import JudgeSpec, State
 from rapid_eval.scoring.verdict import Verdict
 from rapid_eval.storage.cache import CallStats, GenerationCache
+from rapid_eval.summaries import JudgeSummary
 from rapid_eval.types import ChatRequest, Message, Sample, SamplingParams
 
 PROTOCOLS = tuple(JUDGE_PROTOCOLS)

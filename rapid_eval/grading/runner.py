@@ -18,18 +18,11 @@ from typing import TYPE_CHECKING, Any
 
 from rapid_eval.grading.verdict_cache import VerdictCache, scoring_code_version
 from rapid_eval.provenance import provenance
-from rapid_eval.records import (
-    Incomplete,
-    JudgeSummary,
-    PerceptionRecord,
-    ReasoningRecord,
-    RunSummary,
-    SummaryRow,
-    VerdictRecord,
-)
+from rapid_eval.records import PerceptionRecord, ReasoningRecord, VerdictRecord
 from rapid_eval.scoring import Metrics, Scorer, Verdict, get_scorer, scorer_names, tally
 from rapid_eval.scoring.pool import score_all
 from rapid_eval.storage.rundir import Run
+from rapid_eval.summaries import Incomplete, JudgeSummary, RunSummary, SummaryRow
 from rapid_eval.types import Sample
 
 if TYPE_CHECKING:

@@ -13,7 +13,7 @@ from rapid_eval.log import info, stdout_console
 from rapid_eval.variants import VARIANT_ORDER
 
 if TYPE_CHECKING:
-    from rapid_eval.records import RunSummary
+    from rapid_eval.summaries import RunSummary
 
 
 def model_label(name: str | None) -> str:

@@ -8,7 +8,8 @@ import pytest
 from testlib import FIXTURES
 
 import rapid_eval
-from rapid_eval.records import PerceptionRecord, ReasoningRecord, SummaryRow, VerdictRecord
+from rapid_eval.records import PerceptionRecord, ReasoningRecord, VerdictRecord
+from rapid_eval.summaries import SummaryRow
 
 
 def test_api_runs_the_pipeline_and_returns_typed_results(tmp_path):

@@ -103,7 +103,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (  # top to bottom; a module may import it
     ("rapid_eval.api",),
     ("rapid_eval.perception", "rapid_eval.reasoning", "rapid_eval.prompts"),
     ("rapid_eval.grading", "rapid_eval.rescore", "rapid_eval.hub"),
-    ("rapid_eval.storage", "rapid_eval.records", "rapid_eval.progress", "rapid_eval.redact",
+    ("rapid_eval.storage", "rapid_eval.records", "rapid_eval.summaries", "rapid_eval.progress", "rapid_eval.redact",
      "rapid_eval.provenance"),
     ("rapid_eval.engines", "rapid_eval.dev"),
     ("rapid_eval.benchmarks",),

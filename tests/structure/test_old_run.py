@@ -96,7 +96,7 @@ def test_stages_read_an_old_run_through_typed_accessors(tmp_path):
 def test_old_summary_reads_back_typed_and_writes_the_same_file():
     """``summary.json`` of the old run, and one with a judge's report, read into the typed summary (judge reports
     and the incomplete counts are records, not dicts) and write back key for key."""
-    from rapid_eval.records import Incomplete, JudgeSummary, RunSummary
+    from rapid_eval.summaries import Incomplete, JudgeSummary, RunSummary
 
     old = json.loads((OLD / "summary.json").read_text(encoding="utf-8"))
     judged = {**old, "judge": "gpt-4o-mini", "judge_reports": {"mathvista": {
