@@ -213,3 +213,70 @@ class VerdictRecord(JsonRecord):
         verdict = {k: d[k] for k in _field_names(Verdict) if k in d}
         return cls(**{k: v for k, v in d.items() if k in names and k != "verdict"},
                    verdict=Verdict.from_dict({"correct": None, **verdict}))
+
+
+@dataclass(frozen=True)
+class StatsLine(JsonRecord):
+    """One command invocation on a run: a line of ``stats.jsonl`` (what it did, what it cost, who ran it).
+
+    The counts every command writes are fields; what one command adds (``model``, ``variants``, ``skipped``,
+    ``settings``, ``error`` ...) is in ``extra``, in the order written, so a line read back writes the same dict."""
+
+    _omit_none: ClassVar[tuple[str, ...]] = ("versions",)
+
+    command: str
+    """The stage or command: ``perceive``, ``reason``, ``score``, ``import``, ``demo:perceive`` ..."""
+    argv: list[str] = field(default_factory=list)
+    """The command line, every secret masked (:mod:`rapid_eval.redact`)."""
+    records: int = 0
+    """Records the invocation covered (written now or already there)."""
+    generated: int = 0
+    """Model calls made."""
+    reused: int = 0
+    """Calls answered from the run's call cache."""
+    failed: int = 0
+    """Calls that failed for good (recorded with their error; a rerun retries them)."""
+    prompt_tokens: int = 0
+    """Prompt tokens of the calls made."""
+    completion_tokens: int = 0
+    """Completion tokens of the calls made."""
+    seconds: float = 0.0
+    """Wall time of the invocation."""
+    generation_seconds: float = 0.0
+    """Time spent in model calls (summed over concurrent calls)."""
+    finished: float = 0.0
+    """When it ended, seconds since the epoch."""
+    versions: dict[str, str] | None = None
+    """rapid-eval's and the main packages' versions; None in lines written before they were recorded."""
+    extra: dict[str, Any] = field(default_factory=dict)
+    """What this command adds, key by key as written."""
+
+    @property
+    def error(self) -> str | None:
+        """The error the invocation stopped on (secrets masked); None when it finished."""
+        value = self.extra.get("error")
+        return str(value) if value else None
+
+    @property
+    def settings(self) -> dict[str, Any] | None:
+        """The stage's settings (model identity, sampling, variants), what a shard merge must find equal."""
+        value = self.extra.get("settings")
+        return value if isinstance(value, dict) else None
+
+    @property
+    def shard(self) -> dict[str, Any] | None:
+        """The shard a sharded stage ran (``index``, ``count``, ``fingerprint``); None for a whole run."""
+        value = self.extra.get("shard")
+        return value if isinstance(value, dict) else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The line as written: the fields, then ``extra``'s keys at top level."""
+        d = super().to_dict()
+        return {**{k: v for k, v in d.items() if k != "extra"}, **self.extra}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> StatsLine:
+        """Read a line of any version: unknown keys go to ``extra``, missing counts are 0."""
+        names = _field_names(cls) - {"extra"}  # type: ignore[arg-type]  # as in JsonRecord.from_dict
+        return cls(**{k: v for k, v in d.items() if k in names},
+                   extra={k: v for k, v in d.items() if k not in names})

@@ -58,10 +58,10 @@ def _stage_provenance(run: Run, stages: tuple[str, ...]) -> dict[str, Any]:
     """The distinct settings and command lines of the run's successful stage invocations (``stats.jsonl``)."""
     out: dict[str, Any] = {}
     for stage in stages:
-        lines = [s for s in run.stats() if s.get("command") == stage and not s.get("error")]
-        settings = {json.dumps(s["settings"], sort_keys=True) for s in lines if s.get("settings")}
+        lines = [s for s in run.stats() if s.command == stage and not s.error]
+        settings = {json.dumps(s.settings, sort_keys=True) for s in lines if s.settings}
         out[stage] = {"settings": [json.loads(x) for x in sorted(settings)],
-                      "commands": sorted({" ".join(["rapid-eval", *s["argv"]]) for s in lines if s.get("argv")})}
+                      "commands": sorted({" ".join(["rapid-eval", *s.argv]) for s in lines if s.argv})}
     return out
 
 

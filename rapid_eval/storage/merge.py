@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rapid_eval.records import StatsLine
 from rapid_eval.storage.rundir import Run
 
 FILES = ("samples", "generations", "perception", "reasoning", "verdict_cache", "judge")
@@ -48,12 +49,12 @@ class MergeResult:
     """Per sharded stage, the shard count and fingerprint merged (``"4 of 9f2c…"``)."""
 
 
-def _stage_lines(run: Run, stage: str) -> list[dict[str, Any]]:
-    return [s for s in run.stats() if s.get("command") == stage and not s.get("error")]
+def _stage_lines(run: Run, stage: str) -> list[StatsLine]:
+    return [s for s in run.stats() if s.command == stage and not s.error]
 
 
 def _settings(run: Run, stage: str) -> frozenset[str]:
-    return frozenset(json.dumps(s["settings"], sort_keys=True) for s in _stage_lines(run, stage) if "settings" in s)
+    return frozenset(json.dumps(s.settings, sort_keys=True) for s in _stage_lines(run, stage) if s.settings is not None)
 
 
 def _differ(a: frozenset[str], b: frozenset[str]) -> str:
@@ -86,8 +87,8 @@ def check_compatible(runs: Sequence[Run]) -> dict[str, str]:
             if mine != theirs:
                 raise MergeError(f"{first.root} and {other.root} were made with different {stage} settings "
                                  f"({_differ(mine, theirs)}); merge only shards of one run")
-        specs = {r.root: {(s["shard"]["index"], s["shard"]["count"], s["shard"]["fingerprint"])
-                          for s in _stage_lines(r, stage) if s.get("shard")} for r in runs}
+        specs = {r.root: {(s.shard["index"], s.shard["count"], s.shard["fingerprint"])
+                          for s in _stage_lines(r, stage) if s.shard} for r in runs}
         if not any(specs.values()):
             continue
         seen: dict[int, Path] = {}
@@ -152,6 +153,6 @@ def merge_runs(sources: Sequence[str | Path], out: str | Path) -> MergeResult:
         for run in runs:  # the shards' stage lines, for accounting (each names its shard)
             for line in run.stats():
                 with open(merged.root / "stats.jsonl", "a", encoding="utf-8") as f:
-                    f.write(json.dumps({**line, "merged_from": str(run.root)}, ensure_ascii=False) + "\n")
+                    f.write(json.dumps({**line.to_dict(), "merged_from": str(run.root)}, ensure_ascii=False) + "\n")
         merged.close()
     return result

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from rapid_eval.provenance import versions
-from rapid_eval.records import SCHEMA_VERSION, PerceptionRecord, ReasoningRecord, VerdictRecord
+from rapid_eval.records import SCHEMA_VERSION, PerceptionRecord, ReasoningRecord, StatsLine, VerdictRecord
 from rapid_eval.redact import redact_argv
 from rapid_eval.storage.cache import CallStats, GenerationCache
 from rapid_eval.storage.lock import StageLock
@@ -169,28 +169,18 @@ class Run:
             store.close()
 
     # -- bookkeeping ---------------------------------------------------------------------------------------------
-    def log_stats(self, command: str, records: int, stats: CallStats, started: float, **extra: Any) -> dict[str, Any]:
+    def log_stats(self, command: str, records: int, stats: CallStats, started: float, **extra: Any) -> StatsLine:
         """Append one line to ``stats.jsonl`` for this invocation (never any secret: options are filtered)."""
         self.sync()
-        line = {
-            "command": command,
-            "argv": _safe_argv(),
-            "records": records,
-            "generated": stats.generated,
-            "reused": stats.reused,
-            "failed": stats.failed,
-            "prompt_tokens": stats.prompt_tokens,
-            "completion_tokens": stats.completion_tokens,
-            "seconds": round(time.time() - started, 3),
-            "generation_seconds": round(stats.seconds, 3),
-            "finished": time.time(),
-            "versions": versions(),
-            **extra,
-        }
+        line = StatsLine(command=command, argv=_safe_argv(), records=records, generated=stats.generated,
+                         reused=stats.reused, failed=stats.failed, prompt_tokens=stats.prompt_tokens,
+                         completion_tokens=stats.completion_tokens, seconds=round(time.time() - started, 3),
+                         generation_seconds=round(stats.seconds, 3), finished=time.time(), versions=versions(),
+                         extra=extra)
         path = self.root / "stats.jsonl"
         try:
             with os.fdopen(open_fd(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT), "a", encoding="utf-8") as f:
-                f.write(json.dumps(line, ensure_ascii=False) + "\n")
+                f.write(json.dumps(line.to_dict(), ensure_ascii=False) + "\n")
                 f.flush()
                 os.fsync(f.fileno())
         except OSError as e:  # disk full, a symlink: say which file (the records themselves are already saved)
@@ -220,9 +210,9 @@ class Run:
                 tmp.unlink()
         return path
 
-    def stats(self) -> list[dict[str, Any]]:
+    def stats(self) -> list[StatsLine]:
         """Every line of ``stats.jsonl`` (one per command invocation), oldest first; [] if the file does not exist."""
-        return read_jsonl(self.root / "stats.jsonl")
+        return [StatsLine.from_dict(d) for d in read_jsonl(self.root / "stats.jsonl")]
 
     def table(self, name: str = "verdicts") -> Any:  # pandas.DataFrame
         """A record file of the run as a pandas DataFrame (no re-scoring): verdicts, reasoning, perception ...

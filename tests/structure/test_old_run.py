@@ -26,6 +26,29 @@ def test_old_records_read_back_and_write_the_same_lines():
             assert list(cls.from_dict(d).to_dict().items()) == list(d.items()), (name, d["key"])
 
 
+def test_old_stats_lines_read_back_typed_and_write_the_same_lines(tmp_path):
+    from rapid_eval.records import StatsLine
+    from rapid_eval.storage.cache import CallStats
+    from rapid_eval.storage.rundir import Run
+
+    lines = _lines(OLD / "stats.jsonl")
+    assert {d["command"] for d in lines} == {"perceive", "reason"}
+    for d in lines:
+        assert list(StatsLine.from_dict(d).to_dict().items()) == list(d.items())
+    typed = Run(OLD, create=False).stats()
+    perceive = next(s for s in typed if s.command == "perceive")
+    assert perceive.extra["model"] == "scripted" and perceive.versions is None and perceive.argv[0] == "perceive"
+    assert perceive.settings is None and perceive.error is None  # written before settings were recorded
+    assert sum(s.generated for s in typed) == sum(d["generated"] for d in lines)
+
+    run = Run(tmp_path / "new")
+    written = run.log_stats("reason", 3, CallStats(generated=2, failed=1), 0.0, settings={"variants": ["cap"]},
+                            error="server gone")
+    [back] = run.stats()
+    assert back == written and back.settings == {"variants": ["cap"]} and back.error == "server gone"
+    assert back.versions and back.generated == 2 and back.failed == 1
+
+
 def test_old_run_scores_and_reports_identically(tmp_path):
     import rapid_eval as re_
     from rapid_eval.reports.load import forget_runs, open_run
