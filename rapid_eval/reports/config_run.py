@@ -161,8 +161,10 @@ def run_config(path: Path, out: Path | None = None, shard: str | None = None) ->
     reasoned = [v for v in cfg["variants"] if v != "direct"]
     reasoners = (cfg.get("reasoners") or []) if reasoned else []
     # a shard's run holds only its share of the samples: its reasoners reason all of it (not a share of a share)
-    ropts = [{"variants": reasoned, "repeats": int(cfg.get("repeats") or 1), "config": str(path), **_sampling(m)}
-             for m in reasoners]
+    scorer = cfg.get("scorer", "official")
+    # every reasoning pass scores with the config's scorer: the last one leaves the final score below nothing to do
+    ropts = [{"variants": reasoned, "repeats": int(cfg.get("repeats") or 1), "config": str(path), "scorer": scorer,
+              **_sampling(m)} for m in reasoners]
     for i, m in enumerate(cfg["perceptors"]):
         kw = _sampling(m)
         kw.pop("thinking", None)
@@ -172,7 +174,7 @@ def run_config(path: Path, out: Path | None = None, shard: str | None = None) ->
                 engines = [stack.enter_context(_engine(r)) for r in reasoners]
                 res, rres = api.perceive_and_reason(samples, engine, engines, cfg["variants"], cfg["out"],
                                                     perceive_options={"config": str(path), "shard": shard, **kw},
-                                                    reason_options=ropts)
+                                                    reason_options=ropts, scorer=scorer)
             else:
                 res = api.perceive(samples, engine, cfg["variants"], cfg["out"], config=str(path), shard=shard, **kw)
         _count(done, "perceive", m["model"], res.stats)
@@ -183,7 +185,7 @@ def run_config(path: Path, out: Path | None = None, shard: str | None = None) ->
         for m, o in zip(reasoners, ropts, strict=True):
             with _engine(m) as engine:
                 _reasoned(done, m, api.reason(cfg["out"], engine, **o))
-    api.score(cfg["out"], scorer=cfg.get("scorer", "official"))
+    api.score(cfg["out"], scorer=scorer)
     forget_runs()
     if cfg.get("hascap"):
         from rapid_eval.reports.diagnostics import caption_ratio
