@@ -54,9 +54,9 @@ def _summary(rows: list[list[str]], header: list[str]) -> dict[str, Any]:
 def read(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions:
     """Ten items per ``Q<n>`` row (one per variant) with their stored verdicts; the summary rows become the claim.
 
-    The items are ``benchmark`` dynamath whatever ``benchmark`` says; with ``data_dir`` each gets the seed's gold
-    (else an empty answer and ``metadata["gold"] = "absent"``). Raises ``FormatError`` naming the line for a variant
-    cell other than ``correct``/``fail``, and for a file without ``Q<n>`` rows.
+    The items are DynaMath's whatever ``benchmark`` says; with ``data_dir`` each gets its seed's gold (else an empty
+    answer and ``metadata["gold"] = "absent"``). Raises ``FormatError`` naming the line for a variant cell other
+    than ``correct``/``fail``, and for a file without ``Q<n>`` rows.
     """
     with open(path, encoding="utf-8-sig", newline="") as f:
         table = list(csv.reader(f))

@@ -130,7 +130,7 @@ class DynaMathScorer(Scorer):
     headline = "worst-case accuracy"
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
-        """VLMEvalKit's DynaMath parse per answer type: |pred − gt| ≤ 1e-3, the same letter, or a guarded substring."""
+        """VLMEvalKit's DynaMath parse per answer type: |pred − gt| ≤ 1e-3, the gold letter, or a guarded substring."""
         gold = str(sample.answer).strip()
         if (early := precheck(gold, truncated)) is not None:
             return early
