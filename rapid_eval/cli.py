@@ -510,6 +510,11 @@ def _command(argv: list[str]) -> Any:
 
 
 def main() -> None:
+    """The ``rapid-eval`` entry point: runs the command named in ``sys.argv``.
+
+    Errors bad input raises (``OSError``, ``ValueError``, ``LookupError``, ``RuntimeError``) print one ``error:``
+    line and exit 1, others add their type; Ctrl-C exits 130. ``RAPID_EVAL_DEBUG=1`` re-raises for the trace.
+    """
     try:
         _command(sys.argv[1:])()
     except KeyboardInterrupt:

@@ -68,6 +68,10 @@ class StoredItem:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> StoredItem:
+        """The named fields of a reader's per-item dict; missing keys stay None/False.
+
+        ``correct`` is coerced to bool where stored; ``has_parsed`` is set by the key alone (a stored None counts).
+        """
         correct = d.get("correct")
         return cls(correct=None if correct is None else bool(correct), extracted=d.get("extracted"),
                    extraction=d.get("extraction"), has_extraction=bool(d.get("has_extraction")),

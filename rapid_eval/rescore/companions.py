@@ -15,7 +15,8 @@ from pathlib import Path
 from rapid_eval.rescore.base import Predictions
 
 
-def has_verdicts(p: Predictions) -> bool:
+def _has_verdicts(p: Predictions) -> bool:
+    """True when the file stores a verdict (``official[i]["correct"]``) for at least one item."""
     return bool(p.official) and any((o or {}).get("correct") is not None for o in p.official or [])
 
 
@@ -46,11 +47,11 @@ def combine(preds: Sequence[Predictions]) -> list[Predictions]:
     out: list[Predictions] = []
     used: set[int] = set()
     for i, p in enumerate(preds):
-        if has_verdicts(p) or p.official and any(p.official):
+        if _has_verdicts(p) or p.official and any(p.official):
             continue
         ids = {s.id for s in p.samples}
         for j, q in enumerate(preds):
-            if j != i and j not in used and has_verdicts(q) and q.benchmark == p.benchmark \
+            if j != i and j not in used and _has_verdicts(q) and q.benchmark == p.benchmark \
                     and ids <= {s.id for s in q.samples}:
                 used.add(j)
                 used.add(i)

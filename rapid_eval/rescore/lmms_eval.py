@@ -57,6 +57,7 @@ def _first_record(path: Path) -> dict[str, Any] | None:
 
 
 def detect(path: Path) -> bool:
+    """True for a ``.jsonl``/``.json`` file whose first line is an object with ``doc_id`` and a response field."""
     if path.suffix.lower() not in (".jsonl", ".json"):
         return False
     rec = _first_record(path)
@@ -173,6 +174,11 @@ def claimed_scores(path: Path) -> dict[str, Any]:
 
 
 def read(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions:
+    """The log's items (module docstring), with the run's claimed aggregate; loads the task when ``data_dir`` is given.
+
+    Raises ``FormatError`` naming the file and line for a line that is not JSON, a ``doc_id`` that is no position in
+    the loaded task, a file with no records, or a log whose targets mostly differ from the loaded gold.
+    """
     by_position = _load_in_order(benchmark, data_dir)
     samples, outputs, official = [], [], []
     with open(path, encoding="utf-8") as f:

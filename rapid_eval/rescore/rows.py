@@ -26,6 +26,7 @@ _OPTION_COLS = [chr(ord("A") + i) for i in range(26)]
 
 
 def cell_text(v: Any) -> str:
+    """A spreadsheet or JSON cell as text: ``""`` for None and NaN, integral floats without ``.0``."""
     if v is None or (isinstance(v, float) and v != v):  # NaN from pandas
         return ""
     if isinstance(v, float) and v.is_integer():
@@ -34,6 +35,10 @@ def cell_text(v: Any) -> str:
 
 
 def maybe_list(v: Any) -> list[Any]:
+    """A cell as a list: a list as is, a ``[...]`` string parsed (JSON, else a Python literal), other text as one item.
+
+    An empty cell gives ``[]``; a ``[...]`` string that parses as neither is kept as one item.
+    """
     if isinstance(v, (list, tuple)):
         return list(v)
     text = cell_text(v).strip()
@@ -48,6 +53,7 @@ def maybe_list(v: Any) -> list[Any]:
 
 
 def maybe_dict(v: Any) -> dict[str, Any]:
+    """A cell as a dict: a dict as is, a ``{...}`` string parsed (JSON, else a Python literal), anything else ``{}``."""
     if isinstance(v, dict):
         return v
     text = cell_text(v).strip()
@@ -73,6 +79,11 @@ def option_columns(row: dict[str, Any]) -> tuple[str, ...]:
 
 
 def plain_sample(bench: str, row: dict[str, Any], sid: str, **kw: Any) -> Sample:
+    """A Sample for ``bench`` from a port's row: ``question`` and ``answer`` (unless given) from the row's columns.
+
+    Every column but the image ones goes to ``metadata``; ``kw`` sets the other Sample fields (``answer_type``,
+    ``options`` ...).
+    """
     meta = {k: v for k, v in row.items()
             if k not in ("image", "decoded_image", "images", "image_path") and not k.startswith("image_")}
     kw.setdefault("answer", cell_text(row.get("answer")))

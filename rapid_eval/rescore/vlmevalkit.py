@@ -96,6 +96,10 @@ def _columns(path: Path) -> list[str]:
 
 
 def detect(path: Path) -> bool:
+    """True for a ``.xlsx``/``.csv``/``.tsv`` file whose header has ``index``, ``prediction`` and ``answer``.
+
+    An unreadable file is simply not this format; a workbook over the size limits raises :class:`XlsxTooLarge`.
+    """
     if path.suffix.lower() not in _SUFFIXES:
         return False
     try:
@@ -148,6 +152,11 @@ def _official(row: dict[str, Any], truncated: bool) -> dict[str, Any]:
 
 
 def read(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions:
+    """The file's rows as items (module docstring), with stored verdicts, judge replay and claim where judged.
+
+    Loads the whole sheet (pandas; ``.xlsx`` through openpyxl after :func:`check_xlsx`). Raises ``FormatError``
+    naming the file, line and ``index`` for a row without gold or one the benchmark cannot turn into a Sample.
+    """
     rows = _rows(path)
     if not rows:
         raise FormatError(f"{path}: no rows")

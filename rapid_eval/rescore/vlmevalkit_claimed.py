@@ -28,7 +28,7 @@ def _candidates(path: Path) -> list[Path]:
     for _ in range(3):
         out += [path.with_name(stem + suffix) for suffix in _SUFFIXES]
         if stem == path.stem:  # a prediction file: its one judged score file (<stem>_<judge>_score.csv)
-            judged = sorted(path.parent.glob(f"{glob_escape(stem)}_*_score.csv"))
+            judged = sorted(path.parent.glob(f"{_glob_escape(stem)}_*_score.csv"))
             out += judged if len(judged) == 1 else []
         if "_" not in stem:
             break
@@ -36,7 +36,8 @@ def _candidates(path: Path) -> list[Path]:
     return [p for p in out if p != path]
 
 
-def glob_escape(text: str) -> str:
+def _glob_escape(text: str) -> str:
+    """``text`` with the glob characters ``*?[`` bracketed, so that a file stem matches only itself."""
     return "".join(f"[{c}]" if c in "*?[" else c for c in text)
 
 

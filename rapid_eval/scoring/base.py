@@ -57,6 +57,10 @@ class Scorer:
             return None
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
+        """The verdict on one item under this benchmark's rule: ``output`` against ``sample.answer``.
+
+        Must be a pure function of its arguments (it runs in worker processes); the base raises ``NotImplementedError``.
+        """
         raise NotImplementedError
 
     def reset(self) -> None:  # noqa: B027 - optional hook

@@ -47,9 +47,11 @@ class GenericScorer(Scorer):
     headline = "accuracy"
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
+        """The generic rule (module docstring) on the sample's ``answer``, ``answer_type`` and ``options``."""
         return judge(output, sample.answer, sample.answer_type, sample.options, truncated)
 
     def quick(self, sample: Sample, output: str, truncated: bool = False) -> Verdict | None:
+        """Letters, equal strings and plain numbers here (:func:`quick_judge`); else the base's symbolic-free try."""
         verdict = quick_judge(output, sample.answer, sample.answer_type, sample.options, truncated)
         return verdict if verdict is not None else super().quick(sample, output, truncated)
 
@@ -126,6 +128,11 @@ def gold_letters(gold: str | list[str], options: Sequence[str], multi: bool) -> 
 
 
 def judge_choice(text: str, gold: str | list[str], options: Sequence[str], multi: bool) -> Verdict:
+    """The verdict on the option letters chosen in ``text`` (already the final text, trace removed).
+
+    ``multi``: the set of letters must equal the gold set; otherwise several letters are wrong (flag
+    ``multiple_letters``). A gold that is neither an option letter nor an option text gives an unscored verdict.
+    """
     want = gold_letters(gold, options, multi)
     if not want:
         return Verdict.unscored(f"gold {gold!r} is neither an option letter nor an option text")

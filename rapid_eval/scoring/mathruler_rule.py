@@ -39,6 +39,11 @@ class MathrulerScorer(Scorer):
     headline = "accuracy"
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
+        """``grade_answer`` on the last ``\\boxed{}`` content (``"None"`` without one, flagged ``no_answer``).
+
+        Imports mathruler at the call (``ImportError`` when missing, see :func:`available`); a sympy error gives an
+        unscored verdict.
+        """
         from mathruler.grader import extract_boxed_content, grade_answer
 
         golds = [str(g) for g in sample.answer] if isinstance(sample.answer, list) else [str(sample.answer)]

@@ -55,6 +55,7 @@ def default_workers() -> int:
 
 
 def timeout_verdict(seconds: float) -> Verdict:
+    """The verdict of an item whose worker was killed at the ``seconds`` deadline: wrong, flag ``timeout``."""
     return Verdict(False, None, "timeout", f"no verdict within {seconds:g}s; worker killed", ("timeout",))
 
 

@@ -69,6 +69,10 @@ class Slot:
 
 
 def context(scorer: Scorer) -> Any:
+    """Where workers start: ``forkserver`` preloading :data:`PRELOAD` and the scorer's module, else ``spawn``.
+
+    Sets the preload list for the whole process; a forkserver already running keeps the modules it started with.
+    """
     try:
         ctx = mp.get_context("forkserver")
         ctx.set_forkserver_preload([*PRELOAD, type(scorer).__module__])
@@ -95,6 +99,7 @@ def _main_not_reimported(scorer: Scorer) -> Iterator[None]:
 
 
 def spawn(ctx: Any, scorer: Scorer) -> Slot:
+    """Start a daemon worker for ``scorer`` with its own pipes and progress array; ``__main__`` is not rerun in it."""
     task_r, task_w = ctx.Pipe(duplex=False)
     res_r, res_w = ctx.Pipe(duplex=False)
     state = ctx.Array("d", 2, lock=False)
@@ -107,6 +112,7 @@ def spawn(ctx: Any, scorer: Scorer) -> Slot:
 
 
 def kill(slot: Slot) -> None:
+    """Kill the worker if it is still alive, wait up to 5 s for it to exit, and close its pipes."""
     if slot.proc.is_alive():
         slot.proc.kill()
     slot.proc.join(5)

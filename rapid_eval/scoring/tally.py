@@ -23,6 +23,7 @@ KeyFn = Callable[[Sample], Iterable[Any]]
 
 
 def pct(correct: int, n: int) -> float | None:
+    """``correct`` out of ``n`` in percent, 2 decimals; None when ``n`` is 0."""
     return round(100.0 * correct / n, 2) if n else None
 
 

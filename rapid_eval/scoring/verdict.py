@@ -32,9 +32,11 @@ class Verdict:
 
     @classmethod
     def unscored(cls, reason: str, **details: Any) -> Verdict:
+        """An item no rule could judge: ``correct`` None, ``reason`` as the explanation, keyword evidence as details."""
         return cls(correct=None, decided_by="unscored", explanation=reason, details=details)
 
     def to_dict(self) -> dict[str, Any]:
+        """The ``verdicts.jsonl`` shape: every field, ``flags`` as a list, ``details`` copied."""
         # field by field: dataclasses.asdict deep-copies recursively, a third of writing a verdict record
         return {"correct": self.correct, "extracted": self.extracted, "decided_by": self.decided_by,
                 "explanation": self.explanation, "flags": list(self.flags),
@@ -42,4 +44,5 @@ class Verdict:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Verdict:
+        """The verdict written by :meth:`to_dict`; ``TypeError`` on a missing ``correct`` or an unknown key."""
         return cls(**{**d, "flags": tuple(d.get("flags") or ())})

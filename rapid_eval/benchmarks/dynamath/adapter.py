@@ -57,15 +57,18 @@ class DynaMath(Adapter):
     group_key = "seed"
 
     def row_id(self, row: Mapping[str, Any], ctx: RowContext) -> str:
+        """``<seed>-v<variant>``; ``RowError`` without a seed id, or without a variant field or ``variant<k>`` split."""
         return f"{_seed(row)}-v{_variant(row, ctx)}"
 
     def group_value(self, row: Mapping[str, Any], ctx: RowContext) -> str | None:
+        """The seed question id, shared by its variants; None when the row has none."""
         try:
             return _seed(row)
         except RowError:
             return None
 
     def convert(self, row: Mapping[str, Any], ctx: RowContext) -> Draft:
+        """The Sample (module docstring); ``RowError`` on a missing field or an unknown ``answer_type``."""
         question = raw(get(row, "question"))
         raw_type = text(get(row, "answer_type"))
         if raw_type not in _TYPES:

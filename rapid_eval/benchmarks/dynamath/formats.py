@@ -25,6 +25,7 @@ _ROW_ID = re.compile(r"^Q(\d+)$")
 
 
 def detect(path: Path) -> bool:
+    """True for a ``.csv`` whose header starts ``Question ID``, ``Variant 1`` and has the ``Topic`` column."""
     if path.suffix.lower() != ".csv":
         return False
     try:
@@ -51,6 +52,12 @@ def _summary(rows: list[list[str]], header: list[str]) -> dict[str, Any]:
 
 
 def read(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions:
+    """Ten items per ``Q<n>`` row (one per variant) with their stored verdicts; the summary rows become the claim.
+
+    The items are DynaMath's whatever ``benchmark`` says; with ``data_dir`` each gets its seed's gold (else an empty
+    answer and ``metadata["gold"] = "absent"``). Raises ``FormatError`` naming the line for a variant cell other
+    than ``correct``/``fail``, and for a file without ``Q<n>`` rows.
+    """
     with open(path, encoding="utf-8-sig", newline="") as f:
         table = list(csv.reader(f))
     header, body = table[0], table[1:]

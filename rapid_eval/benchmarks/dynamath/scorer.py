@@ -130,6 +130,7 @@ class DynaMathScorer(Scorer):
     headline = "worst-case accuracy"
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
+        """VLMEvalKit's DynaMath parse per answer type: |pred − gt| ≤ 1e-3, the gold letter, or a guarded substring."""
         gold = str(sample.answer).strip()
         if (early := precheck(gold, truncated)) is not None:
             return early
@@ -167,6 +168,7 @@ class DynaMathScorer(Scorer):
         return Verdict(guarded, cand, f"rule:{step}", flags=flags, details={"official_correct": official})
 
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
+        """Worst-case accuracy over seeds as the headline, average-case over items, by subject and level."""
         return dynamath_metrics(samples, verdicts)
 
 

@@ -39,6 +39,7 @@ class LogicVista(Adapter):
     name = "logicvista"
 
     def row_id(self, row: Mapping[str, Any], ctx: RowContext) -> str:
+        """``_id`` / ``id`` (a bare number becomes ``v1_<n>``), else the stem of ``imagename``."""
         value = get(row, "_id", "id", required=False)
         if value is not None:
             sid = text(value)
@@ -46,6 +47,7 @@ class LogicVista(Adapter):
         return PurePath(text(get(row, "imagename"))).stem
 
     def convert(self, row: Mapping[str, Any], ctx: RowContext) -> Draft:
+        """The Sample (``choice``/``multi_choice`` by gold letters); GitHub rows take ``images/<imagename>``."""
         answer = text(get(row, "answer"))
         sample = Sample(
             id=self.row_id(row, ctx),

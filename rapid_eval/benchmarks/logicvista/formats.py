@@ -35,6 +35,7 @@ def _header(path: Path) -> list[str]:
 
 
 def detect_results(path: Path) -> bool:
+    """True for a ``.csv`` with the results columns and a ``<model> answer extracted`` column."""
     if path.suffix.lower() != ".csv":
         return False
     try:
@@ -45,6 +46,7 @@ def detect_results(path: Path) -> bool:
 
 
 def detect_answers(path: Path) -> bool:
+    """True for a ``.json`` object (≤ 50 MB, parsed whole) whose first key is ``v1_<n>`` with an ``answer``."""
     if path.suffix.lower() != ".json" or path.stat().st_size > 50_000_000:
         return False
     try:
@@ -91,6 +93,11 @@ def _sample_from_result(row: dict[str, str], gold: dict[str, Sample]) -> Sample:
 
 
 def read_results(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions:
+    """One item per row: the raw answer as output, GPT-4's letters and ``match?`` stored, the sum of ``match?`` claimed.
+
+    The headline follows ``match?`` (``verdicts_are_headline``). Gold from ``data_dir`` when given, else the row's
+    ``true answer``. Raises ``FormatError`` for a file without rows.
+    """
     rows, model = _results_rows(path)
     if not rows:
         raise FormatError(f"{path}: no rows")
@@ -133,6 +140,11 @@ def _sibling_gold(path: Path) -> dict[str, Sample]:
 
 
 def read_answers(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions:
+    """The answers with gold from ``data_dir`` or a sibling results CSV, and the model's own results CSV attached.
+
+    Keys without gold are left out and counted in ``claimed["items_without_gold"]``; :func:`own_results` finds the
+    stored verdicts. Raises ``FormatError`` when no gold is found.
+    """
     data = json.loads(path.read_text(encoding="utf-8"))
     gold = load_gold("logicvista", data_dir) if data_dir else _sibling_gold(path)
     if not gold:

@@ -52,6 +52,7 @@ LOGICVISTA_TEMPLATE = (
 
 
 def logicvista_prompt(question: str, response: str) -> str:
+    """The ``official`` protocol's extraction prompt: :data:`LOGICVISTA_TEMPLATE` with question and response."""
     return LOGICVISTA_TEMPLATE.format(question, response)
 
 

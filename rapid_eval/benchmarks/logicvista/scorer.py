@@ -142,6 +142,7 @@ class LogicVistaScorer(Scorer):
     headline = "accuracy"
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
+        """The set of labels the output chooses (:func:`extract_labels`) must equal the official gold set."""
         gold = gold_set(sample.answer)
         if truncated:
             return truncated_verdict()
@@ -153,6 +154,7 @@ class LogicVistaScorer(Scorer):
         return Verdict(labels == gold, ", ".join(sorted(labels)), f"rule:{step}", flags=flags)
 
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
+        """Accuracy overall, by skill, capability and broad capability, with ``decided_by`` counts."""
         return logicvista_metrics(samples, verdicts)
 
 
@@ -168,6 +170,11 @@ def capability_groups(s: Sample) -> list[str]:
 
 
 def logicvista_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
+    """LogicVista's numbers: accuracy over scored items, with the official breakdowns.
+
+    ``skill`` (the five reasoning skills), ``capability`` (diagram / ocr / diagram and ocr), ``broad_capability``,
+    and ``decided_by`` (how many verdicts each extraction step decided); no flag counts.
+    """
     breakdown = {
         "skill": tally.grouped_accuracy(samples, verdicts,
                                         lambda s: [k for k in SKILLS if any(k in x for x in _skills(s))]),

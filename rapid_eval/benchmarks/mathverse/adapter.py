@@ -82,6 +82,7 @@ class MathVerse(Adapter):
     gold_options = {"version": f"all,{TEXT_ONLY}"}  # gold answers for prediction files: every version
 
     def check_options(self, spec: TaskSpec, options: dict[str, Any]) -> dict[str, Any]:
+        """``version`` as canonical names joined by ", "; ``TaskError`` for an unknown name or an empty selection."""
         try:
             versions = parse_versions(str(options["version"]))
         except ValueError as e:
@@ -91,6 +92,7 @@ class MathVerse(Adapter):
         return {**options, "version": ", ".join(versions)}
 
     def parts(self, spec: TaskSpec, options: Mapping[str, Any]) -> list[Part]:
+        """``testmini`` for any image version, ``testmini_text_only`` for Text Only (each its own config and split)."""
         versions = parse_versions(options["version"])
         parts = []
         if any(v in IMAGE_VERSIONS for v in versions):
@@ -102,17 +104,24 @@ class MathVerse(Adapter):
         return parts
 
     def keep(self, row: Mapping[str, Any], ctx: RowContext) -> bool:
+        """True when the row's ``problem_version`` is one of the selected versions."""
         return text(get(row, "problem_version")) in parse_versions(ctx.options["version"])
 
     def row_id(self, row: Mapping[str, Any], ctx: RowContext) -> str:
+        """``sample_index``, as ``text_only_<sample_index>`` for Text Only rows (their indices collide)."""
         index = text(get(row, "sample_index"))
         return f"text_only_{index}" if text(row.get("problem_version") or "") == TEXT_ONLY else index
 
     def group_value(self, row: Mapping[str, Any], ctx: RowContext) -> str | None:
+        """The row's ``problem_index`` (shared by the versions of one problem); None when absent."""
         value = row.get("problem_index")
         return None if value is None else text(value)
 
     def convert(self, row: Mapping[str, Any], ctx: RowContext) -> Draft:
+        """The Sample (module docstring): a Vision Only row's empty question becomes ``query_wo``.
+
+        The image is required except for Text Only rows; ``RowError`` on a missing field.
+        """
         version = text(get(row, "problem_version"))
         question = raw(get(row, "question"))
         if not question.strip():  # Vision Only: the question is in the diagram

@@ -31,6 +31,7 @@ def _load(path: Path) -> Any:
 
 
 def detect(path: Path) -> bool:
+    """True for a ``.json`` list (≤ 200 MB) whose first record has ``problem_version``, ``model_answer``, ``answer``."""
     if path.suffix.lower() != ".json" or path.stat().st_size > 200_000_000:
         return False
     data = _load(path)
@@ -47,6 +48,10 @@ def _official(rec: dict[str, Any]) -> dict[str, Any]:
 
 
 def read(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions:
+    """One item per record: ``model_answer`` as output, stage-1 ``extraction`` and stage-2 ``judgement`` stored.
+
+    Raises ``FormatError`` naming the file for anything but a JSON list, and the record for one without ``answer``.
+    """
     data = _load(path)
     if not isinstance(data, list):
         raise FormatError(f"{path}: expected a JSON list of MathVerse records")

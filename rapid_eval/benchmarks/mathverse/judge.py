@@ -74,10 +74,12 @@ Judgement: """  # noqa: E501 (the official wording, character for character)
 
 
 def mathverse_extract_prompt(response: str) -> str:
+    """Stage 1 as ``extract_answer_s1.py`` builds it: the six demos, then the response."""
     return f"{MATHVERSE_EXTRACT_DEMO.strip()}\n\nModel response: '{response}'\nExtracted Answer: "
 
 
 def mathverse_score_prompt(question: str, gold: str, extraction: str) -> str:
+    """Stage 2 as ``score_answer_s2.py`` builds it: the judgement demos, then question, gold and extraction."""
     return MATHVERSE_SCORE_DEMO.strip().format(question=question, gt=gold, extraction=extraction)
 
 

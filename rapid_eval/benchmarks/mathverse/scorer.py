@@ -43,6 +43,7 @@ _NUMBER = re.compile(r"[-+]?\d[\d,]*(?:\.\d+)?")
 
 
 def is_multi_choice(sample: Sample) -> bool:
+    """True for a ``multi-choice`` question type (MathVerse's own or the sample's ``choice`` types)."""
     qtype = str(meta(sample, "question_type", default="")).lower()
     return qtype.startswith("multi") or sample.answer_type in ("choice", "multi_choice")
 
@@ -120,6 +121,10 @@ class MathVerseScorer(Scorer):
     headline = "accuracy (Vision Only)"
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
+        """The rule path (module docstring): letter sets for multi-choice, else the free-form comparisons.
+
+        Non-official; ``details["quick_match"]`` holds the official judge-free exact match of extraction and gold.
+        """
         gold = str(sample.answer)
         if truncated:
             return truncated_verdict(quick_match=False)
@@ -139,6 +144,11 @@ class MathVerseScorer(Scorer):
         return Verdict(correct, pred, f"rule:{step}+{how}", details={"quick_match": pred.strip() == gold.strip()})
 
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
+        """Headline: Vision Only accuracy when that is the only vision version, else "All" over the five.
+
+        With some of the five missing, accuracy over the versions present (the metric's name says which). Breakdowns per
+        version, subject and subfield, and the official quick-match scores (:func:`mathverse_metrics`).
+        """
         return mathverse_metrics(samples, verdicts)
 
 

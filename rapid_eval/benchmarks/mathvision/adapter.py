@@ -90,6 +90,7 @@ class MathVision(Adapter):
     name = "mathvision"
 
     def check_options(self, spec: TaskSpec, options: dict[str, Any]) -> dict[str, Any]:
+        """The options unchanged; ``TaskError`` for a ``split`` or wording option (``CHOICES``) outside its values."""
         if options["split"] not in SPLITS:
             raise bad_option(spec.name, "split", options["split"], list(SPLITS))
         for key, allowed in CHOICES.items():
@@ -98,12 +99,15 @@ class MathVision(Adapter):
         return options
 
     def parts(self, spec: TaskSpec, options: Mapping[str, Any]) -> list[Part]:
+        """The one split the ``split`` option names (default config)."""
         return [Part(None, options["split"])]
 
     def row_id(self, row: Mapping[str, Any], ctx: RowContext) -> str:
+        """The row's ``id`` as text; ``RowError`` when it is missing."""
         return text(get(row, "id"))
 
     def convert(self, row: Mapping[str, Any], ctx: RowContext) -> Draft:
+        """The Sample, its question in the wording the ``prompt`` option picks; ``RowError`` on a missing field."""
         options = str_list(row["options"], "options") if row.get("options") else []
         answer = text(get(row, "answer"))
         question = raw(get(row, "question"))

@@ -34,6 +34,7 @@ def _first_row(path: Path) -> dict[str, Any] | None:
 
 
 def detect(path: Path) -> bool:
+    """True for a ``.jsonl`` file whose first row has ``id``, ``response`` and ``model_answer`` or ``correct``."""
     if not path.is_file() or path.suffix.lower() != ".jsonl":
         return False
     row = _first_row(path)
@@ -90,6 +91,11 @@ def claimed_scores(path: Path) -> dict[str, Any]:
 
 
 def read(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions:
+    """One item per row: ``response`` as output, gold from ``data_dir``, stored ``model_answer``/``correct``, claim.
+
+    Raises ``FormatError`` without ``data_dir``, and naming the line for a row that is not JSON with an ``id`` or whose
+    id is not in the gold.
+    """
     if data_dir is None:
         raise FormatError(f"{path}: MathVision output rows carry no gold answers; give --data-dir with "
                           "mathvision/samples.jsonl (e.g. shared/benchmarks/annotations)")

@@ -170,12 +170,14 @@ class MathVisionScorer(Scorer):
     headline = "accuracy"
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
+        """``evaluate.py``'s rule: the derived ``model_answer`` must ``is_equal`` the gold or its option text."""
         if truncated:
             return truncated_verdict(explain=True)
         verdict = score_model_answer(sample, model_answer(output or ""))
         return verdict if verdict.extracted else Verdict(False, "", verdict.decided_by, flags=("no_answer",))
 
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
+        """``-all`` accuracy, per level, subject and subject x level, and the official result strings."""
         level = tally.grouped(samples, verdicts, lambda s: [_level(s)])
         subject = tally.grouped(samples, verdicts, lambda s: [s.metadata.get("subject")])
         subject_level = tally.grouped(samples, verdicts, lambda s: [f"{s.metadata.get('subject')}_level{_level(s)}"])

@@ -38,9 +38,15 @@ class MathVista(Adapter):
     name = "mathvista"
 
     def row_id(self, row: Mapping[str, Any], ctx: RowContext) -> str:
+        """The row's ``pid`` as text; ``RowError`` when it is missing."""
         return text(get(row, "pid"))
 
     def convert(self, row: Mapping[str, Any], ctx: RowContext) -> Draft:
+        """The Sample: ``query`` (the official prompt, hint included) as question, the choice text as gold.
+
+        ``metadata["answer_letter"]`` holds the gold's letter for multi_choice items; ``RowError`` on a missing field or
+        a multi_choice item without choices.
+        """
         choices = str_list(row["choices"], "choices") if row.get("choices") else []
         answer = text(get(row, "answer"))
         qtype = text(get(row, "question_type"))

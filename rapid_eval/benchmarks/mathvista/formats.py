@@ -31,10 +31,12 @@ def _load(path: str, mtime: float) -> Any:
 
 
 def load(path: Path) -> Any:
+    """The parsed JSON of ``path``, None if unreadable; cached by path and mtime, so detect and read parse it once."""
     return _load(str(path), path.stat().st_mtime)
 
 
 def detect(path: Path) -> bool:
+    """True for a ``.json`` object whose first value is a MathVista record (``response`` and the problem fields)."""
     if not path.is_file() or path.suffix.lower() != ".json":
         return False
     data = load(path)
@@ -79,6 +81,11 @@ def claimed_scores(path: Path) -> dict[str, Any]:
 
 
 def read(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions:
+    """One item per ``pid``: ``response`` as output; stored ``extraction``, ``prediction``, ``true_false``; claim.
+
+    Raises ``FormatError`` naming the file for anything but a JSON object, and the pid of a record without
+    ``question_type``, ``answer_type`` or ``answer``.
+    """
     data = load(path)
     if not isinstance(data, dict):
         raise FormatError(f"{path}: expected a JSON object pid -> MathVista record")

@@ -67,6 +67,7 @@ Extracted answer: B
 
 
 def mathvista_prompt(query: str, response: str) -> str:
+    """The official GPT extractor prompt (``extract_answer.py``): the demos, then the query and the response."""
     return f"{MATHVISTA_DEMO.strip()}\n\n{query}\n\n{response}\n\nExtracted answer: "
 
 

@@ -188,6 +188,7 @@ class MathVistaScorer(Scorer):
     headline = "accuracy"
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
+        """An official shortcut, else the judge-free fallback extraction; then official normalisation and equality."""
         if truncated:
             return truncated_verdict(explain=True)
         qtype, atype = item_types(sample)
@@ -206,6 +207,7 @@ class MathVistaScorer(Scorer):
                        "official:normalize", f"prediction={prediction!r}", details={"prediction": prediction})
 
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
+        """``calculate_score.py``'s numbers: accuracy over scored items, per metadata field in ``BREAKDOWNS``."""
         breakdown = {key: tally.grouped(samples, verdicts, tally.by_field(key)) for key in BREAKDOWNS}
         return tally.official_summary(self.headline, verdicts, breakdown)
 

@@ -84,9 +84,15 @@ class MMMU(Adapter):
     name = "mmmu"
 
     def row_id(self, row: Mapping[str, Any], ctx: RowContext) -> str:
+        """``id``, else derived from the first image's file name (:func:`derive_id`)."""
         return derive_id(row)
 
     def convert(self, row: Mapping[str, Any], ctx: RowContext) -> Draft:
+        """The Sample with VLMEvalKit's MCQ question layout and the images ``image_1`` … in order (module docstring).
+
+        A row without images still maps, with the Draft's ``problem`` set (the loader skips it); ``RowError`` on a
+        missing field.
+        """
         sid = derive_id(row)
         options = parse_options(row.get("options") or [])
         answer = _answer(get(row, "answer"))

@@ -46,6 +46,7 @@ def _output_files(path: Path) -> list[Path]:
 
 
 def detect_outputs(path: Path) -> bool:
+    """True for an ``output.json`` or a folder of ``<Subject>/output.json`` holding official output records."""
     files = _output_files(path) if path.is_dir() else ([path] if path.name == "output.json" else [])
     if not files:
         return False
@@ -55,6 +56,7 @@ def detect_outputs(path: Path) -> bool:
 
 
 def sample_from_output(rec: dict[str, Any]) -> Sample:
+    """The Sample of one ``output.json`` record: options from ``all_choices`` / ``index2ans``, no question text."""
     choices = [str(c) for c in rec.get("all_choices") or []]
     index2ans = rec.get("index2ans") or {}
     mc = rec["question_type"] == "multiple-choice"
@@ -66,6 +68,11 @@ def sample_from_output(rec: dict[str, Any]) -> Sample:
 
 
 def read_outputs(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions:
+    """The records of each ``output.json`` in the official subject order (the random fallback depends on it).
+
+    Raises ``FormatError`` naming the file for anything but a JSON list, or a record without
+    ``id``/``question_type``/``answer``.
+    """
     samples, outputs = [], []
     for file in _output_files(path):
         data = _load(file)
@@ -81,6 +88,7 @@ def read_outputs(path: Path, benchmark: str, data_dir: str | None = None) -> Pre
 
 
 def detect_eval_only(path: Path) -> bool:
+    """True for a ``.json`` object whose first keys are MMMU ids and values answers (not the answer file itself)."""
     if not path.is_file() or path.suffix.lower() != ".json" or path.name == ANSWER_FILE:
         return False
     data = _load(path)
@@ -100,6 +108,10 @@ def answer_file(path: Path, data_dir: str | None) -> Path | None:
 
 
 def read_eval_only(path: Path, benchmark: str, data_dir: str | None = None) -> Predictions:
+    """One item per id with gold from :func:`answer_file`; the stored answer as output and ``official[i]["parsed"]``.
+
+    Raises ``FormatError`` when no answer file is found or it is no JSON object, and naming an id it lacks.
+    """
     gold_path = answer_file(path, data_dir)
     if gold_path is None:
         raise FormatError(f"{path}: MMMU eval-only answers need {ANSWER_FILE} (next to the file or in --data-dir)")

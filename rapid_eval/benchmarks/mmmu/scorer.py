@@ -93,6 +93,7 @@ def normalize_str(s: str) -> list[Any]:
 
 
 def extract_numbers(s: str) -> list[str]:
+    """Official ``extract_numbers``: numbers with commas, then scientific notation, then plain (as strings)."""
     return _NUM_COMMAS.findall(s) + _NUM_SCI.findall(s) + _NUM_SIMPLE.findall(s)
 
 
@@ -141,11 +142,13 @@ def eval_open(gold: str | list[str], preds: Sequence[Any]) -> bool:
 
 
 def is_multiple_choice(sample: Sample) -> bool:
+    """``metadata["question_type"]`` is ``multiple-choice``; without one, whether the sample has options."""
     qtype = sample.metadata.get("question_type")
     return qtype == "multiple-choice" if qtype else bool(sample.options)
 
 
 def subject_of(sample: Sample) -> str:
+    """``metadata["subject"]``, else the middle of the id (``validation_Art_Theory_3`` -> ``Art_Theory``)."""
     return str(sample.metadata.get("subject") or "_".join(sample.id.split("_")[1:-1]))
 
 
@@ -167,6 +170,7 @@ class MMMUScorer(Scorer):
     sequential = True
 
     def __init__(self) -> None:
+        """Starts the random fallback at ``random.seed(42)``, as the official script does once per process."""
         self.rng = random.Random(SEED)
 
     def reset(self) -> None:
@@ -174,6 +178,11 @@ class MMMUScorer(Scorer):
         self.rng = random.Random(SEED)
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
+        """Official ``parse_multi_choice_response`` or ``parse_open_response`` + ``eval_open`` (module docstring).
+
+        An unparsed multiple-choice response gets a letter drawn by the seeded random fallback (flag
+        ``random_fallback``): the verdict depends on the items scored before it since the last :meth:`reset`.
+        """
         if truncated:
             return truncated_verdict(explain=True)
         if not is_multiple_choice(sample):

@@ -52,9 +52,15 @@ class RealWorldQA(Adapter):
     name = "realworldqa"
 
     def row_id(self, row: Mapping[str, Any], ctx: RowContext) -> str:
+        """``index`` / ``_index`` where the row carries one (VLMEvalKit TSV), else its 0-based position in its part."""
         return text(get(row, "index", "_index", required=False, default=ctx.index))
 
     def convert(self, row: Mapping[str, Any], ctx: RowContext) -> Draft:
+        """The Sample: ``choice`` with options when the gold is a letter and options are found, else a number or text.
+
+        Options from the question's ``A. …`` lines, else VLMEvalKit's ``A``, ``B`` … columns; ``RowError`` on a missing
+        ``question`` or ``answer``.
+        """
         question = raw(get(row, "question"))
         answer = text(get(row, "answer"))
         options = parse_options(question) or option_columns(row)

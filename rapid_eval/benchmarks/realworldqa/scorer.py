@@ -69,6 +69,7 @@ class RealWorldQAScorer(Scorer):
     headline = "accuracy"
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
+        """lmms-eval-style exact match of the boxed (else whole) answer, marked letters and option text mapped."""
         gold = _strip_punct(str(sample.answer)).lower()
         if (early := precheck(gold, truncated)) is not None:
             return early
@@ -90,6 +91,7 @@ class RealWorldQAScorer(Scorer):
         return Verdict(pred == gold, pred or None, f"rule:{step}", flags=flags)
 
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
+        """Plain accuracy over scored items, with no breakdown and no flag counts."""
         return tally.summary("accuracy", tally.score(verdicts), verdicts, {})
 
 

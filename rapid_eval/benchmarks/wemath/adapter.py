@@ -47,13 +47,19 @@ class WeMath(Adapter):
     group_key = "ID"
 
     def row_id(self, row: Mapping[str, Any], ctx: RowContext) -> str:
+        """``<ID>_<last part of key>`` (``2steps_21_multi``); ``RowError`` without ``ID`` or ``key``."""
         key = text(get(row, "key"))
         return f"{text(get(row, 'ID'))}_{key.rsplit('_', 1)[-1]}"
 
     def group_value(self, row: Mapping[str, Any], ctx: RowContext) -> str | None:
+        """The row's problem ``ID``; None when it has none."""
         return text(row["ID"]) if row.get("ID") else None
 
     def convert(self, row: Mapping[str, Any], ctx: RowContext) -> Draft:
+        """The Sample with VLMEvalKit's MCQ question layout and the parsed options (module docstring).
+
+        ``RowError`` on a missing field, or an ``option`` string with fewer than two parsable options.
+        """
         options = parse_options(text(get(row, "option")))
         if len(options) < 2:
             raise RowError(f"cannot parse options from {text(row['option'])[:60]!r}")

@@ -89,11 +89,13 @@ class WeMathScorer(Scorer):
     headline = "Score (Strict)"
 
     def __init__(self, extractor: str = "default"):
+        """``extractor``: ``default``, ``official`` or ``rapid`` (module docstring); ``ValueError`` otherwise."""
         if extractor not in ("default", "official", "rapid"):
             raise ValueError(f"unknown WeMath extractor '{extractor}' (default, official, rapid)")
         self.extractor = extractor
 
     def score_one(self, sample: Sample, output: str, truncated: bool = False) -> Verdict:
+        """The letter the chosen extractor finds must equal the gold; ``details`` keeps every rule's letter."""
         gold = str(sample.answer).strip()
         if (early := precheck(gold, truncated)) is not None:
             return early
@@ -102,6 +104,7 @@ class WeMathScorer(Scorer):
         return Verdict(letter == gold, letter, f"rule:{rule}", flags=flags, details={"extracted_by": found})
 
     def metrics(self, samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
+        """The four-dimensional metrics over complete groups, Score (Strict) the headline (:func:`wemath_metrics`)."""
         return wemath_metrics(samples, verdicts)
 
 
@@ -186,6 +189,12 @@ def step_accuracies(samples: Sequence[Sample], verdicts: Sequence[Verdict], ids:
 
 
 def wemath_metrics(samples: Sequence[Sample], verdicts: Sequence[Verdict]) -> Metrics:
+    """``four_dimensional_metrics.py`` + ``accuracy.py``: Score (Strict) as the headline, ``n`` the complete groups.
+
+    Partial groups (a sub-problem or the composite missing or unscored) are left out and listed in ``breakdown``;
+    ``correct`` counts every correct row. Also: loose scores, the IK/IG/CM/RM rates, S1-S3 and
+    ``decided_by`` counts.
+    """
     groups, partial = complete_groups(samples, verdicts)
     four = four_dimensional(groups)
     breakdown = {
