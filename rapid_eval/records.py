@@ -59,6 +59,7 @@ class JsonRecord:
     _after_output: ClassVar[tuple[str, ...]] = ()
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSONL line: fields in their on-disk order, those in ``_omit_none`` left out when None."""
         d = {name: getattr(self, name) for name in _layout(type(self))}  # type: ignore[arg-type]  # hashable
         for name in self._omit_none:
             if d.get(name) is None:
@@ -67,6 +68,7 @@ class JsonRecord:
 
     @classmethod
     def from_dict(cls: type[R], d: dict[str, Any]) -> R:
+        """Read a line of any schema version: unknown keys are ignored, missing optional fields take defaults."""
         names = _field_names(cls)  # type: ignore[arg-type]  # classes are hashable; mypy reads type[R] as unhashable
         return cls(**{k: v for k, v in d.items() if k in names})
 
@@ -203,13 +205,15 @@ class VerdictRecord(JsonRecord):
     """The verdict: correct, extracted, decided_by, explanation, flags, details."""
 
     def to_dict(self) -> dict[str, Any]:
+        """The line of ``verdicts.jsonl``: the answer's fields, then the verdict's at top level."""
         d = super().to_dict()
         d.pop("verdict")
         return {**d, **self.verdict.to_dict()}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> VerdictRecord:
-        names = _field_names(cls)  # type: ignore[arg-type]  # as in _Record.from_dict
+        """Read a ``verdicts.jsonl`` line, gathering the verdict's top-level keys into ``verdict``."""
+        names = _field_names(cls)  # type: ignore[arg-type]  # as in JsonRecord.from_dict
         verdict = {k: d[k] for k in _field_names(Verdict) if k in d}
         return cls(**{k: v for k, v in d.items() if k in names and k != "verdict"},
                    verdict=Verdict.from_dict({"correct": None, **verdict}))

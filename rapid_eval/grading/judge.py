@@ -90,6 +90,8 @@ class JudgeReport:
 
 
 def needs_judge(v: Verdict, mode: Mode) -> bool:
+    """Whether the judge sees this item: never an unscored or truncated one; under ``fallback`` only where the rule
+    found no answer, under ``always`` every other item."""
     if (v.correct is None and v.decided_by == "unscored") or "truncated" in v.flags:
         return False
     return mode == "always" or "no_answer" in v.flags
@@ -100,6 +102,8 @@ class LLMJudge:
 
     def __init__(self, engine: Engine, cache_path: str | Path, mode: Mode = "fallback",
                  max_attempts: int = 3, max_new_tokens: int = 256, protocol: str = "official"):
+        """Opens the call cache at ``cache_path``; makes no call. ``max_attempts``: tries per item when a reply
+        cannot be parsed. Raises ``ValueError`` for an unknown ``mode`` or ``protocol``."""
         if mode not in ("fallback", "always"):
             raise ValueError(f"judge mode must be 'fallback' or 'always', not {mode!r}")
         if protocol not in PROTOCOLS:
@@ -115,10 +119,14 @@ class LLMJudge:
 
     @property
     def name(self) -> str:
+        """``judge:<model>``, as verdicts it decides record in ``decided_by``."""
         return f"judge:{self.engine.model}"
 
     def run(self, benchmark: str, samples: Sequence[Sample], outputs: Sequence[str],
             rule_verdicts: Sequence[Verdict]) -> JudgeReport:
+        """Re-decide the items of ``benchmark`` the policy selects (:func:`needs_judge`) through the protocol's
+        extraction and judgement prompts; calls are cached (a rerun makes none) and a reply no verdict can be read
+        from leaves the rule's verdict. Returns every item's final verdict with what the judge did."""
         spec = judge_spec(benchmark, self.protocol)
         todo = [i for i, v in enumerate(rule_verdicts) if needs_judge(v, self.mode)]
         report = JudgeReport(verdicts=list(rule_verdicts), judged=len(todo))

@@ -32,6 +32,8 @@ class Prescorer:
     """Decide cheap verdicts of new answers as they arrive (``mode``: ``official`` or ``generic``)."""
 
     def __init__(self, cache_path: str | Path, mode: str = "official"):
+        """``cache_path``: the run's verdict cache, appended to by a worker thread that starts with the first
+        answer."""
         self.cache_path = Path(cache_path)
         self.mode = mode
         self.decided = 0

@@ -103,6 +103,8 @@ def failed_records(run: Run, unscored: int = 0) -> Incomplete:
 
 
 def pick_scorer(task: str, mode: str) -> Scorer:
+    """The benchmark's official scorer, or the generic boxed-answer rule under ``generic`` and for a task without
+    one."""
     if mode == "generic" or task not in scorer_names():
         return get_scorer("generic")
     return get_scorer(task)

@@ -81,6 +81,8 @@ def scoring_code_version() -> str:
 
 
 def cacheable(scorer: Scorer, verdict: Verdict) -> bool:
+    """Whether the verdict may be reused on a rerun: not an order-dependent scorer's, not a timeout (decided again
+    when the machine is less busy), not unscored."""
     return not getattr(scorer, "sequential", False) and "timeout" not in verdict.flags \
         and verdict.decided_by != "unscored"
 
@@ -89,11 +91,14 @@ class VerdictCache:
     """Cached rule verdicts of one run (index in memory, verdicts read on demand)."""
 
     def __init__(self, path: str | Path):
+        """Opens (or creates) the cache file at ``path`` and its persisted index."""
         self.store = RecordStore(path, persist_index=True)
         self._samples: dict[str, tuple[Sample, str]] = {}
         self._versions: dict[tuple[type, str], str] = {}
 
     def key(self, scorer: Scorer, sample: Sample, output: str, truncated: bool) -> str:
+        """The content hash a verdict is cached under: the scorer's code version, the whole sample, the output and
+        the truncation flag (any change to one of them decides again)."""
         which = (type(scorer), scorer.name)
         version = self._versions.get(which)
         if version is None:
@@ -113,6 +118,7 @@ class VerdictCache:
         return key in self.store
 
     def get(self, key: str) -> Verdict | None:
+        """The cached verdict; None when there is none or it was written by an incompatible ``Verdict``."""
         rec = self.store.get(key)
         if rec is None:
             return None
@@ -122,8 +128,10 @@ class VerdictCache:
             return None  # written by another version of Verdict: decide again
 
     def put(self, key: str, scorer: Scorer, verdict: Verdict) -> None:
+        """Append the verdict unless it is already cached or not :func:`cacheable`."""
         if cacheable(scorer, verdict) and key not in self.store:
             self.store.append({"key": key, **verdict.to_dict()})
 
     def close(self) -> None:
+        """fsync the cache file and save its index."""
         self.store.close()
