@@ -99,7 +99,7 @@ def test_import_rapid_eval_stays_cheap():
 LAYERS: tuple[tuple[str, ...], ...] = (  # top to bottom; a module may import its own layer or any layer below
     ("rapid_eval.cli", "rapid_eval.demo", "rapid_eval.preflight"),
     ("rapid_eval.reports", "rapid_eval.training", "rapid_eval.cli_options", "rapid_eval.cli_checks",
-     "rapid_eval.cli_coerce"),
+     "rapid_eval.cli_coerce", "rapid_eval.cli_sharing"),
     ("rapid_eval.api",),
     ("rapid_eval.perception", "rapid_eval.reasoning", "rapid_eval.prompts"),
     ("rapid_eval.grading", "rapid_eval.rescore", "rapid_eval.hub"),
