@@ -127,7 +127,7 @@ def rescore(
         summary = replace(result, items=None, contexts=None).to_dict()
         sys.stdout.write(json.dumps(summary, ensure_ascii=False, default=str) + "\n")
     else:
-        from rapid_eval.rescore.run import summary_lines
+        from rapid_eval.rescore.result import summary_lines
 
         for line in summary_lines(result):
             result_line(line)

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from rapid_eval.registry import RegistryError, benchmark_attr, benchmark_module, benchmark_names, did_you_mean
 
 if TYPE_CHECKING:
-    from rapid_eval.rescore.base import Format
+    from rapid_eval.formats.base import Format
     from rapid_eval.scoring.base import Scorer
     from rapid_eval.scoring.judge_spec import JudgeSpec
     from rapid_eval.tasks.adapter import Adapter
@@ -133,7 +133,7 @@ class Benchmark:
 
     def load_gold(self, data_dir: str | Path) -> dict[str, Sample]:
         """``{natural key: Sample}`` for every item under ``data_dir`` (gold answers for prediction files)."""
-        from rapid_eval.rescore.gold import load_gold
+        from rapid_eval.formats.gold import load_gold
 
         return load_gold(self.name, data_dir)
 

@@ -77,7 +77,7 @@ def page_data(result: RescoreResult, images: Mapping[str, Sequence[str]], img_di
     made with ``items=True, context=True``; each item's images (looked up by its natural key in ``images``) are
     copied into ``img_dir`` by the report's checked copy
     (:class:`~rapid_eval.reports.images.ImageCopier`) and referred to relative to the page."""
-    from rapid_eval.rescore.run import summary_lines
+    from rapid_eval.rescore.result import summary_lines
 
     items, contexts = result.items, result.contexts
     if items is None or contexts is None or len(items) != len(contexts):

@@ -168,7 +168,7 @@ def classify(*, stored: bool | None, ours: bool | None, stored_answer: Any, has_
 
 
 def stored_answer(item: Any) -> tuple[Any, bool]:
-    """The answer a file's official pipeline extracted for one item (a :class:`~rapid_eval.rescore.base.StoredItem`)
+    """The answer a file's official pipeline extracted for one item (a :class:`~rapid_eval.formats.base.StoredItem`)
     and whether the file stores one: MathVista ``extraction``, a judge's ``res`` / LogicVista's letters,
     MathVision's ``model_answer``, MMMU's parsed answer; ``(None, False)`` when it stores none."""
     if item.has_extraction:

@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import Any
 
 from rapid_eval.engines.thinking import split_reasoning
-from rapid_eval.rescore.base import Format, FormatError, Predictions
-from rapid_eval.rescore.rows import sample_from_row
+from rapid_eval.formats.base import Format, FormatError, Predictions
+from rapid_eval.formats.rows import sample_from_row
 from rapid_eval.types import Sample
 
 _STANDARD = {"doc_id", "doc", "target", "arguments", "resps", "filtered_resps", "doc_hash", "prompt_hash",
@@ -151,7 +151,7 @@ def _same_gold(gold: Any, target: Any) -> bool:
 def _load_in_order(benchmark: str, data_dir: str | None) -> list[Sample]:
     if not data_dir:
         return []
-    from rapid_eval.rescore.gold import gold_samples
+    from rapid_eval.formats.gold import gold_samples
 
     return gold_samples(benchmark, data_dir)
 

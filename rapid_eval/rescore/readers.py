@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from rapid_eval import benchmarks
+from rapid_eval.formats.base import Format, FormatError, Reader
 from rapid_eval.rescore import lmms_eval, vlmevalkit
-from rapid_eval.rescore.base import Format, FormatError, Reader
 
 GENERAL: tuple[Format, ...] = (*vlmevalkit.READERS, *lmms_eval.READERS)
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import MISSING, dataclass, fields
 from typing import Any
 
+from rapid_eval.rescore.audit import CLASSES
+from rapid_eval.rescore.coverage import coverage_line
+
 
 @dataclass(frozen=True)
 class RescoreResult:
@@ -75,3 +78,34 @@ class RescoreResult:
             if value is not None or f.default is MISSING:  # claimed stays, as null, when the file claims nothing
                 out[f.name] = value
         return out
+
+
+def summary_lines(result: RescoreResult) -> list[str]:
+    """The human-readable summary of a :func:`rescore` result: headline, claim, judge-free rule, stored verdicts
+    (with the ids that disagree) and the judge replay."""
+    score = "-" if result.score is None else f"{result.score:.2f}"
+    lines = [f"{result.benchmark}: {score} ({result.metric}, n={result.n}; {result.headline})"]
+    claimed = result.claimed or {}
+    cov = result.coverage or {}
+    if claimed.get("score") is not None:
+        lines.append(f"claimed: {claimed['score']:.2f}" + (f" ({claimed['file']})" if claimed.get("file") else ""))
+    if cov and (claimed.get("score") is not None or not cov.get("complete")):
+        lines.append(("partial file: " if not cov.get("complete") else "") + coverage_line(cov))
+    jf = result.judge_free or {}
+    if jf.get("score") is not None and result.headline != "rule on the responses":
+        agree = f", agrees on {jf['agree']}/{jf['items']} items" if jf.get("items") else ""
+        lines.append(f"judge-free rule: {jf['score']:.2f}{agree}")
+    st = result.stored or {}
+    if st.get("items"):
+        ids = ", ".join(map(str, st.get("differ_ids") or []))
+        lines.append(f"stored verdicts: {st['agree']}/{st['items']} agree" + (f"; differ: {ids}" if ids else ""))
+        for reason, n in (st.get("documented") or {}).items():
+            lines.append(f"  documented difference ({n}): {reason}")
+    au = result.audit or {}
+    counted = [f"{cls} {au[cls]}" for cls in CLASSES if au.get(cls)]
+    if counted:
+        lines.append(f"audit ({au['differ']}/{au['items']} verdicts differ): " + ", ".join(counted))
+    rp = result.replay or {}
+    if rp.get("items"):
+        lines.append(f"judge replay ({rp.get('protocol')}): {rp['agree']}/{rp['items']} stored verdicts reproduced")
+    return lines

@@ -32,10 +32,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.rescore.audit import CLASSES, audit_items, summarise
-from rapid_eval.rescore.base import StoredItem
-from rapid_eval.rescore.companions import combine
-from rapid_eval.rescore.coverage import coverage, coverage_line
+from rapid_eval.formats.base import StoredItem
+from rapid_eval.formats.companions import combine
+from rapid_eval.rescore.audit import audit_items, summarise
+from rapid_eval.rescore.compare import agreement, official_verdicts, stored_agreement
+from rapid_eval.rescore.coverage import coverage
 from rapid_eval.rescore.result import RescoreResult
 from rapid_eval.scoring.base import Scorer, Verdict
 
@@ -153,7 +154,7 @@ def file_coverage(benchmark: str, samples: Sequence[Any], data_dir: str | Path |
     """:func:`rapid_eval.rescore.coverage.coverage` of the file's items against the benchmark: its full id set
     when ``data_dir`` gives the gold, else the documented size of ``tasks/<benchmark>.yaml``."""
     from rapid_eval import benchmarks
-    from rapid_eval.rescore.gold import load_gold
+    from rapid_eval.formats.gold import load_gold
     from rapid_eval.tasks.spec import load_spec
 
     full = None
@@ -209,7 +210,7 @@ def _formats(preds: Sequence[Any]) -> str:
 
 
 def _read(path: Path, benchmark: str, data_dir: str | Path | None) -> Any:
-    from rapid_eval.rescore.base import FormatError
+    from rapid_eval.formats.base import FormatError
     from rapid_eval.rescore.readers import detect_format
 
     name, reader = detect_format(path, benchmark)
@@ -226,7 +227,7 @@ def _refuse_repeats(preds: Sequence[Any]) -> None:
     """``FormatError`` naming the file(s) when an item id occurs twice (within a file or across the files given;
     an answers file and the verdict file paired with it count as one): a repeated item would be counted twice, so
     one answer given ten times would outweigh the others."""
-    from rapid_eval.rescore.base import FormatError
+    from rapid_eval.formats.base import FormatError
 
     where: dict[str, int] = {}
     for i, p in enumerate(preds):
@@ -246,101 +247,3 @@ def _claimed(preds: Sequence[Any]) -> dict[str, Any] | None:
     if len(claims) == 1:
         return {k: v for k, v in claims[0].items() if k != "official"}
     return {"per_file": [{k: v for k, v in c.items() if k != "official"} for c in claims]}
-
-
-def official_verdicts(
-    scorer: Scorer, samples: Sequence[Any], official: Sequence[StoredItem]
-) -> list[Verdict] | None:
-    """Verdicts of the official pipeline on what the file stores (extraction / parsed answer); None if nothing."""
-    if hasattr(scorer, "score_extraction") and any(o.has_extraction for o in official):
-        return [scorer.score_extraction(s, o.extraction) for s, o in zip(samples, official, strict=True)]
-    if hasattr(scorer, "score_parsed") and official and all(o.has_parsed for o in official):
-        return [scorer.score_parsed(s, o.parsed) for s, o in zip(samples, official, strict=True)]
-    return None
-
-
-def agreement(official: Sequence[Verdict], judge_free: Sequence[Verdict]) -> dict[str, Any]:
-    """How the judge-free rule agrees with the official pipeline, item by item."""
-    pairs = [(bool(a.correct), bool(b.correct)) for a, b in zip(official, judge_free, strict=True)]
-    same = sum(a == b for a, b in pairs)
-    return {
-        "both_correct": sum(a and b for a, b in pairs),
-        "both_wrong": sum(not a and not b for a, b in pairs),
-        "official_only": sum(a and not b for a, b in pairs),
-        "judge_free_only": sum(b and not a for a, b in pairs),
-        "agree_pct": round(100.0 * same / len(pairs), 2) if pairs else 0.0,
-    }
-
-
-def _explainer(benchmark: str) -> Any:
-    """``explain_difference(sample, stored, verdict)`` of ``benchmarks/<name>/formats.py``: the documented reasons
-    a rapid-eval verdict may differ from a verdict the authors stored; None when the benchmark lists none."""
-    import importlib
-
-    try:
-        module = importlib.import_module(f"rapid_eval.benchmarks.{benchmark}.formats")
-    except ImportError:
-        return None
-    return getattr(module, "explain_difference", None)
-
-
-def stored_agreement(samples: Sequence[Any], official: Sequence[StoredItem], verdicts: Sequence[Verdict],
-                     show: int = 20) -> dict[str, Any]:
-    """The file's stored per-item verdicts against the headline verdicts: counts and the first differing ids;
-    where the benchmark documents known causes of difference, ``documented`` counts them by reason and
-    ``undocumented_ids`` lists the rest."""
-    stored = [o.correct for o in official]
-    differ = [s.id for s, st, v in zip(samples, stored, verdicts, strict=True)
-              if st is not None and bool(st) != bool(v.correct)]
-    out = {
-        "correct": sum(bool(st) for st in stored),
-        "items": sum(st is not None for st in stored),
-        "agree": sum(st is not None for st in stored) - len(differ),
-        "differ": len(differ),
-        "differ_ids": differ[:show],
-    }
-    explain = _explainer(samples[0].task if samples else "")
-    if differ and explain is not None:
-        by_id = {s.id: (s, o, v) for s, o, v in zip(samples, official, verdicts, strict=True)}
-        reasons = {i: explain(*by_id[i]) for i in differ}
-        documented: dict[str, int] = {}
-        for reason in reasons.values():
-            if reason:
-                documented[reason] = documented.get(reason, 0) + 1
-        out["documented"] = documented
-        out["undocumented_ids"] = [i for i, r in reasons.items() if not r][:show]
-    if any(o.model_answer is not None for o in official):  # MathVision also stores the derived answer
-        out["model_answer_differ_ids"] = [s.id for s, o, v in zip(samples, official, verdicts, strict=True)
-                                          if o.model_answer is not None and o.model_answer != v.extracted]
-    return out
-
-
-def summary_lines(result: RescoreResult) -> list[str]:
-    """The human-readable summary of a :func:`rescore` result: headline, claim, judge-free rule, stored verdicts
-    (with the ids that disagree) and the judge replay."""
-    score = "-" if result.score is None else f"{result.score:.2f}"
-    lines = [f"{result.benchmark}: {score} ({result.metric}, n={result.n}; {result.headline})"]
-    claimed = result.claimed or {}
-    cov = result.coverage or {}
-    if claimed.get("score") is not None:
-        lines.append(f"claimed: {claimed['score']:.2f}" + (f" ({claimed['file']})" if claimed.get("file") else ""))
-    if cov and (claimed.get("score") is not None or not cov.get("complete")):
-        lines.append(("partial file: " if not cov.get("complete") else "") + coverage_line(cov))
-    jf = result.judge_free or {}
-    if jf.get("score") is not None and result.headline != "rule on the responses":
-        agree = f", agrees on {jf['agree']}/{jf['items']} items" if jf.get("items") else ""
-        lines.append(f"judge-free rule: {jf['score']:.2f}{agree}")
-    st = result.stored or {}
-    if st.get("items"):
-        ids = ", ".join(map(str, st.get("differ_ids") or []))
-        lines.append(f"stored verdicts: {st['agree']}/{st['items']} agree" + (f"; differ: {ids}" if ids else ""))
-        for reason, n in (st.get("documented") or {}).items():
-            lines.append(f"  documented difference ({n}): {reason}")
-    au = result.audit or {}
-    counted = [f"{cls} {au[cls]}" for cls in CLASSES if au.get(cls)]
-    if counted:
-        lines.append(f"audit ({au['differ']}/{au['items']} verdicts differ): " + ", ".join(counted))
-    rp = result.replay or {}
-    if rp.get("items"):
-        lines.append(f"judge replay ({rp.get('protocol')}): {rp['agree']}/{rp['items']} stored verdicts reproduced")
-    return lines

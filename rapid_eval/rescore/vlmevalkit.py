@@ -24,8 +24,8 @@ from typing import Any
 
 from rapid_eval import benchmarks
 from rapid_eval.engines.thinking import split_reasoning
-from rapid_eval.rescore.base import Format, FormatError, Predictions
-from rapid_eval.rescore.rows import cell_text, sample_from_row
+from rapid_eval.formats.base import Format, FormatError, Predictions
+from rapid_eval.formats.rows import cell_text, sample_from_row
 from rapid_eval.rescore.vlmevalkit_claimed import claimed_scores
 from rapid_eval.scoring.judge_replay import replay_summary
 

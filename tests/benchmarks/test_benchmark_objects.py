@@ -10,7 +10,7 @@ import yaml
 from testlib import FIXTURES, REPO
 
 from rapid_eval import benchmarks
-from rapid_eval.rescore.gold import load_gold
+from rapid_eval.formats.gold import load_gold
 from rapid_eval.scoring.generic import GenericScorer
 from rapid_eval.tasks import TaskError, load_task
 from rapid_eval.tasks.spec import load_spec

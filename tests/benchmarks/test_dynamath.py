@@ -15,7 +15,7 @@ from rapid_eval.benchmarks.dynamath.scorer import (
     json_short_answer,
     parse_float,
 )
-from rapid_eval.rescore.gold import stored_verdicts
+from rapid_eval.formats.gold import stored_verdicts
 from rapid_eval.scoring.base import Verdict
 from rapid_eval.types import Sample
 

@@ -17,7 +17,7 @@ from rapid_eval.benchmarks.logicvista.scorer import (
     logicvista_metrics,
     official_match,
 )
-from rapid_eval.rescore.gold import stored_verdicts
+from rapid_eval.formats.gold import stored_verdicts
 from rapid_eval.types import Sample
 
 DATA = Path(__file__).parents[1] / "data" / "logicvista"

@@ -10,8 +10,8 @@ from testlib import shared_path
 
 from rapid_eval.benchmarks.mathvision.equal import is_equal
 from rapid_eval.benchmarks.mathvision.scorer import model_answer
+from rapid_eval.formats.base import FormatError
 from rapid_eval.rescore import rescore
-from rapid_eval.rescore.base import FormatError
 from rapid_eval.scoring import get_scorer
 from rapid_eval.types import Sample
 

@@ -92,7 +92,7 @@ def test_protocols():
 
 def test_vlmevalkit_mcq_protocol_realworldqa_and_mmmu(tmp_path):
     """VLMEvalKit's MCQ protocol: can_infer prefetch on the prediction (no call), else its matching prompt."""
-    from rapid_eval.rescore.rows import sample_from_row
+    from rapid_eval.formats.rows import sample_from_row
 
     rows = [{"index": 0, "question": "How many cars?", "A": "0", "B": "1", "answer": "A", "prediction": "A. 0"},
             {"index": 1, "question": "Which way?", "A": "Left", "B": "Right", "answer": "B",

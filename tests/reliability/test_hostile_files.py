@@ -106,8 +106,8 @@ def test_a_symlinked_run_file_is_refused_and_its_target_left_untouched(tmp_path:
 
 
 def test_rescore_refuses_an_item_repeated_within_a_file(tmp_path: Path):
+    from rapid_eval.formats.base import FormatError
     from rapid_eval.rescore import rescore
-    from rapid_eval.rescore.base import FormatError
 
     src = Path(__file__).parents[1] / "data" / "lmms_eval" / "20261130_194332_samples_rwqa_local.jsonl"
     lines = src.read_text().splitlines()
@@ -164,8 +164,8 @@ def test_a_100k_deep_json_line_is_skipped_by_score_and_report(tmp_path: Path):
 
 
 def test_rescore_names_a_file_nested_too_deeply(tmp_path: Path):
+    from rapid_eval.formats.base import FormatError
     from rapid_eval.rescore import rescore
-    from rapid_eval.rescore.base import FormatError
 
     deep = tmp_path / "20261130_194332_samples_rwqa_local.jsonl"
     deep.write_text(DEEP)
@@ -176,8 +176,8 @@ def test_rescore_names_a_file_nested_too_deeply(tmp_path: Path):
 def test_an_xlsx_zip_bomb_is_refused_fast_naming_the_file(tmp_path: Path, monkeypatch):
     import zipfile
 
+    from rapid_eval.formats.base import FormatError
     from rapid_eval.rescore import rescore
-    from rapid_eval.rescore.base import FormatError
 
     monkeypatch.setenv("RAPID_EVAL_MAX_XLSX_BYTES", str(16 << 20))  # the 256 MiB default, scaled down
     bomb = tmp_path / "Model_MathVista_MINI.xlsx"

@@ -161,7 +161,7 @@ def test_blanked_extractions_are_counted_as_empty(tmp_path):
 
 
 def test_partial_file_shows_its_coverage_beside_the_claim():
-    from rapid_eval.rescore.run import summary_lines
+    from rapid_eval.rescore.result import summary_lines
 
     lines = summary_lines(rescore("logicvista", [LV / "results" / "LLAVA13B-accuracy-results.csv"], workers=0))
     assert any(line.startswith("partial file: covers 20 of 448 items (428 missing") for line in lines), lines
@@ -211,7 +211,7 @@ def test_answers_and_a_results_csv_from_elsewhere_are_paired(tmp_path):
 
 def test_sliced_judged_file_says_it_is_partial_beside_its_claim():
     """The bundled 14-item slice of a VLMEvalKit LogicVista file whose _score.csv claims 46.76 over all items."""
-    from rapid_eval.rescore.run import summary_lines
+    from rapid_eval.rescore.result import summary_lines
 
     r = rescore("logicvista", [DATA / "vlmevalkit" / "Qwen2.5-VL-7B-Instruct_LogicVista_gpt4o-mini.csv"], workers=0)
     assert r.claimed["score"] == pytest.approx(46.76, abs=0.01) and r.n == 14

@@ -17,8 +17,8 @@ from rapid_eval.benchmarks.mathverse import formats as mv_reader
 from rapid_eval.benchmarks.mathverse.scorer import MathVerseScorer
 from rapid_eval.benchmarks.realworldqa.scorer import RealWorldQAScorer
 from rapid_eval.benchmarks.wemath.scorer import WeMathScorer
+from rapid_eval.formats.gold import stored_verdicts
 from rapid_eval.rescore import FormatError, detect_format, lmms_eval, vlmevalkit
-from rapid_eval.rescore.gold import stored_verdicts
 
 DATA = Path(__file__).parents[1] / "data"
 THINK = "<think>Let me work it out.</think>"

@@ -14,9 +14,9 @@ from testlib import FIXTURES
 from rapid_eval.benchmarks.mathvista.scorer import MathVistaScorer, gold_precision
 from rapid_eval.benchmarks.mmmu.scorer import MMMUScorer
 from rapid_eval.benchmarks.realworldqa.scorer import RealWorldQAScorer
+from rapid_eval.formats.base import FormatError
+from rapid_eval.formats.rows import sample_from_row
 from rapid_eval.rescore import lmms_eval, rescore
-from rapid_eval.rescore.base import FormatError
-from rapid_eval.rescore.rows import sample_from_row
 
 
 def _vlm_mathvista(answer: str, atype: str) -> dict:

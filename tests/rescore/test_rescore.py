@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from rapid_eval.formats.base import FormatError
 from rapid_eval.rescore import rescore
-from rapid_eval.rescore.base import FormatError
 
 DATA = Path(__file__).parents[1] / "data"
 MATHVISTA = DATA / "mathvista" / "output_gpt4_2shot_code_slice.json"

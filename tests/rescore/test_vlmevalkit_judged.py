@@ -75,7 +75,7 @@ def test_mathvista_post_check_keeps_vlmevalkit_semantics():
 
 
 def test_summary_lines_name_the_claim_agreement_and_differing_ids():
-    from rapid_eval.rescore.run import summary_lines
+    from rapid_eval.rescore.result import summary_lines
 
     lines = summary_lines(rescore("logicvista", [LOGICVISTA], workers=0))
     assert lines[0].startswith("logicvista: 64.29 (accuracy, n=14; verdicts stored in the file)")

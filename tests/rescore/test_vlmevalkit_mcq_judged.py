@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from rapid_eval.formats.rows import sample_from_row
 from rapid_eval.rescore import rescore
-from rapid_eval.rescore.rows import sample_from_row
 
 Q = "Which way does the arrow point?\nPlease answer directly with only the letter of the correct option."
 

@@ -107,13 +107,13 @@ LAYERS: tuple[tuple[str, ...], ...] = (  # top to bottom; a module may import it
      "rapid_eval.provenance"),
     ("rapid_eval.engines", "rapid_eval.dev"),
     ("rapid_eval.benchmarks",),
-    ("rapid_eval.tasks", "rapid_eval.scoring", "rapid_eval.rescore.base", "rapid_eval.rescore.rows",
-     "rapid_eval.rescore.gold", "rapid_eval.rescore.companions"),
+    ("rapid_eval.tasks", "rapid_eval.scoring", "rapid_eval.formats"),
     ("rapid_eval.types", "rapid_eval.registry", "rapid_eval.paths", "rapid_eval.hashing", "rapid_eval.log",
      "rapid_eval.model_files", "rapid_eval.variants", "rapid_eval.sanitize", "rapid_eval.bounded_yaml"),
 )
-"""The README's layer diagram as module prefixes. ``rescore`` is split: its row/gold/format-record helpers are what
-benchmark folders build their readers from (file formats, low), its reader dispatch and ``rescore()`` are a stage."""
+"""The README's layer diagram as module prefixes. Prediction files are split: ``formats/`` holds the row, gold and
+record helpers benchmark folders build their readers from (low), ``rescore/`` the reader dispatch, the general
+readers and ``rescore()`` (a stage, above the benchmarks)."""
 
 
 def _layer(module: str) -> int | None:
@@ -158,10 +158,10 @@ def _imports_of(prefix: str) -> dict[str, set[str]]:
 def test_benchmarks_import_no_stage_and_no_run_storage():
     stages = ("rapid_eval.grading", "rapid_eval.storage", "rapid_eval.records", "rapid_eval.engines",
               "rapid_eval.api", "rapid_eval.cli", "rapid_eval.perception", "rapid_eval.reasoning",
-              "rapid_eval.reports", "rapid_eval.training", "rapid_eval.rescore.run", "rapid_eval.rescore.readers",
-              "rapid_eval.rescore.vlmevalkit", "rapid_eval.rescore.lmms_eval")
+              "rapid_eval.reports", "rapid_eval.training", "rapid_eval.rescore", "rapid_eval.hub",
+              "rapid_eval.summaries")
     for mod, deps in _imports_of("rapid_eval.benchmarks").items():
-        bad = sorted(d for d in deps if d.startswith(stages) or d == "rapid_eval.rescore")
+        bad = sorted(d for d in deps if d.startswith(stages))
         assert not bad, f"{mod} imports {bad}"
 
 

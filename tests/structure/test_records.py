@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from rapid_eval.engines.scripted import ScriptedEngine
+from rapid_eval.formats.base import StoredItem
 from rapid_eval.records import GenerationRecord
-from rapid_eval.rescore.base import StoredItem
 from rapid_eval.storage.cache import GenerationCache
 from rapid_eval.types import ChatRequest, Message, SamplingParams
 

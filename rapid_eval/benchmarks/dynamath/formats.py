@@ -15,9 +15,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.rescore.base import Format, FormatError, Predictions
-from rapid_eval.rescore.gold import load_gold
-from rapid_eval.rescore.rows import cell_text, plain_sample
+from rapid_eval.formats.base import Format, FormatError, Predictions
+from rapid_eval.formats.gold import load_gold
+from rapid_eval.formats.rows import cell_text, plain_sample
 from rapid_eval.types import Sample
 
 _HEADER = ("Question ID", "Variant 1")

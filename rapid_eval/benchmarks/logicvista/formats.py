@@ -8,7 +8,7 @@
   ``data_dir`` (``<data_dir>/logicvista``), else from a results CSV beside it (``../results/*-accuracy-results.csv``:
   the gold columns are the same in every model's file). The model's own results CSV
   (``<model>-accuracy-results.csv`` in the same folder or in ``../results``), when present, gives the stored
-  verdicts, extracted letters and claim (:func:`rapid_eval.rescore.companions.attach_verdicts`); given on the
+  verdicts, extracted letters and claim (:func:`rapid_eval.formats.companions.attach_verdicts`); given on the
   command line with the answers file instead, rescoring pairs them the same way.
 The raw answer keeps the official pre-processing: text after "ASSISTANT:" when present.
 """
@@ -21,9 +21,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.rescore.base import Format, FormatError, Predictions
-from rapid_eval.rescore.gold import load_gold
-from rapid_eval.rescore.rows import cell_text, plain_sample
+from rapid_eval.formats.base import Format, FormatError, Predictions
+from rapid_eval.formats.gold import load_gold
+from rapid_eval.formats.rows import cell_text, plain_sample
 from rapid_eval.types import Sample
 
 _RESULT_COLS = ("id", "reasoning skill", "capability", "true answer", "match?")
@@ -163,7 +163,7 @@ def read_answers(path: Path, benchmark: str, data_dir: str | None = None) -> Pre
     results = own_results(path)
     if results is None:
         return preds
-    from rapid_eval.rescore.companions import attach_verdicts
+    from rapid_eval.formats.companions import attach_verdicts
 
     return attach_verdicts(preds, read_results(results, benchmark, data_dir))
 

@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.rescore.base import Format, FormatError, Predictions
-from rapid_eval.rescore.rows import (
+from rapid_eval.formats.base import Format, FormatError, Predictions
+from rapid_eval.formats.rows import (
     cell_text,
     maybe_dict,
     plain_sample,

@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.rescore.base import Format, FormatError, Predictions
-from rapid_eval.rescore.rows import cell_text, maybe_list, option_columns, plain_sample
+from rapid_eval.formats.base import Format, FormatError, Predictions
+from rapid_eval.formats.rows import cell_text, maybe_list, option_columns, plain_sample
 from rapid_eval.types import Sample
 
 _RESULT = re.compile(r"^(\d+)/(\d+)=")
@@ -66,7 +66,7 @@ def load_gold(data_dir: str) -> dict[str, Sample]:
                           "official gold, e.g. shared/benchmarks/annotations)")
     if path.name == "samples.jsonl" and path.parent.name == "mathvision":
         try:
-            from rapid_eval.rescore.gold import gold_samples
+            from rapid_eval.formats.gold import gold_samples
 
             return {s.id: s for s in gold_samples("mathvision", path.parent.parent)}
         except ImportError:

@@ -14,8 +14,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.rescore.base import Format, FormatError, Predictions
-from rapid_eval.rescore.rows import cell_text, maybe_dict, maybe_list, plain_sample
+from rapid_eval.formats.base import Format, FormatError, Predictions
+from rapid_eval.formats.rows import cell_text, maybe_dict, maybe_list, plain_sample
 from rapid_eval.types import Sample
 
 _REQUIRED = {"question_type", "answer_type", "answer", "response"}

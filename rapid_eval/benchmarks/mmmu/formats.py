@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from rapid_eval.benchmarks.mmmu.scorer import DISCIPLINES
-from rapid_eval.rescore.base import Format, FormatError, Predictions
-from rapid_eval.rescore.rows import cell_text, maybe_list, option_columns, plain_sample
+from rapid_eval.formats.base import Format, FormatError, Predictions
+from rapid_eval.formats.rows import cell_text, maybe_list, option_columns, plain_sample
 from rapid_eval.types import Sample
 
 SUBJECTS = tuple(sorted(s for subjects in DISCIPLINES.values() for s in subjects))

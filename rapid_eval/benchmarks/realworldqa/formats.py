@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from rapid_eval.rescore.base import Format
-from rapid_eval.rescore.rows import cell_text, option_columns, plain_sample
+from rapid_eval.formats.base import Format
+from rapid_eval.formats.rows import cell_text, option_columns, plain_sample
 from rapid_eval.types import Sample
 
 

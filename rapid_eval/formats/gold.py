@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from rapid_eval.rescore.base import FormatError, Predictions, StoredItem
+from rapid_eval.formats.base import FormatError, Predictions, StoredItem
 from rapid_eval.scoring.verdict import Verdict
 from rapid_eval.tasks import TaskError, adapter_for, load_spec
 from rapid_eval.types import Sample

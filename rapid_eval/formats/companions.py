@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
-from rapid_eval.rescore.base import Predictions
+from rapid_eval.formats.base import Predictions
 
 
 def _has_verdicts(p: Predictions) -> bool:
