@@ -133,3 +133,29 @@ def test_old_summary_reads_back_typed_and_writes_the_same_file():
     typed = RunSummary.from_dict(judged)
     assert typed.judge_reports["mathvista"].agreement == 50.0
     assert typed.incomplete is not None and typed.incomplete.owed() == {"failed_reasoning": 2}
+
+
+def test_the_cli_scores_an_old_run_as_the_api_does(tmp_path):
+    """``rapid-eval score`` on a copy of the old run writes the summary the API computes, and ``reason`` on it
+    makes no call: the command line and the Python API agree on runs of the previous version."""
+    from typer.testing import CliRunner
+
+    import rapid_eval as re_
+    from rapid_eval.cli import app
+
+    cli_run, api_run = tmp_path / "cli", tmp_path / "api"
+    for run in (cli_run, api_run):
+        shutil.copytree(OLD, run)
+        for name in ("verdicts.jsonl", "summary.json", "scores.json", "verdict_cache.jsonl"):
+            (run / name).unlink()
+    res = CliRunner().invoke(app, ["score", "--run", str(cli_run)])
+    assert res.exit_code == 0, res.output
+    api = re_.score(api_run)
+    cli = json.loads((cli_run / "summary.json").read_text(encoding="utf-8"))
+    assert [r.to_dict() for r in api.rows] == cli["rows"]
+    assert json.loads((cli_run / "scores.json").read_text()) == json.loads((api_run / "scores.json").read_text())
+    again = CliRunner().invoke(app, ["reason", "--run", str(cli_run), "--reasoner", "scripted-llm",
+                                     "--backend", "scripted"])
+    assert again.exit_code == 0, again.output
+    last = re_.Run(cli_run, create=False).stats()[-1]
+    assert (last.command, last.generated, last.reused) == ("reason", 0, 20)
