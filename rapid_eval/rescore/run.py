@@ -2,7 +2,8 @@
 
 ``rescore(benchmark, files)`` reads the files (format detected per file), scores every raw response with the
 benchmark's judge-free scorer in worker processes, and returns a :class:`~rapid_eval.rescore.result.RescoreResult`
-(``to_dict()`` is ``rescore --json``):
+(``to_dict()`` is ``rescore --json``; its parts below are typed, :mod:`rapid_eval.rescore.parts`, except
+``breakdown``, ``claimed``, ``replay`` and ``contexts``):
 
 - ``benchmark``, ``format``, ``files``, ``n``, ``metric``, ``score`` (headline, percent), ``correct``,
   ``breakdown`` (the scorer's official breakdowns), ``unscored``, ``timeouts``, ``flags``, ``claimed`` (the
