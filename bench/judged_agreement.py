@@ -26,10 +26,12 @@ def main() -> None:
     for spec in args.files:
         bench, _, path = spec.partition(":")
         r = rescore(bench, [Path(path)], workers=0)
-        jf = r.judge_free or {}
+        jf = r.judge_free
+        if jf is None or jf.score is None:
+            raise SystemExit(f"{path}: no responses the judge-free rule could score")
         claimed = (r.claimed or {}).get("score")
         name = Path(path).name
-        print(f"| {bench} | {name} | {jf.get('items')} | {jf.get('agree_pct')}% | {jf['score']:.2f} | "
+        print(f"| {bench} | {name} | {jf.items} | {jf.agree_pct}% | {jf.score:.2f} | "
               f"{r.score:.2f} | {claimed if claimed is None else round(claimed, 2)} | "
               f"{'dev' if name in args.dev else 'held out'} |")
 

@@ -120,7 +120,7 @@ def rescore(
         tmp = items_out.with_name(items_out.name + ".tmp")
         with open(tmp, "w", encoding="utf-8") as f:
             for row in rows or []:
-                f.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+                f.write(json.dumps(row.to_dict(), ensure_ascii=False, default=str) + "\n")
         tmp.replace(items_out)
         info(f"{len(rows or [])} items written to {items_out}")
     if as_json:

@@ -27,7 +27,7 @@ from rapid_eval.log import warn
 from rapid_eval.reports.explorer import CHUNK, STATIC, _gold, _js
 from rapid_eval.reports.images import ImageCopier
 from rapid_eval.rescore.audit import CLASSES
-from rapid_eval.rescore.result import RescoreResult
+from rapid_eval.rescore.result import AuditRow, RescoreResult
 
 NO_CLASS = "-"
 """The class filter's value for items the audit has nothing to report on (verdicts agree, or no stored verdict)."""
@@ -46,9 +46,12 @@ def _verdict(v: bool | None) -> int:
     return -1 if v is None else int(bool(v))
 
 
-def differs(item: Mapping[str, Any]) -> bool:
-    """The file's verdict and ours disagree (ours missing counts as disagreeing, as in ``audit.differ_by_class``)."""
-    return item["stored"] is not None and (item["ours"] is None or bool(item["stored"]) != bool(item["ours"]))
+def _row(it: AuditRow) -> dict[str, Any]:
+    """The page's compact row of one audit row."""
+    return {"id": str(it.id), "cls": it.cls or NO_CLASS, "differ": it.differs, "gold": _gold(it.gold),
+            "stored": _verdict(it.stored), "stored_x": _answer_text(it.stored_extracted), "ours": _verdict(it.ours),
+            "ours_x": _answer_text(it.ours_extracted), "by": it.decided_by, "excerpt": it.response,
+            "source": it.source}
 
 
 def item_images(benchmark: str, data_dir: str | Path | None) -> dict[str, tuple[str, ...]]:
@@ -87,11 +90,7 @@ def page_data(result: RescoreResult, images: Mapping[str, Sequence[str]], img_di
     rows: list[dict[str, Any]] = []
     details: list[dict[str, Any]] = []
     for it, ctx in zip(items, contexts, strict=True):
-        rows.append({"id": str(it["id"]), "cls": it["class"] or NO_CLASS, "differ": differs(it),
-                     "gold": _gold(it["gold"]), "stored": _verdict(it["stored"]),
-                     "stored_x": _answer_text(it["stored_extracted"]), "ours": _verdict(it["ours"]),
-                     "ours_x": _answer_text(it["ours_extracted"]), "by": it["decided_by"],
-                     "excerpt": it["response"], "source": it["source"]})
+        rows.append(_row(it))
         srcs = images.get(ctx["key"], ())
         details.append({"question": ctx["question"], "options": [str(o) for o in ctx["options"]],
                         "response": ctx["response"],

@@ -1,9 +1,10 @@
 """Item-by-item audit of a prediction file's own verdicts against rapid-eval's rule on the same responses.
 
-Pure functions, no I/O: :func:`audit_item` builds one row of ``rescore --items`` (id, gold, the file's verdict
-``stored``, this tool's verdict ``ours``, the answer each side extracted, what decided ours, a response excerpt
-and the ``class`` of the difference); :func:`classify` names that class; :func:`summarise` counts the classes
-for ``rescore --json``'s ``audit``.
+Pure functions, no I/O: :func:`audit_item` builds one row of ``rescore --items``, an
+:class:`~rapid_eval.rescore.parts.AuditRow` (id, gold, the file's verdict ``stored``, this tool's verdict ``ours``,
+the answer each side extracted, what decided ours, a response excerpt and the ``class`` of the difference);
+:func:`classify` names that class; :func:`summarise` counts the classes for ``rescore --json``'s ``audit`` (an
+:class:`~rapid_eval.rescore.parts.AuditSummary`).
 
 Classes (first that applies; ``None`` = nothing to report):
 
@@ -29,6 +30,8 @@ import ast
 import re
 from collections.abc import Sequence
 from typing import Any
+
+from rapid_eval.rescore.parts import AuditRow, AuditSummary
 
 CLASSES = ("stored_extraction_empty", "stored_extraction_contradicts_response", "judge_inferred", "format",
            "ours_unsure", "other")
@@ -184,7 +187,7 @@ def stored_answer(item: Any) -> tuple[Any, bool]:
 
 def audit_items(samples: Sequence[Any], outputs: Sequence[str], stored: Sequence[Any],
                 verdicts: Sequence[Any] | None, sources: Sequence[str],
-                canon: Any = None) -> list[dict[str, Any]]:
+                canon: Any = None) -> list[AuditRow]:
     """:func:`audit_item` for every item: ``stored`` holds StoredItems, ``verdicts`` rapid-eval's (None: a file
     without responses); ``canon(sample, answer)``: the benchmark's normal form of an extracted answer, or None."""
     rows = []
@@ -200,41 +203,37 @@ def audit_items(samples: Sequence[Any], outputs: Sequence[str], stored: Sequence
 
 def audit_item(*, item_id: str, gold: Any, stored: bool | None, stored_answer: Any, has_stored_answer: bool,
                ours: Any, response: str, options: Sequence[str] = (), source: str = "",
-               canon: Any = None) -> dict[str, Any]:
+               canon: Any = None) -> AuditRow:
     """One ``--items`` row. ``ours`` is rapid-eval's Verdict (``correct``, ``extracted``, ``decided_by``,
     ``flags``, ``details``) or None for a file without responses."""
     if ours is None:
-        return {"id": item_id, "gold": gold, "stored": stored, "ours": None,
-                "stored_extracted": stored_answer if has_stored_answer else None, "ours_extracted": None,
-                "decided_by": None, "class": None, "response": "", "source": source}
+        return AuditRow(id=item_id, gold=gold, stored=stored, ours=None,
+                        stored_extracted=stored_answer if has_stored_answer else None, ours_extracted=None,
+                        decided_by=None, cls=None, response="", source=source)
     ours_answer = ours.extracted
     ours_found = ours.correct is not None and "no_answer" not in ours.flags and not is_empty(ours.extracted)
     cls = classify(stored=stored, ours=ours.correct, stored_answer=stored_answer,
                    has_stored_answer=has_stored_answer, ours_answer=ours_answer if ours_found else None,
                    ours_found=ours_found, gold=gold, ours_flags=ours.flags, options=options, response=response,
                    canon=canon)
-    return {
-        "id": item_id, "gold": gold, "stored": stored, "ours": ours.correct,
-        "stored_extracted": stored_answer if has_stored_answer else None,
-        "ours_extracted": ours.extracted if ours_found else None,
-        "decided_by": ours.decided_by, "class": cls, "response": excerpt(response), "source": source,
-    }
+    return AuditRow(id=item_id, gold=gold, stored=stored, ours=ours.correct,
+                    stored_extracted=stored_answer if has_stored_answer else None,
+                    ours_extracted=ours.extracted if ours_found else None,
+                    decided_by=ours.decided_by, cls=cls, response=excerpt(response), source=source)
 
 
-def summarise(items: Sequence[dict[str, Any]], show: int = 10) -> dict[str, Any]:
-    """``audit`` for ``rescore --json``: per class the number of items (``<class>``: int) and up to ``show``
-    example ids (``examples``), the items compared (those with a stored verdict and one of ours) and how many
-    verdicts differ overall and per class (``differ``, ``differ_by_class``)."""
-    compared = [it for it in items if it["stored"] is not None and it["ours"] is not None]
-    out: dict[str, Any] = {"items": len(compared),
-                           "differ": sum(bool(it["stored"]) != bool(it["ours"]) for it in compared)}
+def summarise(items: Sequence[AuditRow], show: int = 10) -> AuditSummary:
+    """``audit`` for ``rescore --json``: per class the number of items (``counts``) and up to ``show`` example
+    ids (``examples``), the items compared (those with a stored verdict and one of ours) and how many verdicts
+    differ overall and per class (``differ``, ``differ_by_class``)."""
+    compared = [it for it in items if it.stored is not None and it.ours is not None]
+    counts: dict[str, int] = {}
     examples: dict[str, list[str]] = {}
     differ_by: dict[str, int] = {}
     for cls in CLASSES:
-        members = [it for it in items if it["class"] == cls]
-        out[cls] = len(members)
-        examples[cls] = [str(it["id"]) for it in members[:show]]
-        differ_by[cls] = sum(it["ours"] is None or bool(it["stored"]) != bool(it["ours"]) for it in members)
-    out["differ_by_class"] = differ_by
-    out["examples"] = examples
-    return out
+        members = [it for it in items if it.cls == cls]
+        counts[cls] = len(members)
+        examples[cls] = [str(it.id) for it in members[:show]]
+        differ_by[cls] = sum(it.ours is None or bool(it.stored) != bool(it.ours) for it in members)
+    return AuditSummary(items=len(compared), differ=sum(bool(it.stored) != bool(it.ours) for it in compared),
+                        counts=counts, differ_by_class=differ_by, examples=examples)

@@ -2,7 +2,8 @@
 
 ``rescore(benchmark, files)`` reads the files (format detected per file), scores every raw response with the
 benchmark's judge-free scorer in worker processes, and returns a :class:`~rapid_eval.rescore.result.RescoreResult`
-(``to_dict()`` is ``rescore --json``):
+(``to_dict()`` is ``rescore --json``; its parts below are typed, :mod:`rapid_eval.rescore.parts`, except
+``breakdown``, ``claimed``, ``replay`` and ``contexts``):
 
 - ``benchmark``, ``format``, ``files``, ``n``, ``metric``, ``score`` (headline, percent), ``correct``,
   ``breakdown`` (the scorer's official breakdowns), ``unscored``, ``timeouts``, ``flags``, ``claimed`` (the
@@ -37,6 +38,7 @@ from rapid_eval.formats.companions import combine
 from rapid_eval.rescore.audit import audit_items, summarise
 from rapid_eval.rescore.compare import agreement, official_verdicts, stored_agreement
 from rapid_eval.rescore.coverage import coverage
+from rapid_eval.rescore.parts import AuditRow, Coverage, JudgeFreeRule
 from rapid_eval.rescore.result import RescoreResult
 from rapid_eval.scoring.base import Scorer, Verdict
 
@@ -91,14 +93,14 @@ def rescore(
     if stored_path is not None:
         breakdown["judge_free"] = {"score": judge_free.score, "correct": judge_free.correct,
                                    "unscored": judge_free.unscored, "breakdown": judge_free.breakdown}
-    jf: dict[str, Any] = {"score": judge_free.score, "correct": judge_free.correct, "n": judge_free.n,
-                          "unscored": judge_free.unscored}
+    jf = JudgeFreeRule(score=judge_free.score, correct=judge_free.correct, n=judge_free.n,
+                       unscored=judge_free.unscored)
     headline_verdicts = verdicts if judged or stored_path is None else stored_path
     stored = stored_agreement(samples, official, headline_verdicts) if any(o.correct is not None for o in official) \
         else None
     if stored is not None and (judged or stored_path is None):
-        jf.update(agree=stored["agree"], items=stored["items"], differ_ids=stored["differ_ids"],
-                  agree_pct=round(100.0 * stored["agree"] / stored["items"], 2) if stored["items"] else None)
+        jf = replace(jf, agree=stored.agree, items=stored.items, differ_ids=stored.differ_ids,
+                     agree_pct=round(100.0 * stored.agree / stored.items, 2) if stored.items else None)
     replays = [r for p in preds for r in ([p.replay] if getattr(p, "replay", None) else [])]
     result = RescoreResult(
         benchmark=benchmark, format=_formats(preds), files=[str(p) for p in paths], n=len(samples),
@@ -129,13 +131,13 @@ def _canon(scorer: Scorer) -> Any:
     return canon
 
 
-def _with_audit(result: RescoreResult, rows: list[dict[str, Any]], samples: Sequence[Any],
+def _with_audit(result: RescoreResult, rows: list[AuditRow], samples: Sequence[Any],
                 data_dir: str | Path | None, items: bool, outputs: Sequence[str] | None = None) -> RescoreResult:
     """``coverage`` always; ``audit`` where the file stores verdicts; ``items`` when asked; ``contexts`` when
     ``outputs`` are given."""
     return replace(
         result, coverage=file_coverage(result.benchmark, samples, data_dir),
-        audit=summarise(rows) if any(r["stored"] is not None for r in rows) else None,
+        audit=summarise(rows) if any(r.stored is not None for r in rows) else None,
         items=rows if items else None,
         contexts=item_contexts(samples, outputs) if outputs is not None else None,
     )
@@ -150,7 +152,7 @@ def item_contexts(samples: Sequence[Any], outputs: Sequence[str]) -> list[dict[s
              "response": outputs[i] if i < len(outputs) else ""} for i, s in enumerate(samples)]
 
 
-def file_coverage(benchmark: str, samples: Sequence[Any], data_dir: str | Path | None) -> dict[str, Any]:
+def file_coverage(benchmark: str, samples: Sequence[Any], data_dir: str | Path | None) -> Coverage:
     """:func:`rapid_eval.rescore.coverage.coverage` of the file's items against the benchmark: its full id set
     when ``data_dir`` gives the gold, else the documented size of ``tasks/<benchmark>.yaml``."""
     from rapid_eval import benchmarks

@@ -94,9 +94,9 @@ def test_power_tower_does_not_hang_the_rule():
 @pytest.mark.parametrize("model", ["Gemini-Pro", "GPT4-CoT (Text Only)", "Qwen-VL-Plus", "Random-Chance"])
 def test_bundled_slices(model):
     r = rescore("mathvision", [DATA / f"{model}.jsonl"], data_dir=DATA / "annotations", workers=0)
-    assert r.stored["differ_ids"] == (["3013"] if model == "Gemini-Pro" else [])
+    assert r.stored is not None and r.stored.differ_ids == (["3013"] if model == "Gemini-Pro" else [])
     # Qwen-VL-Plus 2394 stores a stale model_answer ("\frac{8}{5}" for the response "B"); its flag is right.
-    assert r.stored["model_answer_differ_ids"] == (["2394"] if model == "Qwen-VL-Plus" else [])
+    assert r.stored.model_answer_differ_ids == (["2394"] if model == "Qwen-VL-Plus" else [])
     assert r.breakdown["official"]["-all"].startswith(f"{r.correct}/{r.n}=")
 
 

@@ -93,10 +93,11 @@ def test_bundled_slice_stored_extraction():
 def test_bundled_slice_rescore():
     r = rescore("mathvista", [SLICE], workers=0)
     assert r.n == 20 and r.format == "mathvista-output" and r.claimed is None
-    assert r.correct == r.stored["correct"] + 5 and r.stored["differ"] == 5
+    assert r.stored is not None and r.correct == r.stored.correct + 5 and r.stored.differ == 5
     assert set(r.breakdown) >= {"question_type", "answer_type", "skills", "judge_free"}
     agreement = r.agreement
-    assert sum(agreement[k] for k in ("both_correct", "both_wrong", "official_only", "judge_free_only")) == 20
+    assert agreement is not None
+    assert agreement.both_correct + agreement.both_wrong + agreement.official_only + agreement.judge_free_only == 20
 
 
 # Published outputs (lupantech/MathVista:results): claimed correct count and the documented re-scoring delta.
@@ -126,7 +127,7 @@ def test_published_outputs(name, claimed, delta):
     assert r.claimed["correct"] == claimed and r.n == 1000
     assert r.correct == claimed + delta  # exact for nine files, +delta where true_false predates int(float())
     # item by item: the differences from the stored true_false are exactly the delta, all stored-False -> True
-    assert r.stored["differ"] == delta and r.stored["correct"] == claimed
+    assert r.stored is not None and r.stored.differ == delta and r.stored.correct == claimed
     assert 0 <= r.breakdown["judge_free"]["correct"] <= 1000 and r.timeouts == 0 and r.unscored == 0
 
 
@@ -135,7 +136,8 @@ def test_leaderboard_template_is_not_a_check():
     path = shared_path("benchmarks", "predictions", "mathvista", "lupantech_MathVista",
                        "leaderboad_submission_template", "output_testmini_template_for_leaderboard_submission.json")
     r = rescore("mathvista", [path], workers=1)
-    assert (r.correct, r.claimed["correct"], r.stored["differ"]) == (263, 179, 0)
+    assert r.stored is not None and r.claimed is not None
+    assert (r.correct, r.claimed["correct"], r.stored.differ) == (263, 179, 0)
 
 
 def test_breakdown_matches_official_scores_file():

@@ -98,7 +98,7 @@ def test_bundled_eval_only():
     parse = rescore("mmmu", [DATA / "llava1.5_13b"], workers=0)
     assert r.format == "mmmu-eval-only" and parse.format == "mmmu-parse-and-eval"
     assert r.n == parse.n == 30 and r.correct == parse.correct
-    assert r.agreement["agree_pct"] == 100.0
+    assert r.agreement is not None and r.agreement.agree_pct == 100.0
     assert set(r.breakdown) == {"discipline", "subject", "judge_free"}
 
 

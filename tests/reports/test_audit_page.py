@@ -37,13 +37,14 @@ def test_page_data_matches_the_rescore_item_by_item(tmp_path: Path):
     rows = index["rows"]
     assert len(rows) == len(details) == result.n == 16
     audit = result.audit
+    assert audit is not None
     counts = {c["name"]: c for c in index["classes"]}
     for cls in CLASSES:  # the filter's counts are the --json audit's, class by class
-        assert counts[cls]["items"] == audit[cls], cls
-        assert counts[cls]["differ"] == audit["differ_by_class"][cls], cls
+        assert counts[cls]["items"] == audit.counts[cls], cls
+        assert counts[cls]["differ"] == audit.differ_by_class[cls], cls
     assert counts["format"]["items"] == 1 and counts["stored_extraction_contradicts_response"]["items"] == 1
-    assert counts[NO_CLASS]["items"] == 16 - sum(audit[c] for c in CLASSES)
-    assert sum(r["differ"] for r in rows) == audit["differ"] == 1
+    assert counts[NO_CLASS]["items"] == 16 - sum(audit.counts[c] for c in CLASSES)
+    assert sum(r["differ"] for r in rows) == audit.differ == 1
 
     by_id = {r["id"]: (r, d) for r, d in zip(rows, details, strict=True)}
     row, detail = by_id["3013"]  # Gemini-Pro's 4/3 against the gold \frac{4}{3}: stored wrong, ours right

@@ -44,10 +44,10 @@ def test_audit_page_in_headless_chromium(tmp_path: Path):
     files = [MATHVISION / "Gemini-Pro.jsonl", MATHVISION / "Qwen-VL-Plus.jsonl", evil]
     result = rescore("mathvision", files, data_dir=MATHVISION / "annotations", workers=0, items=True, context=True)
     page = build_audit_page(result, tmp_path / "site")
-    items = result.items
-    of_class = {c: {str(r["id"]) for r in items if r["class"] == c} for c in ("format",
-                                                                           "stored_extraction_contradicts_response")}
-    differ = {str(r["id"]) for r in items if r["stored"] is not None and bool(r["stored"]) != bool(r["ours"])}
+    items = result.items or []
+    of_class = {c: {str(r.id) for r in items if r.cls == c}
+                for c in ("format", "stored_extraction_contradicts_response")}
+    differ = {str(r.id) for r in items if r.stored is not None and bool(r.stored) != bool(r.ours)}
     assert of_class["format"] and of_class["stored_extraction_contradicts_response"] and {"3013", "390"} <= differ
 
     lv_result = rescore("logicvista", [LOGICVISTA], data_dir=FIXTURES, workers=0, items=True, context=True)
@@ -57,7 +57,7 @@ def test_audit_page_in_headless_chromium(tmp_path: Path):
     try:
         driver.get(page.as_uri())
         WebDriverWait(driver, 10).until(lambda d: _visible_ids(d))
-        assert sorted(_visible_ids(driver)) == sorted(str(r["id"]) for r in items)
+        assert sorted(_visible_ids(driver)) == sorted(str(r.id) for r in items)
         assert driver.find_element(By.ID, "count").text == f"{len(items)} of {len(items)} items"
         assert "audit (" in driver.find_element(By.ID, "summary").text
         select = Select(driver.find_element(By.ID, "f-class"))

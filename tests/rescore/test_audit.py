@@ -93,7 +93,7 @@ def test_classify(kw, expected):
 ])
 def test_coverage(ids, full, size, expected):
     cov = coverage(ids, full_ids=full, expected_size=size)
-    assert {k: cov.get(k) for k in expected} == expected
+    assert {k: getattr(cov, k) for k in expected} == expected
 
 
 def test_documented_size_picks_a_larger_split_only_when_needed():
@@ -112,19 +112,22 @@ def test_answers_with_their_results_csv_take_the_csv_headline(tmp_path):
     for r in (alone, together):
         assert r.n == 20 and r.headline == "verdicts stored in the file"
         assert r.correct == r.claimed["correct"] == 2 and r.claimed["file"] == csv.name
-    assert together.judge_free["correct"] == 0  # the rule reads no right answer in these 20 responses
-    items = {it["id"]: it for it in together.items}
+    assert together.judge_free is not None
+    assert together.judge_free.correct == 0  # the rule reads no right answer in these 20 responses
+    items = {it.id: it for it in together.items or []}
     assert len(items) == 20
     # v1_0: the response hedges over all four letters; GPT-4's extraction is ZZZZZ (none)
-    assert items["v1_0"]["class"] == "stored_extraction_empty" and items["v1_0"]["stored_extracted"] == ["zzzzz"]
+    assert items["v1_0"].cls == "stored_extraction_empty" and items["v1_0"].stored_extracted == ["zzzzz"]
     # v1_5: GPT-4 read c, d; the response concludes d
-    assert items["v1_5"]["class"] == "stored_extraction_contradicts_response"
+    assert items["v1_5"].cls == "stored_extraction_contradicts_response"
     # v1_12: "1. B" -> stored b (correct); our rule reads no answer there
-    assert (items["v1_12"]["stored"], items["v1_12"]["ours"]) == (True, False)
-    assert together.audit["differ"] == 2
-    assert together.audit["stored_extraction_contradicts_response"] >= 1
-    assert "v1_5" in together.audit["examples"]["stored_extraction_contradicts_response"]
-    assert together.coverage["items"] == 20 and together.coverage["expected"] == 448
+    assert (items["v1_12"].stored, items["v1_12"].ours) == (True, False)
+    audit, cov = together.audit, together.coverage
+    assert audit is not None and cov is not None
+    assert audit.differ == 2
+    assert audit.counts["stored_extraction_contradicts_response"] >= 1
+    assert "v1_5" in audit.examples["stored_extraction_contradicts_response"]
+    assert cov.items == 20 and cov.expected == 448
 
 
 def test_items_file_has_one_line_per_item(tmp_path):
@@ -149,15 +152,16 @@ def test_blanked_extractions_are_counted_as_empty(tmp_path):
     """The InternVL2-1B case on real records: an empty stored extraction where the response states an answer."""
     data = json.loads(MATHVISTA.read_text())
     before = rescore("mathvista", [MATHVISTA], workers=0, items=True)
-    stated = [it["id"] for it in before.items if it["ours_extracted"]]
+    stated = [it.id for it in before.items or [] if it.ours_extracted]
     assert len(stated) >= 5
     for pid in stated:
         data[pid]["extraction"] = ""
     blank = tmp_path / "output_blanked.json"
     blank.write_text(json.dumps(data))
     after = rescore("mathvista", [blank], workers=0)
-    assert before.audit["stored_extraction_empty"] == 0
-    assert after.audit["stored_extraction_empty"] == len(stated)
+    assert before.audit is not None and after.audit is not None
+    assert before.audit.counts["stored_extraction_empty"] == 0
+    assert after.audit.counts["stored_extraction_empty"] == len(stated)
 
 
 def test_partial_file_shows_its_coverage_beside_the_claim():
@@ -170,8 +174,9 @@ def test_partial_file_shows_its_coverage_beside_the_claim():
 def test_coverage_against_the_full_id_set_of_the_gold():
     r = rescore("mathvision", [DATA / "mathvision" / "Gemini-Pro.jsonl"], data_dir=DATA / "mathvision" / "annotations",
                 workers=0)
-    assert r.coverage["expected_from"].startswith("full id set")
-    assert r.coverage["items"] == r.n and r.coverage["missing"] == r.coverage["expected"] - r.n
+    cov = r.coverage
+    assert cov is not None and cov.expected_from.startswith("full id set") and cov.expected is not None
+    assert cov.items == r.n and cov.missing == cov.expected - r.n
 
 
 @pytest.mark.parametrize("model", ["miniGPTvicuna7B", "BLIP2", "LLAVA13B"])
@@ -179,18 +184,20 @@ def test_real_answers_files_audit_against_their_results_csv(model):
     path = shared_path("benchmarks", "predictions", "logicvista", "answers", f"{model}-answers.json")
     r = rescore("logicvista", [path], workers=0, items=True)
     assert r.headline == "verdicts stored in the file" and r.score == r.claimed["score"]
-    assert len(r.items) == 448 and r.coverage["complete"]
-    differ = [it for it in r.items if it["stored"] != it["ours"]]
-    assert len(differ) == r.audit["differ"] == r.stored["differ"]
-    assert all(it["class"] for it in differ)  # every disagreement gets a class
+    assert r.items is not None and r.coverage is not None and r.audit is not None and r.stored is not None
+    assert len(r.items) == 448 and r.coverage.complete
+    differ = [it for it in r.items if it.stored != it.ours]
+    assert len(differ) == r.audit.differ == r.stored.differ
+    assert all(it.cls for it in differ)  # every disagreement gets a class
 
 
 def test_real_mathvista_file_every_disagreement_is_classified():
     path = shared_path("benchmarks", "predictions", "mathvista", "lupantech_MathVista", "bard", "output_bard.json")
     r = rescore("mathvista", [path], workers=0, items=True)
-    differ = [it for it in r.items if it["stored"] is not None and it["stored"] != it["ours"]]
-    assert differ and all(it["class"] for it in differ)
-    assert sum(r.audit["differ_by_class"].values()) == len(differ)
+    assert r.items is not None and r.audit is not None
+    differ = [it for it in r.items if it.stored is not None and it.stored != it.ours]
+    assert differ and all(it.cls for it in differ)
+    assert sum(r.audit.differ_by_class.values()) == len(differ)
 
 
 def test_answers_and_a_results_csv_from_elsewhere_are_paired(tmp_path):
@@ -215,7 +222,7 @@ def test_sliced_judged_file_says_it_is_partial_beside_its_claim():
 
     r = rescore("logicvista", [DATA / "vlmevalkit" / "Qwen2.5-VL-7B-Instruct_LogicVista_gpt4o-mini.csv"], workers=0)
     assert r.claimed["score"] == pytest.approx(46.76, abs=0.01) and r.n == 14
-    assert r.coverage["items"] == 14 and r.coverage["missing"] == 448 - 14
+    assert r.coverage is not None and r.coverage.items == 14 and r.coverage.missing == 448 - 14
     lines = summary_lines(r)
     claim = next(i for i, line in enumerate(lines) if line.startswith("claimed:"))
     assert lines[claim + 1].startswith("partial file: covers 14 of 448 items")
@@ -229,7 +236,7 @@ def test_empty_judge_extraction_in_a_judged_file_is_reported(tmp_path):
     with open(src, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     before = rescore("mathvista", [src], workers=0, items=True)
-    answered = next(it["id"] for it in before.items if it["ours_extracted"])
+    answered = next(it.id for it in before.items or [] if it.ours_extracted)
     for row in rows:
         if row["index"] == answered:
             row["res"] = ""
@@ -239,5 +246,6 @@ def test_empty_judge_extraction_in_a_judged_file_is_reported(tmp_path):
         w.writeheader()
         w.writerows(rows)
     after = rescore("mathvista", [out], workers=0, items=True)
-    assert after.audit["stored_extraction_empty"] == before.audit["stored_extraction_empty"] + 1
-    assert answered in after.audit["examples"]["stored_extraction_empty"]
+    assert before.audit is not None and after.audit is not None
+    assert after.audit.counts["stored_extraction_empty"] == before.audit.counts["stored_extraction_empty"] + 1
+    assert answered in after.audit.examples["stored_extraction_empty"]

@@ -34,8 +34,9 @@ def test_rescore_follows_the_stored_verdicts(path, claimed, stored_differ):
     r = rescore("realworldqa", [path], workers=0)
     assert r.headline == "verdicts stored in the file" and r.score == claimed == r.claimed["score"]
     jf = r.judge_free
-    assert jf["score"] == 87.5 and jf["correct"] == 7 and jf["items"] == 8  # "three" counts once mapped to 3
-    assert r.stored["differ_ids"] == stored_differ and jf["agree"] == 8 - len(stored_differ)
+    assert jf is not None and r.stored is not None
+    assert jf.score == 87.5 and jf.correct == 7 and jf.items == 8  # "three" counts once mapped to 3
+    assert r.stored.differ_ids == stored_differ and jf.agree == 8 - len(stored_differ)
 
 
 def test_log_with_data_dir_matches_target(tmp_path):
@@ -61,8 +62,9 @@ def test_mathvista_log_without_doc_takes_gold_from_its_metric_and_follows_true_f
     assert by_id["74"].answer == "47.6" and by_id["74"].precision == 1 and by_id["450"].options[3] == "grasshoppers"
     r = rescore("mathvista", [MATHVISTA], workers=0)
     assert r.headline == "verdicts stored in the file" and r.score == 87.5 == r.claimed["score"]
-    assert r.stored["items"] == 8 and r.judge_free["items"] == 8
-    assert r.judge_free["differ_ids"] == ["506"]  # a list answer only the GPT extractor read from prose
+    assert r.stored is not None and r.judge_free is not None
+    assert r.stored.items == 8 and r.judge_free.items == 8
+    assert r.judge_free.differ_ids == ["506"]  # a list answer only the GPT extractor read from prose
 
 
 MMMU = DATA / "20261130_194332_samples_mmmu_local.jsonl"

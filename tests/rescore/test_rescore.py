@@ -89,4 +89,5 @@ def test_the_cli_json_is_the_api_result(tmp_path):
     expected = json.loads(json.dumps({**api.to_dict(), "seconds": cli["seconds"]}, default=str))
     del expected["items"]
     assert cli == expected and api.stored is not None and api.judge_free is not None
-    assert [json.loads(line) for line in items.read_text().splitlines()] == json.loads(json.dumps(api.items))
+    rows = [row.to_dict() for row in api.items or []]
+    assert [json.loads(line) for line in items.read_text().splitlines()] == json.loads(json.dumps(rows))

@@ -40,7 +40,7 @@ def test_realworldqa_judged_file_reproduces_its_acc_csv(tmp_path):
     assert r.claimed == {"score": 75.0, "split": "none", "file": "Qwen2.5-VL-7B_RealWorldQA_acc.csv"}
     # the judge-free rule (lmms-eval's filters as ported: option text matched as written) reads neither "pointing
     # left" nor "the second one"; the stored verdicts still decide the headline
-    assert r.judge_free["score"] == 25.0 and r.judge_free["differ_ids"] == ["2", "3"]
+    assert r.judge_free is not None and r.judge_free.score == 25.0 and r.judge_free.differ_ids == ["2", "3"]
     assert r.replay["agree"] == 4  # can_infer on each stored "Match Log" gives the stored hit
 
 
@@ -65,7 +65,8 @@ def test_mmmu_dev_val_judged_file_headline_on_validation(tmp_path):
     split = r.breakdown["split"]
     assert (split["validation"]["correct"], split["validation"]["total"]) == (3, 4)
     assert (split["dev"]["correct"], split["dev"]["total"]) == (1, 2)
-    assert r.judge_free["agree"] == 6  # the open question is scored as open, not as a two-option choice
+    assert r.judge_free is not None
+    assert r.judge_free.agree == 6  # the open question is scored as open, not as a two-option choice
     assert r.breakdown["discipline"]["Science"]["correct"] == 2
 
 
