@@ -111,7 +111,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (  # top to bottom; a module may import it
     ("rapid_eval.types", "rapid_eval.registry", "rapid_eval.paths", "rapid_eval.hashing", "rapid_eval.log",
      "rapid_eval.model_files", "rapid_eval.variants", "rapid_eval.sanitize", "rapid_eval.bounded_yaml"),
 )
-"""The README's layer diagram as module prefixes. Prediction files are split: ``formats/`` holds the row, gold and
+"""The layer diagram of docs/architecture.md as module prefixes. Prediction files are split: ``formats/`` holds the row, gold and
 record helpers benchmark folders build their readers from (low), ``rescore/`` the reader dispatch, the general
 readers and ``rescore()`` (a stage, above the benchmarks)."""
 
@@ -139,7 +139,7 @@ def _upward_arrows(graph: dict[str, set[str]]) -> list[str]:
 def test_every_module_has_a_layer_and_no_import_points_upward():
     graph = _graph()
     unplaced = [m for m in graph if m != "rapid_eval" and _layer(m) is None]
-    assert not unplaced, f"modules outside every layer (add them to LAYERS and README): {unplaced}"
+    assert not unplaced, f"modules outside every layer (add them to LAYERS and docs/architecture.md): {unplaced}"
     assert _upward_arrows(graph) == []
 
 
