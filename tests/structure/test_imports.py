@@ -111,9 +111,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (  # top to bottom; a module may import it
     ("rapid_eval.types", "rapid_eval.registry", "rapid_eval.paths", "rapid_eval.hashing", "rapid_eval.log",
      "rapid_eval.model_files", "rapid_eval.variants", "rapid_eval.sanitize", "rapid_eval.bounded_yaml"),
 )
-"""The layer diagram of docs/architecture.md as module prefixes. Prediction files are split: ``formats/`` holds the row, gold and
-record helpers benchmark folders build their readers from (low), ``rescore/`` the reader dispatch, the general
-readers and ``rescore()`` (a stage, above the benchmarks)."""
+"""The layer diagram of docs/architecture.md as module prefixes. Prediction files are split: ``formats/`` holds
+the row, gold and record helpers benchmark folders build their readers from (low), ``rescore/`` the reader
+dispatch, the general readers and ``rescore()`` (a stage, above the benchmarks)."""
 
 
 def _layer(module: str) -> int | None:
