@@ -127,6 +127,13 @@ class Benchmark:
         fn: Callable[[dict[str, Any], str], Sample] | None = self._part("formats", "from_port_row")
         return fn
 
+    @property
+    def explain_difference(self) -> Callable[[Sample, Any, Any], str | None] | None:
+        """``explain_difference(sample, stored, verdict)`` of ``formats.py``: the documented reason a rapid-eval
+        verdict may differ from one the authors stored (None: undocumented); None when the benchmark lists none."""
+        fn: Callable[[Sample, Any, Any], str | None] | None = self._part("formats", "explain_difference")
+        return fn
+
     def natural_key(self, sample: Sample) -> str:
         """A key two loaders agree on for the same item (the adapter's; the sample id unless it says otherwise)."""
         return self.adapter.natural_key(sample)

@@ -3,7 +3,7 @@ verdicts on a stored extraction, item-by-item agreement, and the documented reas
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from rapid_eval.formats.base import StoredItem
@@ -35,18 +35,6 @@ def agreement(official: Sequence[Verdict], judge_free: Sequence[Verdict]) -> Agr
     )
 
 
-def _explainer(benchmark: str) -> Any:
-    """``explain_difference(sample, stored, verdict)`` of ``benchmarks/<name>/formats.py``: the documented reasons
-    a rapid-eval verdict may differ from a verdict the authors stored; None when the benchmark lists none."""
-    import importlib
-
-    try:
-        module = importlib.import_module(f"rapid_eval.benchmarks.{benchmark}.formats")
-    except ImportError:
-        return None
-    return getattr(module, "explain_difference", None)
-
-
 def stored_agreement(samples: Sequence[Any], official: Sequence[StoredItem], verdicts: Sequence[Verdict],
                      show: int = 20) -> StoredComparison:
     """The file's stored per-item verdicts against the headline verdicts: counts and the first differing ids;
@@ -58,7 +46,7 @@ def stored_agreement(samples: Sequence[Any], official: Sequence[StoredItem], ver
     items = sum(st is not None for st in stored)
     documented: dict[str, int] | None = None
     undocumented: list[str] | None = None
-    explain = _explainer(samples[0].task if samples else "")
+    explain = _explainer(samples[0].task) if samples else None
     if differ and explain is not None:
         by_id = {s.id: (s, o, v) for s, o, v in zip(samples, official, verdicts, strict=True)}
         reasons = {i: explain(*by_id[i]) for i in differ}
@@ -74,3 +62,11 @@ def stored_agreement(samples: Sequence[Any], official: Sequence[StoredItem], ver
     return StoredComparison(correct=sum(bool(st) for st in stored), items=items, agree=items - len(differ),
                             differ=len(differ), differ_ids=differ[:show], documented=documented,
                             undocumented_ids=undocumented, model_answer_differ_ids=model_answer_differ)
+
+
+def _explainer(task: str) -> Callable[[Any, Any, Any], str | None] | None:
+    """The benchmark's documented reasons a stored verdict may differ (its ``explain_difference``); None for a task
+    that is no benchmark folder or lists none."""
+    from rapid_eval import benchmarks
+
+    return benchmarks.get(task).explain_difference if task in benchmarks.names() else None
