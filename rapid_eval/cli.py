@@ -22,6 +22,7 @@ from rapid_eval.reports.cli import register as register_reports
 from rapid_eval.training.cli import register as register_training
 from rapid_eval.types import PERCEPTOR_DEFAULTS as PD
 from rapid_eval.types import REASONER_DEFAULTS as RD
+from rapid_eval.types import SCORER_MODES
 from rapid_eval.variants import CHOICES
 
 _fast_option_coercion()  # option values without pydantic (typer >= 0.26 builds an adapter per option)
@@ -329,7 +330,7 @@ def score(
 
 
 def _check_scorer(scorer: str) -> None:
-    if scorer not in ("official", "generic"):
+    if scorer not in SCORER_MODES:
         from rapid_eval.cli_checks import usage_error
 
         usage_error(f"--scorer {scorer}: choose official (each benchmark's rules) or generic (boxed + math-verify)")

@@ -112,6 +112,10 @@ REASONER_DEFAULTS = SamplingParams(temperature=REASONER_TEMPERATURE, top_p=REASO
                                    max_new_tokens=REASONER_MAX_NEW_TOKENS, seed=0)
 """RAPID's evaluation reasoner: temperature 0.6, top-p 0.95, 8192 new tokens."""
 
+SCORER_MODES = ("official", "generic")
+"""How a run's answers are scored: ``official`` (each benchmark's own rules, the default) or ``generic`` (the
+boxed-answer + math-verify rule for every benchmark)."""
+
 
 @dataclass(frozen=True)
 class Message:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from rapid_eval.api._support import run_of
 from rapid_eval.api.loading import load_engine
 from rapid_eval.api.results import ScoreResult
+from rapid_eval.types import SCORER_MODES
 
 if TYPE_CHECKING:
     from rapid_eval.engines.base import Engine
@@ -46,8 +47,8 @@ def score(
 
     started = time.time()
     r = run_of(run)
-    if scorer not in ("official", "generic"):
-        raise ValueError(f"scorer must be 'official' or 'generic', not {scorer!r}")
+    if scorer not in SCORER_MODES:
+        raise ValueError(f"scorer must be one of {', '.join(SCORER_MODES)}, not {scorer!r}")
     engine: Any = None
     if isinstance(judge, Engine):
         engine = nullcontext(judge)

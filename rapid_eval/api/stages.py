@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from rapid_eval.api._support import counter_delta, run_of, sampling, shard_of, stage_failure
 from rapid_eval.api.results import StageResult
 from rapid_eval.api.scores import score
-from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS, Sample
+from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS, SCORER_MODES, Sample
 
 if TYPE_CHECKING:
     from rapid_eval.engines.base import Engine
@@ -115,8 +115,8 @@ def reason(
 
 
 def _check_scorer(scorer: str | None) -> None:
-    if scorer not in (None, "official", "generic"):
-        raise ValueError(f"scorer must be 'official' or 'generic', not {scorer!r}")
+    if scorer is not None and scorer not in SCORER_MODES:
+        raise ValueError(f"scorer must be one of {', '.join(SCORER_MODES)} or None, not {scorer!r}")
 
 
 def _reason(

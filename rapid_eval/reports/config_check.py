@@ -7,9 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rapid_eval.types import SCORER_MODES
+
 TABLES = ("ablation", "main", "variants", "scaling", "diagnostics")
 FORMATS = ("md", "csv", "latex", "json", "html")
-SCORERS = ("official", "generic")
 
 
 class ConfigError(ValueError):
@@ -49,7 +50,7 @@ def check_config(path: Path, cfg: dict[str, Any]) -> None:
     if "report" in cfg:
         need("report", cfg["report"], isinstance(cfg["report"], bool), "true or false")
     if cfg.get("scorer") is not None:
-        need("scorer", cfg["scorer"], cfg["scorer"] in SCORERS, " or ".join(SCORERS))
+        need("scorer", cfg["scorer"], cfg["scorer"] in SCORER_MODES, " or ".join(SCORER_MODES))
     if cfg.get("params") is not None:
         params = cfg["params"]
         need("params", params, isinstance(params, dict) and all(_num(v) for v in params.values()),
