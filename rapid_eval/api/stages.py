@@ -6,17 +6,18 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rapid_eval.api._support import counter_delta, run_of, sampling, shard_of, stage_failure
 from rapid_eval.api.results import StageResult
 from rapid_eval.api.scores import score
-from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS, SCORER_MODES, Sample
+from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS, SCORER_MODES, Sample, SamplingParams
 
 if TYPE_CHECKING:
     from rapid_eval.engines.base import Engine
+    from rapid_eval.prompts import PromptSet
     from rapid_eval.reasoning.prefetch import Prefetcher
     from rapid_eval.records import PerceptionRecord
     from rapid_eval.storage.rundir import Run
@@ -105,10 +106,10 @@ def reason(
         warnings.warn("reason(score_as_they_arrive=...) is deprecated: use scorer=...", DeprecationWarning,
                       stacklevel=2)
         scorer = score_as_they_arrive
-    result = _reason(run, engine, variants=variants, perceptor=perceptor, prompts=prompts,
-                     max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p, seed=seed,
-                     thinking=thinking, retry_failed=retry_failed, repeats=repeats, scorer=scorer, shard=shard,
-                     log_stats=log_stats, prefetched=prefetched, **stats_extra)
+    plan = _ReasonPlan.of(variants=variants, perceptor=perceptor, prompts=prompts, max_new_tokens=max_new_tokens,
+                          temperature=temperature, top_p=top_p, seed=seed, thinking=thinking, repeats=repeats)
+    result = _reason(run_of(run), engine, plan, scorer=scorer, retry_failed=retry_failed, shard=shard,
+                     log_stats=log_stats, prefetched=prefetched, stats_extra=stats_extra)
     if scorer is None:
         return result
     return replace(result, scores=score(result.run, scorer=scorer, workers=workers, log_stats=False))
@@ -119,53 +120,66 @@ def _check_scorer(scorer: str | None) -> None:
         raise ValueError(f"scorer must be one of {', '.join(SCORER_MODES)} or None, not {scorer!r}")
 
 
-def _reason(
-    run: str | Path | Run,
-    engine: Engine,
-    *,
-    variants: str | Sequence[str] | None = None,
-    perceptor: str | None = None,
-    prompts: str | Path | None = None,
-    max_new_tokens: int | None = None,
-    temperature: float | None = None,
-    top_p: float | None = None,
-    seed: int | None = None,
-    thinking: bool | None = None,
-    retry_failed: bool = False,
-    repeats: int = 1,
-    scorer: str | None = None,
-    shard: str | Shard | None = None,
-    log_stats: bool = True,
-    prefetched: Prefetcher | None = None,
-    **stats_extra: Any,
-) -> StageResult:
+@dataclass(frozen=True)
+class _ReasonPlan:
+    """What a reasoner asks, derived once from :func:`reason`'s options: a reasoner streamed behind perception
+    (its :class:`~rapid_eval.reasoning.prefetch.Prefetcher`) and its reason pass must ask exactly the same."""
+
+    prompts_spec: str | Path | None
+    prompts: PromptSet
+    params: SamplingParams
+    variants: list[str] | None
+    perceptor: str | None
+    repeats: int
+
+    KEYS: ClassVar[tuple[str, ...]] = ("variants", "perceptor", "prompts", "max_new_tokens", "temperature",
+                                       "top_p", "seed", "thinking", "repeats")
+    """The options of :func:`reason` a plan is made of."""
+
+    @classmethod
+    def of(cls, *, variants: str | Sequence[str] | None = None, perceptor: str | None = None,
+           prompts: str | Path | None = None, max_new_tokens: int | None = None, temperature: float | None = None,
+           top_p: float | None = None, seed: int | None = None, thinking: bool | None = None,
+           repeats: int | None = 1) -> _ReasonPlan:
+        """The plan of these options (unknown variants raise before any model call)."""
+        from rapid_eval.prompts import PromptSet
+        from rapid_eval.variants import parse_variants
+
+        chosen = parse_variants(variants if isinstance(variants, str) else list(variants)) if variants else None
+        params = sampling(REASONER_DEFAULTS, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
+                          seed=seed, enable_thinking=thinking)
+        return cls(prompts, PromptSet(prompts), params, chosen, perceptor, int(repeats or 1))
+
+    def settings(self, engine: Engine) -> dict[str, Any]:
+        """The ``settings`` of the stage's stats line (what a shard merge must find equal)."""
+        from rapid_eval.prompts import prompts_fingerprint
+
+        return {"reasoner": engine.identity(), "sampling": self.params.to_dict(), "variants": self.variants,
+                "perceptor": self.perceptor, "repeats": self.repeats,
+                "prompts": prompts_fingerprint(self.prompts_spec)}
+
+
+def _reason(run: Run, engine: Engine, plan: _ReasonPlan, *, scorer: str | None, retry_failed: bool = False,
+            shard: str | Shard | None = None, log_stats: bool = True, prefetched: Prefetcher | None = None,
+            stats_extra: dict[str, Any]) -> StageResult:
     """:func:`reason` without the scoring at the end (``scorer`` only decides the cheap verdicts as the answers
     arrive)."""
     from rapid_eval.grading.prescore import Prescorer
-    from rapid_eval.prompts import PromptSet, prompts_fingerprint
     from rapid_eval.reasoning import reason as run_reason
-    from rapid_eval.variants import parse_variants
 
     _check_scorer(scorer)
     started = time.time()
-    r = run_of(run)
-    chosen = parse_variants(list(variants) if variants is not None and not isinstance(variants, str) else variants) \
-        if variants else None
-    params = sampling(REASONER_DEFAULTS, max_new_tokens=max_new_tokens, temperature=temperature, top_p=top_p,
-                      seed=seed, enable_thinking=thinking)
     only: set[str] | None = None
     if shard is not None:
-
-        mine, stats_extra["shard"] = shard_of(list(r.samples().values()), shard)
+        mine, stats_extra["shard"] = shard_of(list(run.samples().values()), shard)
         only = {s.uid for s in mine}
-    stats_extra["settings"] = {"reasoner": engine.identity(), "sampling": params.to_dict(), "variants": chosen,
-                               "perceptor": perceptor, "repeats": repeats, "prompts": prompts_fingerprint(prompts)}
+    stats_extra["settings"] = plan.settings(engine)
     before = engine.counters()
-    with r.lock("reason"), stage_failure(r, "reason", engine, before, started, log_stats):
-        pre = Prescorer(r.root / "verdict_cache.jsonl", scorer) if scorer else None
+    with run.lock("reason"), stage_failure(run, "reason", engine, before, started, log_stats):
+        pre = Prescorer(run.root / "verdict_cache.jsonl", scorer) if scorer else None
         try:
-            n, stats, skipped = run_reason(r, engine, PromptSet(prompts), params, chosen, perceptor, on_answer=pre,
-                                           only_failed=retry_failed, repeats=repeats, only=only,
+            n, stats, skipped = run_reason(run, engine, plan.prompts, plan.params, plan.variants, plan.perceptor,
+                                           on_answer=pre, only_failed=retry_failed, repeats=plan.repeats, only=only,
                                            attempted=prefetched.attempted if prefetched else frozenset())
         finally:
             if pre is not None:
@@ -175,10 +189,10 @@ def _reason(
             stats_extra.update(prefetched.stats_line())
         counters = counter_delta(engine, before)
         if log_stats:
-            r.log_stats("reason", n, stats, started, reasoner=engine.model, skipped=len(skipped),
-                        skipped_reasons=skipped[:5], **counters, **stats_extra)
-        r.close()
-    return StageResult(r, n, stats, skipped, counters)
+            run.log_stats("reason", n, stats, started, reasoner=engine.model, skipped=len(skipped),
+                          skipped_reasons=skipped[:5], **counters, **stats_extra)
+        run.close()
+    return StageResult(run, n, stats, skipped, counters)
 
 
 def perceive_and_reason(
@@ -201,8 +215,6 @@ def perceive_and_reason(
     ``scorer`` decides the cheap verdicts as the answers arrive). ``scorer``: the run is scored once, after the
     last reasoner, and every reasoner's result carries those scores (None: no scoring)."""
     from rapid_eval.engines.base import Engine
-    from rapid_eval.perception.variants import parse_variants
-    from rapid_eval.prompts import PromptSet
     from rapid_eval.reasoning.prefetch import Prefetcher
 
     _check_scorer(scorer)
@@ -211,17 +223,11 @@ def perceive_and_reason(
         [dict(reason_options or {}) for _ in engines]
     if len(ropts) != len(engines):
         raise ValueError(f"{len(engines)} reasoners but {len(ropts)} reason_options")
+    passes = [_stage_options(o, scorer) for o in ropts]  # (plan, the pass's own keywords)
     run = run_of(out, create=True)
     with run.lock("reason"):  # the streamed calls are reason's: held until its passes end
-        streams = []
-        for eng, o in zip(engines, ropts, strict=True):
-            v = o.get("variants")
-            params = sampling(REASONER_DEFAULTS, max_new_tokens=o.get("max_new_tokens"),
-                              temperature=o.get("temperature"), top_p=o.get("top_p"), seed=o.get("seed"),
-                              enable_thinking=o.get("thinking"))
-            streams.append(Prefetcher(run, eng, PromptSet(o.get("prompts")), params,
-                                      parse_variants(list(v) if v is not None and not isinstance(v, str) else v)
-                                      if v else None, o.get("perceptor"), int(o.get("repeats") or 1)).start())
+        streams = [Prefetcher(run, eng, plan.prompts, plan.params, plan.variants, plan.perceptor,
+                              plan.repeats).start() for eng, (plan, _) in zip(engines, passes, strict=True)]
 
         def offer(rec: PerceptionRecord, s: Sample) -> None:
             for st in streams:
@@ -233,19 +239,21 @@ def perceive_and_reason(
         finally:
             for st in streams:
                 st.finish()
-        results = [_reason(run, eng, log_stats=log_stats, prefetched=st, **_stage_options(o, scorer))
-                   for eng, o, st in zip(engines, ropts, streams, strict=True)]
+        results = [_reason(run, eng, plan, log_stats=log_stats, prefetched=st, **kw)
+                   for eng, (plan, kw), st in zip(engines, passes, streams, strict=True)]
     if scorer is not None and results:
         scores = score(run, scorer=scorer, workers=workers, log_stats=False)
         results = [replace(res, scores=scores) for res in results]
     return p, results
 
 
-def _stage_options(options: Mapping[str, Any], scorer: str | None) -> dict[str, Any]:
-    """:func:`reason`'s keywords as :func:`_reason` takes them (no final scoring: ``workers`` is not its)."""
-    out = {"scorer": scorer, **options}
-    out.pop("workers", None)
-    if out.get("score_as_they_arrive") is not None:
-        out["scorer"] = out["score_as_they_arrive"]
-    out.pop("score_as_they_arrive", None)
-    return out
+def _stage_options(options: Mapping[str, Any], scorer: str | None) -> tuple[_ReasonPlan, dict[str, Any]]:
+    """:func:`reason`'s keywords split into the plan and :func:`_reason`'s own (no final scoring: ``workers`` is
+    not its); keywords no option names go to the stats line, as :func:`reason` takes them."""
+    rest = dict(options)
+    plan = _ReasonPlan.of(**{k: rest.pop(k) for k in _ReasonPlan.KEYS if k in rest})
+    rest.pop("workers", None)
+    old = rest.pop("score_as_they_arrive", None)
+    chosen = rest.pop("scorer", scorer)
+    return plan, {"scorer": old if old is not None else chosen, "retry_failed": bool(rest.pop("retry_failed", False)),
+                  "shard": rest.pop("shard", None), "stats_extra": rest}
