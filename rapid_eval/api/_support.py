@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rapid_eval.types import Sample, SamplingParams
+from rapid_eval.types import SCORER_MODES, Sample, SamplingParams
 
 if TYPE_CHECKING:
     from rapid_eval.engines.base import Engine
@@ -70,3 +70,12 @@ def shard_of(samples: Sequence[Sample], shard: str | Shard) -> tuple[list[Sample
 def sampling(defaults: SamplingParams, **changes: Any) -> SamplingParams:
     """``defaults`` with the given settings changed (None leaves a setting as it is)."""
     return replace(defaults, **{k: v for k, v in changes.items() if v is not None})
+
+
+def check_scorer(scorer: str | None, none_ok: bool = False) -> None:
+    """``ValueError`` unless ``scorer`` is a scoring mode (:data:`rapid_eval.types.SCORER_MODES`), or None where
+    ``none_ok`` (no scoring)."""
+    if scorer in SCORER_MODES or (none_ok and scorer is None):
+        return
+    raise ValueError(f"scorer must be one of {', '.join(SCORER_MODES)}{' or None' if none_ok else ''}, "
+                     f"not {scorer!r}")

@@ -7,10 +7,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rapid_eval.api._support import run_of
+from rapid_eval.api._support import check_scorer, run_of
 from rapid_eval.api.loading import load_engine
 from rapid_eval.api.results import ScoreResult
-from rapid_eval.types import SCORER_MODES
 
 if TYPE_CHECKING:
     from rapid_eval.engines.base import Engine
@@ -45,10 +44,9 @@ def score(
     from rapid_eval.grading.runner import score_run
     from rapid_eval.storage.cache import CallStats
 
+    check_scorer(scorer)
     started = time.time()
     r = run_of(run)
-    if scorer not in SCORER_MODES:
-        raise ValueError(f"scorer must be one of {', '.join(SCORER_MODES)}, not {scorer!r}")
     engine: Any = None
     if isinstance(judge, Engine):
         engine = nullcontext(judge)

@@ -10,10 +10,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rapid_eval.api._support import counter_delta, run_of, sampling, shard_of, stage_failure
+from rapid_eval.api._support import check_scorer, counter_delta, run_of, sampling, shard_of, stage_failure
 from rapid_eval.api.results import StageResult
 from rapid_eval.api.scores import score
-from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS, SCORER_MODES, Sample, SamplingParams
+from rapid_eval.types import PERCEPTOR_DEFAULTS, REASONER_DEFAULTS, Sample, SamplingParams
 
 if TYPE_CHECKING:
     from rapid_eval.engines.base import Engine
@@ -115,11 +115,6 @@ def reason(
     return replace(result, scores=score(result.run, scorer=scorer, workers=workers, log_stats=False))
 
 
-def _check_scorer(scorer: str | None) -> None:
-    if scorer is not None and scorer not in SCORER_MODES:
-        raise ValueError(f"scorer must be one of {', '.join(SCORER_MODES)} or None, not {scorer!r}")
-
-
 @dataclass(frozen=True)
 class _ReasonPlan:
     """What a reasoner asks, derived once from :func:`reason`'s options: a reasoner streamed behind perception
@@ -167,7 +162,7 @@ def _reason(run: Run, engine: Engine, plan: _ReasonPlan, *, scorer: str | None, 
     from rapid_eval.grading.prescore import Prescorer
     from rapid_eval.reasoning import reason as run_reason
 
-    _check_scorer(scorer)
+    check_scorer(scorer, none_ok=True)
     started = time.time()
     only: set[str] | None = None
     if shard is not None:
@@ -217,7 +212,7 @@ def perceive_and_reason(
     from rapid_eval.engines.base import Engine
     from rapid_eval.reasoning.prefetch import Prefetcher
 
-    _check_scorer(scorer)
+    check_scorer(scorer, none_ok=True)
     engines = [reasoners] if isinstance(reasoners, Engine) else list(reasoners)
     ropts = [dict(o) for o in reason_options] if isinstance(reason_options, Sequence) else \
         [dict(reason_options or {}) for _ in engines]
