@@ -4,7 +4,7 @@ Streaming stages (``api.perceive_and_reason``): the perception side puts a reaso
 perception record lands; the reasoner engine takes them from another thread (``Engine.generate_stream``), so both
 engines are busy at once. ``put`` blocks while ``limit`` requests wait (memory stays bounded whatever the run's
 size); ``close`` ends the stream once the queue is drained; ``abort`` ends it at once and drops what waits.
-Takers are plain threads (``get``/``take``) or asyncio tasks (``aget``) of any event loop.
+Takers are plain threads (``take``) or asyncio tasks (``aget``) of any event loop.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ class RequestFeed:
             return dropped
 
     def __len__(self) -> int:
+        """Requests put so far (taken or not): the next ``put``'s index."""
         return self._count
 
     def take(self) -> list[Item]:

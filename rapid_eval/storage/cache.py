@@ -55,6 +55,16 @@ class CallStats:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
+    def count(self, c: Completion, label: str) -> None:
+        """Count one finished call: a failure (its error listed under ``label``) or a success and its tokens."""
+        if c.error:
+            self.failed += 1
+            self.errors.append(f"{label}: {c.error}")
+        else:
+            self.generated += 1
+            self.prompt_tokens += c.prompt_tokens or 0
+            self.completion_tokens += c.completion_tokens or 0
+
     def merge(self, other: CallStats) -> None:
         """Add ``other``'s counts, token totals, seconds and error messages to this one (in place)."""
         for name in ("generated", "reused", "failed", "prompt_tokens", "completion_tokens"):
@@ -147,14 +157,7 @@ class GenerationCache:
                     key = pending_keys[j]
                     rec = call_record(key, stage, identity, pending[j], c)
                     self.store.append(rec)
-                    if c.error:
-                        stats.failed += 1
-                        label = labels[todo[key]] if labels else key
-                        stats.errors.append(f"{label}: {c.error}")
-                    else:
-                        stats.generated += 1
-                        stats.prompt_tokens += c.prompt_tokens or 0
-                        stats.completion_tokens += c.completion_tokens or 0
+                    stats.count(c, labels[todo[key]] if labels else key)
                     bar.advance(c.completion_tokens)
                     if on_result is not None:
                         on_result(todo[key], rec)

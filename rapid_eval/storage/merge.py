@@ -150,9 +150,7 @@ def merge_runs(sources: Sequence[str | Path], out: str | Path) -> MergeResult:
                         owner[key] = run.root
                         written += 1
             result.records[name] = written
-        for run in runs:  # the shards' stage lines, for accounting (each names its shard)
-            for line in run.stats():
-                with open(merged.root / "stats.jsonl", "a", encoding="utf-8") as f:
-                    f.write(json.dumps({**line.to_dict(), "merged_from": str(run.root)}, ensure_ascii=False) + "\n")
+        # the shards' stage lines, for accounting (each names its shard)
+        merged.append_stats([{**line.to_dict(), "merged_from": str(run.root)} for run in runs for line in run.stats()])
         merged.close()
     return result

@@ -177,15 +177,21 @@ class Run:
                          completion_tokens=stats.completion_tokens, seconds=round(time.time() - started, 3),
                          generation_seconds=round(stats.seconds, 3), finished=time.time(), versions=versions(),
                          extra=extra)
+        self.append_stats([line.to_dict()])
+        return line
+
+    def append_stats(self, lines: Iterable[dict[str, Any]]) -> None:
+        """Append ``lines`` to ``stats.jsonl`` and fsync; never through a symlink, and an ``OSError`` names the
+        file (disk full, a symlink: the records themselves are already saved)."""
         path = self.root / "stats.jsonl"
         try:
             with os.fdopen(open_fd(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT), "a", encoding="utf-8") as f:
-                f.write(json.dumps(line.to_dict(), ensure_ascii=False) + "\n")
+                for line in lines:
+                    f.write(json.dumps(line, ensure_ascii=False) + "\n")
                 f.flush()
                 os.fsync(f.fileno())
-        except OSError as e:  # disk full, a symlink: say which file (the records themselves are already saved)
+        except OSError as e:
             raise OSError(e.errno, f"cannot write {path}: {e.strerror or e}") from None
-        return line
 
     def write_json(self, name: str, obj: Any) -> Path:
         """Write a derived JSON file atomically (tmp + rename)."""

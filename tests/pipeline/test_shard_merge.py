@@ -123,3 +123,23 @@ def test_merge_refuses_missing_repeated_or_differently_cut_shards(tmp_path, fixt
     merge_runs([s["0/3"], s["1/3"], s["2/3"]], tmp_path / "ok")
     with pytest.raises(MergeError, match="already holds records"):
         merge_runs([s["0/3"], s["1/3"], s["2/3"]], tmp_path / "ok")
+
+
+def test_merge_never_writes_stats_through_a_symlink(tmp_path, fixture_samples):
+    shards = [_pipeline(fixture_samples[:6], tmp_path / f"s{i}", shard=f"{i}/2") for i in range(2)]
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep\n")
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "stats.jsonl").symlink_to(outside)
+    with pytest.raises(OSError, match="stats.jsonl"):
+        merge_runs(shards, tmp_path / "m")
+    assert outside.read_text() == "keep\n"  # the file the link points at is untouched
+
+
+def test_merge_copies_the_shards_stats_lines_once_each(tmp_path, fixture_samples):
+    shards = [_pipeline(fixture_samples[:6], tmp_path / f"s{i}", shard=f"{i}/2") for i in range(2)]
+    merge_runs(shards, tmp_path / "m")
+    got = Run(tmp_path / "m", create=False).stats()
+    want = [(line.to_dict(), str(s)) for s in shards for line in Run(s, create=False).stats()]
+    assert [(({k: v for k, v in g.to_dict().items() if k != "merged_from"}), g.extra["merged_from"]) for g in got] \
+        == want

@@ -310,3 +310,16 @@ def test_a_kept_pass_reports_the_failed_records_added_since(tmp_path):
     failed = sum(1 for r in Run(out).reasoning if r.get("error"))
     again = rapid_eval.score(out)
     assert again.incomplete == {"failed_reasoning": failed}
+
+
+def test_a_batch_counts_successes_tokens_and_labelled_failures(tmp_path):
+    from rapid_eval import api
+    from rapid_eval.storage.cache import GenerationCache
+    from rapid_eval.types import ChatRequest, Message
+
+    reqs = [ChatRequest(messages=(Message(role="user", text=t),)) for t in ("ok one", "FAIL here", "ok two")]
+    with api.load_engine("scripted", "m", reply="fine", fail_on="FAIL") as engine:
+        _, stats = GenerationCache(tmp_path / "g.jsonl").run(engine, reqs, "perceive", labels=["a", "b", "c"])
+    assert (stats.generated, stats.failed, stats.reused) == (2, 1, 0)
+    assert len(stats.errors) == 1 and stats.errors[0].startswith("b: ")
+    assert stats.completion_tokens > 0 and stats.prompt_tokens > 0
