@@ -24,6 +24,7 @@ from rapid_eval.scoring.pool import score_all
 from rapid_eval.storage.rundir import Run
 from rapid_eval.summaries import Incomplete, JudgeSummary, RunSummary, SummaryRow
 from rapid_eval.types import Sample
+from rapid_eval.variants import DIRECT
 
 if TYPE_CHECKING:
     from rapid_eval.grading.judge import LLMJudge
@@ -49,8 +50,8 @@ class ScorableAnswer:
 
 def iter_answers(run: Run) -> Iterator[ScorableAnswer]:
     """Every scorable answer of the run, streamed (failed records are left out: their rerun is still owed)."""
-    for prec in run.iter_perception(containing=b'"direct"'):  # only direct answers are scored: skip the parse
-        if prec.variant == "direct" and not prec.error:
+    for prec in run.iter_perception(containing=f'"{DIRECT}"'.encode()):  # only direct answers are scored
+        if prec.variant == DIRECT and not prec.error:
             yield ScorableAnswer(prec, prec.answer or "", bool(prec.truncated_thinking))
     for rrec in run.iter_reasoning():
         if not rrec.error:
@@ -78,7 +79,7 @@ def failed_records(run: Run, unscored: int = 0) -> Incomplete:
             failed_seen.append(slot)
         else:
             ok_seen.add(slot)
-            if p.variant != "direct":
+            if p.variant != DIRECT:
                 perceived[p.key] = slot
     failed_perception = sum(1 for slot in set(failed_seen) if slot not in ok_seen)
     ok_r: set[tuple[Any, ...]] = set()
