@@ -139,10 +139,10 @@ def score_run(run: Run, mode: str = "official", workers: int | None = None, time
     an LLM, the items its policy selects; its calls are cached in the run (``judge.jsonl``).
     """
     inputs = _input_stamp(run, mode)
-    if judge is None and (run.root / "verdicts.jsonl").exists():
-        last = _read_json(run.root / "summary.json")
-        if last.get("inputs") == inputs and _final(last):
-            return RunSummary.from_dict(last)  # not a byte of the answers, samples or scoring code changed since
+    # the last rule-only pass, when its files are there to keep ({}: none to keep)
+    last = _read_json(run.root / "summary.json") if judge is None and (run.root / "verdicts.jsonl").exists() else {}
+    if last and last.get("inputs") == inputs and _final(last):
+        return RunSummary.from_dict(last)  # not a byte of the answers, samples or scoring code changed since
     samples = run.samples()
     vcache = VerdictCache(run.root / "verdict_cache.jsonl")
     scorers: dict[str, Scorer] = {}
@@ -160,15 +160,13 @@ def score_run(run: Run, mode: str = "official", workers: int | None = None, time
                                        ck))
         digest.update(f"{rec.key}:{ck}\n".encode())
     fingerprint = digest.hexdigest()[:24]
-    if judge is None and (run.root / "verdicts.jsonl").exists():
-        last = _read_json(run.root / "summary.json")
-        if last.get("fingerprint") == fingerprint and _final(last):
-            # same answers, but the record files changed: failed records (which add no answer) may have been
-            # appended or retried since, so the incomplete counts are today's, not the last pass's
-            last["inputs"] = inputs
-            last["incomplete"] = failed_records(run).to_dict()  # _final: no row left anything unscored
-            run.write_json("summary.json", last)
-            return RunSummary.from_dict(last)
+    if last and last.get("fingerprint") == fingerprint and _final(last):
+        # same answers, but the record files changed: failed records (which add no answer) may have been
+        # appended or retried since, so the incomplete counts are today's, not the last pass's
+        last["inputs"] = inputs
+        last["incomplete"] = failed_records(run).to_dict()  # _final: no row left anything unscored
+        run.write_json("summary.json", last)
+        return RunSummary.from_dict(last)
 
     groups: dict[tuple[str, str, str | None, str], list[tuple[Sample, Verdict]]] = defaultdict(list)
     judge_reports: dict[str, JudgeSummary] = {}
