@@ -25,7 +25,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,9 +72,10 @@ class Benchmark:
 
         return tasks_dir() / f"{self.name}.yaml"
 
-    @property
+    @cached_property
     def adapter(self) -> Adapter:
-        """``ADAPTER`` of ``adapter.py``: one raw row -> a Sample."""
+        """``ADAPTER`` of ``adapter.py``: one raw row -> a Sample (looked up once per object: ``natural_key`` runs
+        per item)."""
         adapter: Adapter = benchmark_attr(self.name, "adapter", "ADAPTER")
         return adapter
 
@@ -153,6 +154,10 @@ class Benchmark:
         return [hook(r) for r in rows]
 
 
+_BUILT: dict[str, Benchmark] = {}
+"""The benchmarks :func:`get` has found, by name."""
+
+
 @cache
 def _build(name: str) -> Benchmark:
     package = importlib.import_module(f"{__name__}.{name}")
@@ -172,11 +177,14 @@ def names() -> list[str]:
 
 def get(name: str) -> Benchmark:
     """The benchmark called ``name``; :class:`UnknownBenchmark` names the nearest valid name and lists them all."""
+    built = _BUILT.get(name)
+    if built is not None:  # asked per item by callers (natural keys): the folder listing is read once per name
+        return built
     known = names()
     if name not in known:
         raise UnknownBenchmark(f"unknown benchmark '{name}'{did_you_mean(name, known)}; choose one of: "
                                f"{', '.join(known)}")
-    return _build(name)
+    return _BUILT.setdefault(name, _build(name))
 
 
 def all() -> list[Benchmark]:  # noqa: A001 - the registry's natural name, as in ``benchmarks.all()``

@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapid_eval.types import Sample
+
+if TYPE_CHECKING:
+    from rapid_eval.scoring.verdict import Verdict
 
 
 class FormatError(ValueError):
@@ -76,6 +79,15 @@ class StoredItem:
         return cls(correct=None if correct is None else bool(correct), extracted=d.get("extracted"),
                    extraction=d.get("extraction"), has_extraction=bool(d.get("has_extraction")),
                    parsed=d.get("parsed"), has_parsed="parsed" in d, model_answer=d.get("model_answer"))
+
+    def verdict(self, decided_by: str = "official:stored") -> Verdict:
+        """The stored verdict as a ``Verdict`` decided by ``decided_by`` (``judge:stored`` for a third-party
+        judge's); an item without one is unscored, never counted wrong."""
+        from rapid_eval.scoring.verdict import Verdict
+
+        if self.correct is None:
+            return Verdict.unscored("no stored verdict")
+        return Verdict(self.correct, self.extracted, decided_by)
 
 
 Reader = Callable[[Path, str, "str | None"], Predictions]

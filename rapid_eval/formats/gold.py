@@ -54,10 +54,4 @@ def stored_verdicts(preds: Predictions) -> list[Verdict]:
     """
     if preds.official is None:
         raise FormatError(f"{preds.source}: the file stores no per-item verdicts")
-    out = []
-    for item in map(StoredItem.from_dict, preds.official):
-        if item.correct is None:
-            out.append(Verdict.unscored("no stored verdict"))
-        else:
-            out.append(Verdict(item.correct, item.extracted, "official:stored"))
-    return out
+    return [StoredItem.from_dict(d).verdict() for d in preds.official]

@@ -24,6 +24,7 @@ from rapid_eval.scoring.pool import score_all
 from rapid_eval.storage.rundir import Run
 from rapid_eval.summaries import Incomplete, JudgeSummary, RunSummary, SummaryRow
 from rapid_eval.types import Sample
+from rapid_eval.variants import DIRECT
 
 if TYPE_CHECKING:
     from rapid_eval.grading.judge import LLMJudge
@@ -49,8 +50,8 @@ class ScorableAnswer:
 
 def iter_answers(run: Run) -> Iterator[ScorableAnswer]:
     """Every scorable answer of the run, streamed (failed records are left out: their rerun is still owed)."""
-    for prec in run.iter_perception(containing=b'"direct"'):  # only direct answers are scored: skip the parse
-        if prec.variant == "direct" and not prec.error:
+    for prec in run.iter_perception(containing=f'"{DIRECT}"'.encode()):  # only direct answers are scored
+        if prec.variant == DIRECT and not prec.error:
             yield ScorableAnswer(prec, prec.answer or "", bool(prec.truncated_thinking))
     for rrec in run.iter_reasoning():
         if not rrec.error:
@@ -78,7 +79,7 @@ def failed_records(run: Run, unscored: int = 0) -> Incomplete:
             failed_seen.append(slot)
         else:
             ok_seen.add(slot)
-            if p.variant != "direct":
+            if p.variant != DIRECT:
                 perceived[p.key] = slot
     failed_perception = sum(1 for slot in set(failed_seen) if slot not in ok_seen)
     ok_r: set[tuple[Any, ...]] = set()
@@ -138,10 +139,10 @@ def score_run(run: Run, mode: str = "official", workers: int | None = None, time
     an LLM, the items its policy selects; its calls are cached in the run (``judge.jsonl``).
     """
     inputs = _input_stamp(run, mode)
-    if judge is None and (run.root / "verdicts.jsonl").exists():
-        last = _read_json(run.root / "summary.json")
-        if last.get("inputs") == inputs and _final(last):
-            return RunSummary.from_dict(last)  # not a byte of the answers, samples or scoring code changed since
+    # the last rule-only pass, when its files are there to keep ({}: none to keep)
+    last = _read_json(run.root / "summary.json") if judge is None and (run.root / "verdicts.jsonl").exists() else {}
+    if last and last.get("inputs") == inputs and _final(last):
+        return RunSummary.from_dict(last)  # not a byte of the answers, samples or scoring code changed since
     samples = run.samples()
     vcache = VerdictCache(run.root / "verdict_cache.jsonl")
     scorers: dict[str, Scorer] = {}
@@ -159,15 +160,13 @@ def score_run(run: Run, mode: str = "official", workers: int | None = None, time
                                        ck))
         digest.update(f"{rec.key}:{ck}\n".encode())
     fingerprint = digest.hexdigest()[:24]
-    if judge is None and (run.root / "verdicts.jsonl").exists():
-        last = _read_json(run.root / "summary.json")
-        if last.get("fingerprint") == fingerprint and _final(last):
-            # same answers, but the record files changed: failed records (which add no answer) may have been
-            # appended or retried since, so the incomplete counts are today's, not the last pass's
-            last["inputs"] = inputs
-            last["incomplete"] = failed_records(run).to_dict()  # _final: no row left anything unscored
-            run.write_json("summary.json", last)
-            return RunSummary.from_dict(last)
+    if last and last.get("fingerprint") == fingerprint and _final(last):
+        # same answers, but the record files changed: failed records (which add no answer) may have been
+        # appended or retried since, so the incomplete counts are today's, not the last pass's
+        last["inputs"] = inputs
+        last["incomplete"] = failed_records(run).to_dict()  # _final: no row left anything unscored
+        run.write_json("summary.json", last)
+        return RunSummary.from_dict(last)
 
     groups: dict[tuple[str, str, str | None, str], list[tuple[Sample, Verdict]]] = defaultdict(list)
     judge_reports: dict[str, JudgeSummary] = {}

@@ -40,7 +40,7 @@ from rapid_eval.rescore.compare import agreement, official_verdicts, stored_agre
 from rapid_eval.rescore.coverage import coverage
 from rapid_eval.rescore.parts import AuditRow, Coverage, JudgeFreeRule
 from rapid_eval.rescore.result import RescoreResult
-from rapid_eval.scoring.base import Scorer, Verdict
+from rapid_eval.scoring.base import Scorer
 
 
 def rescore(
@@ -86,8 +86,7 @@ def rescore(
     stored_path = official_verdicts(scorer, samples, official)
     judged = stored_path is None and _judge_verdicts(preds)
     if judged:
-        stored_path = [Verdict.unscored("no stored verdict") if o.correct is None
-                       else Verdict(bool(o.correct), o.extracted, "judge:stored") for o in official]
+        stored_path = [o.verdict("judge:stored") for o in official]
     head = scorer.metrics(samples, stored_path) if stored_path is not None else judge_free
     breakdown = dict(head.breakdown)
     if stored_path is not None:
@@ -195,9 +194,7 @@ def _judge_verdicts(preds: Sequence[Any]) -> bool:
 def _stored_only(benchmark: str, paths: Sequence[Path], preds: Sequence[Any], scorer: Scorer,
                  samples: Sequence[Any], official: Sequence[StoredItem]) -> RescoreResult:
     """Files without responses (DynaMath result tables): the metrics of the verdicts they store."""
-    verdicts = [Verdict.unscored("no stored verdict") if o.correct is None
-                else Verdict(o.correct, o.extracted, "official:stored") for o in official]
-    head = scorer.metrics(samples, verdicts)
+    head = scorer.metrics(samples, [o.verdict() for o in official])
     return RescoreResult(
         benchmark=benchmark, format=_formats(preds), files=[str(p) for p in paths], n=len(samples),
         metric=head.metric, score=head.score, correct=head.correct, headline="verdicts stored in the file",

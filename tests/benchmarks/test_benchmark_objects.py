@@ -95,3 +95,27 @@ def test_a_folder_without_scorer_is_scored_by_the_generic_rule(tmp_path):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert out.stdout.split() == [GenericScorer.__name__, "accuracy", "toy", "toy", "None"], out.stderr
+
+
+def test_asking_per_item_reads_the_folder_listing_once(monkeypatch):
+    """``get(name).natural_key(s)`` runs once per item of a prediction file (coverage, audit contexts): it must not
+    list the benchmarks folder and look the adapter up again each time (20,000 items took 6 s)."""
+    from rapid_eval.types import Sample
+
+    calls = {"names": 0, "attr": 0}
+    real_names, real_attr = benchmarks.benchmark_names, benchmarks.benchmark_attr
+
+    def counted_names(*a, **k):
+        calls["names"] += 1
+        return real_names(*a, **k)
+
+    def counted_attr(*a, **k):
+        calls["attr"] += 1
+        return real_attr(*a, **k)
+
+    monkeypatch.setattr(benchmarks, "benchmark_names", counted_names)
+    monkeypatch.setattr(benchmarks, "benchmark_attr", counted_attr)
+    keys = [benchmarks.get("mathvision").natural_key(Sample(id=str(i), task="mathvision", question="q", answer="1"))
+            for i in range(50)]
+    assert keys == [str(i) for i in range(50)]
+    assert calls["names"] <= 1 and calls["attr"] <= 1

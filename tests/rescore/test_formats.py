@@ -216,3 +216,13 @@ def test_dynamath_bad_cell_names_the_line(tmp_path):
     path.write_text(text, encoding="utf-8")
     with pytest.raises(FormatError, match=r"bad-result.csv:3: Variant 1 is 'maybe'"):
         dyn_reader.read(path, "dynamath", None)
+
+
+def test_a_stored_item_gives_its_verdict_and_none_stored_is_unscored():
+    from rapid_eval.formats.base import StoredItem
+
+    judged = StoredItem.from_dict({"correct": 1, "extracted": "B"}).verdict("judge:stored")
+    assert (judged.correct, judged.extracted, judged.decided_by) == (True, "B", "judge:stored")
+    assert StoredItem.from_dict({"correct": 0}).verdict().decided_by == "official:stored"
+    missing = StoredItem.from_dict({}).verdict()
+    assert missing.correct is None and missing.explanation == "no stored verdict"
