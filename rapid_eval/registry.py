@@ -19,6 +19,7 @@ imports nothing of rapid_eval, so every layer may use it without an import runni
 from __future__ import annotations
 
 import difflib
+import functools
 import importlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -105,15 +106,23 @@ class Registry(Generic[T]):
 
 
 # -- benchmarks: one folder each ----------------------------------------------------------------------------------
+@functools.cache
+def _benchmark_folders() -> tuple[str, ...]:
+    """The benchmark folders (those with an ``adapter.py``), sorted: listed once per process, as the package's
+    modules are imported once (per-item lookups by name cost a directory listing each otherwise)."""
+    if not _BENCHMARKS_DIR.is_dir():
+        return ()
+    return tuple(sorted(p.parent.name for p in _BENCHMARKS_DIR.glob("*/adapter.py")
+                        if not p.parent.name.startswith("_")))
+
+
 def benchmark_names(having: str | None = None) -> list[str]:
     """Every ``rapid_eval/benchmarks/<name>/`` folder that has an ``adapter.py`` (and ``<having>.py`` when given);
     no import happens."""
-    if not _BENCHMARKS_DIR.is_dir():
-        return []
-    names = sorted(p.parent.name for p in _BENCHMARKS_DIR.glob("*/adapter.py") if not p.parent.name.startswith("_"))
-    return [n for n in names if having is None or benchmark_module(n, having) is not None]
+    return [n for n in _benchmark_folders() if having is None or benchmark_module(n, having) is not None]
 
 
+@functools.cache
 def benchmark_module(name: str, part: str) -> str | None:
     """``rapid_eval.benchmarks.<name>.<part>`` when the benchmark folder has that module, else None."""
     if (_BENCHMARKS_DIR / name / f"{part}.py").is_file():
