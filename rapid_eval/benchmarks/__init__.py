@@ -154,10 +154,6 @@ class Benchmark:
         return [hook(r) for r in rows]
 
 
-_BUILT: dict[str, Benchmark] = {}
-"""The benchmarks :func:`get` has found, by name."""
-
-
 @cache
 def _build(name: str) -> Benchmark:
     package = importlib.import_module(f"{__name__}.{name}")
@@ -177,14 +173,11 @@ def names() -> list[str]:
 
 def get(name: str) -> Benchmark:
     """The benchmark called ``name``; :class:`UnknownBenchmark` names the nearest valid name and lists them all."""
-    built = _BUILT.get(name)
-    if built is not None:  # asked per item by callers (natural keys): the folder listing is read once per name
-        return built
     known = names()
     if name not in known:
         raise UnknownBenchmark(f"unknown benchmark '{name}'{did_you_mean(name, known)}; choose one of: "
                                f"{', '.join(known)}")
-    return _BUILT.setdefault(name, _build(name))
+    return _build(name)
 
 
 def all() -> list[Benchmark]:  # noqa: A001 - the registry's natural name, as in ``benchmarks.all()``

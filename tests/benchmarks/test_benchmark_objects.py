@@ -100,22 +100,26 @@ def test_a_folder_without_scorer_is_scored_by_the_generic_rule(tmp_path):
 def test_asking_per_item_reads_the_folder_listing_once(monkeypatch):
     """``get(name).natural_key(s)`` runs once per item of a prediction file (coverage, audit contexts): it must not
     list the benchmarks folder and look the adapter up again each time (20,000 items took 6 s)."""
+    from pathlib import Path
+
+    from rapid_eval import registry
     from rapid_eval.types import Sample
 
-    calls = {"names": 0, "attr": 0}
-    real_names, real_attr = benchmarks.benchmark_names, benchmarks.benchmark_attr
+    calls = {"listings": 0, "attr": 0}
+    real_glob, real_attr = Path.glob, benchmarks.benchmark_attr
 
-    def counted_names(*a, **k):
-        calls["names"] += 1
-        return real_names(*a, **k)
+    def counted_glob(self, pattern, *a, **k):
+        calls["listings"] += self == registry._BENCHMARKS_DIR
+        return real_glob(self, pattern, *a, **k)
 
     def counted_attr(*a, **k):
         calls["attr"] += 1
         return real_attr(*a, **k)
 
-    monkeypatch.setattr(benchmarks, "benchmark_names", counted_names)
+    registry._benchmark_folders.cache_clear()
+    monkeypatch.setattr(Path, "glob", counted_glob)
     monkeypatch.setattr(benchmarks, "benchmark_attr", counted_attr)
     keys = [benchmarks.get("mathvision").natural_key(Sample(id=str(i), task="mathvision", question="q", answer="1"))
             for i in range(50)]
     assert keys == [str(i) for i in range(50)]
-    assert calls["names"] <= 1 and calls["attr"] <= 1
+    assert calls["listings"] <= 1 and calls["attr"] <= 1
