@@ -214,9 +214,7 @@ def _streamed(cfg: dict, perceptor: int) -> bool:
     """Whether reasoning streams behind this perceptor (``stream:`` in the config; default: unless two engines
     would be in-process vLLM instances at once, which share one GPU's memory budget). Only the last perceptor
     streams: each earlier one is followed by the next perceptor, not by the reasoners."""
-    stream = cfg.get("stream", "auto")
-    if stream not in (True, False, "auto"):
-        raise ConfigError(f"stream must be true, false or auto, not {stream!r}")
+    stream = cfg.get("stream", "auto")  # checked by load_config: True, False or "auto"
     if perceptor != len(cfg["perceptors"]) - 1 or not cfg.get("reasoners") or stream is False:
         return False
     engines = [cfg["perceptors"][perceptor], *cfg["reasoners"]]
