@@ -22,7 +22,6 @@ from rapid_eval.reports.cli import register as register_reports
 from rapid_eval.training.cli import register as register_training
 from rapid_eval.types import PERCEPTOR_DEFAULTS as PD
 from rapid_eval.types import REASONER_DEFAULTS as RD
-from rapid_eval.types import SCORER_MODES
 from rapid_eval.variants import CHOICES
 
 _fast_option_coercion()  # option values without pydantic (typer >= 0.26 builds an adapter per option)
@@ -94,18 +93,6 @@ def _finish(result: Any, command: str, skipped_rows: int = 0, allow_incomplete: 
               + ("" if allow_incomplete else " (--allow-incomplete: exit 0 anyway)") + ".")
         if not allow_incomplete:
             raise typer.Exit(1)
-
-
-def _check_shard(shard: str | None) -> None:
-    """A malformed ``--shard`` fails before any model loads."""
-    if shard is not None:
-        from rapid_eval.tasks.shard import parse_shard  # only then: it imports the task loaders
-
-        try:
-            parse_shard(shard)
-        except ValueError as e:
-            error(str(e))
-            raise typer.Exit(2) from None
 
 
 def _writable(path: Path) -> None:
@@ -193,7 +180,7 @@ def perceive(
     check.tasks(tasks)
     check.limit(limit)
     check.data_dir(data_dir)
-    _check_shard(shard)
+    check.shard(shard)
     options = kv_options(engine_arg, "--engine-arg")
     name = check.backend_name(backend, base_url)
     check.device(name, options)
@@ -273,8 +260,8 @@ def reason(
     check.perception_records(run_dir, perceptor)  # a missing or empty run fails before any model loads
     if variants:
         check.variants(variants)
-    _check_scorer(scorer)
-    _check_shard(shard)
+    check.scorer(scorer)
+    check.shard(shard)
     options = kv_options(engine_arg, "--engine-arg")
     name = check.backend_name(backend, base_url)
     check.device(name, options)
@@ -315,7 +302,7 @@ def score(
     from rapid_eval import cli_checks as check
 
     check.answers(run_dir)
-    _check_scorer(scorer)
+    check.scorer(scorer)
     result = api.score(run_dir, scorer=scorer, workers=workers, judge=judge, judge_base_url=judge_base_url,
                        judge_mode=judge_mode, judge_options=kv_options(judge_arg, "--judge-arg"),
                        judge_protocol=judge_protocol)
@@ -327,13 +314,6 @@ def score(
               + ("" if allow_incomplete else "; --allow-incomplete exits 0 anyway"))
         if not allow_incomplete:
             raise typer.Exit(1)
-
-
-def _check_scorer(scorer: str) -> None:
-    if scorer not in SCORER_MODES:
-        from rapid_eval.cli_checks import usage_error
-
-        usage_error(f"--scorer {scorer}: choose official (each benchmark's rules) or generic (boxed + math-verify)")
 
 
 def _show(result: Any, mode: str) -> None:

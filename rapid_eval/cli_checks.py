@@ -47,6 +47,25 @@ def limit(n: int | None) -> None:
         usage_error(f"--limit {n}: give at least 1, or leave --limit out for every sample")
 
 
+def shard(spec: str | None) -> None:
+    """``--shard`` has the form ``I/N`` with 0 <= I < N when given; else a usage error."""
+    if spec is not None:
+        from rapid_eval.tasks.shard import parse_shard  # only then: it imports the task loaders
+
+        try:
+            parse_shard(spec)
+        except ValueError as e:
+            usage_error(str(e))
+
+
+def scorer(mode: str) -> None:
+    """``--scorer`` is one of ``types.SCORER_MODES``; else a usage error."""
+    from rapid_eval.types import SCORER_MODES
+
+    if mode not in SCORER_MODES:
+        usage_error(f"--scorer {mode}: choose official (each benchmark's rules) or generic (boxed + math-verify)")
+
+
 def tasks(spec: str) -> None:
     """Every name in the comma list is a known task (spelling hints from the task registry)."""
     from rapid_eval.tasks import TaskError

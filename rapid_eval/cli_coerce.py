@@ -6,8 +6,9 @@ of a ~1.5 s run. :func:`install` puts a cheap coercion in front of typer's own f
 uses (``str``, ``int``, ``float``, ``bool``, ``Path``, ``list[str]``, no constraints): a value those types accept
 unambiguously (``None``, a value of the type itself, a decimal integer, a plain decimal number) is converted here;
 anything else (a malformed number, an option with ``min``/``max``, a parser, choices, file options) goes to typer's
-own adapter, built then, so every error message and every unusual value is typer's. ``tests/cli/test_cli_coerce.py``
-checks that both give the same values. With a typer that has no such coercion layer, :func:`install` does nothing.
+own adapter, built then, so every error message and every unusual value is typer's.
+``tests/pipeline/test_cli_coerce.py`` checks that both give the same values. With a typer that has no such
+coercion layer, :func:`install` does nothing.
 """
 
 from __future__ import annotations

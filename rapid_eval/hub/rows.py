@@ -4,7 +4,7 @@ its verdict, joined with its sample and the provenance its model calls recorded 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -50,16 +50,13 @@ def image_column(sample: Sample) -> list[dict[str, Any]]:
     return out
 
 
-class _Calls:
-    """The generation records a row's provenance comes from, read by key (a part shared by variants once)."""
+Calls = Callable[[str], GenerationRecord | None]
+"""The generation record a row's provenance comes from, by key."""
 
-    def __init__(self, run: Run):
-        self.run = run
-        self.get = lru_cache(maxsize=4096)(self._get)
 
-    def _get(self, key: str) -> GenerationRecord | None:
-        d = self.run.generations.store.get(key)
-        return GenerationRecord.from_dict(d) if d is not None else None
+def _calls(run: Run) -> Calls:
+    """``run.generations.record``, remembered per key (a part shared by variants is read once)."""
+    return lru_cache(maxsize=4096)(run.generations.record)
 
 
 def _chat(gen: GenerationRecord | None) -> list[dict[str, Any]] | None:
@@ -76,7 +73,7 @@ def _samples(run: Run) -> Any:
 
 def perception_rows(run: Run) -> Iterator[tuple[Sample, dict[str, Any]]]:
     """(sample, row) per perception record of ``run`` (the latest line per key), in file order."""
-    sample, calls = _samples(run), _Calls(run)
+    sample, calls = _samples(run), _calls(run)
     for rec in run.iter_perception():
         s = sample(rec.uid)
         if s is None:
@@ -84,8 +81,8 @@ def perception_rows(run: Run) -> Iterator[tuple[Sample, dict[str, Any]]]:
         yield s, {**sample_columns(s, "perception"), **_perception(rec, calls)}
 
 
-def _perception(rec: PerceptionRecord, calls: _Calls) -> dict[str, Any]:
-    gens = {name: calls.get(k) for name, k in rec.parts.items() if k}
+def _perception(rec: PerceptionRecord, calls: Calls) -> dict[str, Any]:
+    gens = {name: calls(k) for name, k in rec.parts.items() if k}
     sampling = next((g.sampling for g in gens.values() if g is not None), None)
     texts = [t for t in (rec.caption, rec.solution) if t]
     return {
@@ -102,13 +99,13 @@ def _perception(rec: PerceptionRecord, calls: _Calls) -> dict[str, Any]:
 
 def reasoning_rows(run: Run) -> Iterator[tuple[Sample, dict[str, Any]]]:
     """(sample, row) per reasoning record of ``run``, with the verdict of the run's last ``score`` pass."""
-    sample, calls = _samples(run), _Calls(run)
+    sample, calls = _samples(run), _calls(run)
     verdicts = {v.key: v for v in run.iter_verdicts()} if (run.root / "verdicts.jsonl").exists() else {}
     for rec in run.iter_reasoning():
         s = sample(rec.uid)
         if s is None:
             raise ExportError(f"{run.root}: reasoning record {rec.key} names {rec.uid}, which samples.jsonl lacks")
-        yield s, {**sample_columns(s, "reasoning"), **_reasoning(rec, calls.get(rec.generation_key),
+        yield s, {**sample_columns(s, "reasoning"), **_reasoning(rec, calls(rec.generation_key),
                                                                  verdicts.get(rec.key))}
 
 

@@ -188,16 +188,10 @@ def run(config: Annotated[Path, typer.Argument(help="YAML: tasks, perceptors, re
         ) -> None:
     """Reproduce a table from one config: run every missing stage (reusing every record), then write the
     tables (OUT/tables) and the report (OUT/report). A second run makes no model call."""
+    from rapid_eval import cli_checks as check
     from rapid_eval.reports.config_run import ConfigError, run_config
 
-    if shard is not None:
-        from rapid_eval.tasks.shard import parse_shard
-
-        try:
-            parse_shard(shard)  # a malformed --shard fails before any model loads
-        except ValueError as e:
-            error(str(e))
-            raise typer.Exit(2) from None
+    check.shard(shard)  # a malformed --shard fails before any model loads
     try:
         done = run_config(config, out, shard=shard)
     except ConfigError as e:

@@ -49,6 +49,8 @@ def check_config(path: Path, cfg: dict[str, Any]) -> None:
             need(key, cfg[key], _int(cfg[key], low), f"an integer >= {low}")
     if "report" in cfg:
         need("report", cfg["report"], isinstance(cfg["report"], bool), "true or false")
+    if "stream" in cfg:
+        need("stream", cfg["stream"], isinstance(cfg["stream"], bool) or cfg["stream"] == "auto", "true, false or auto")
     if cfg.get("scorer") is not None:
         need("scorer", cfg["scorer"], cfg["scorer"] in SCORER_MODES, " or ".join(SCORER_MODES))
     if cfg.get("params") is not None:

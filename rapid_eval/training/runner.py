@@ -31,7 +31,7 @@ from rapid_eval.training.checkpoints import check_same_run, last_checkpoint
 from rapid_eval.training.config import StageConfig
 from rapid_eval.training.data import load_training_data
 from rapid_eval.training.dataset import stage_samples, train_dataset
-from rapid_eval.training.rewards import ReasonerUnavailable, SolutionReward, VPOReward
+from rapid_eval.training.rewards import ReasonerUnavailable, SolutionReward, VPOReward, get_grader
 from rapid_eval.training.trainlog import StepLog
 from rapid_eval.training.trl_args import grpo_config, suppress_ids
 
@@ -129,9 +129,6 @@ def _reward(cfg: StageConfig, model_path: str, processor: Any, reasoner: Engine 
             judge: Any) -> tuple[Any, list[Engine], Any]:
     """The stage's reward function, and the objects the caller must close / bind."""
     from rapid_eval.training.hascap import EngineJudge, PolicyJudge
-    from rapid_eval.training.rewards import get_grader
-
-    get_grader(cfg.grader)  # fail before any model loads when the grader cannot run
     prompts = get_prompts(cfg.prompts_dir)
     if cfg.kind != "perception":
         return SolutionReward(cfg.grader), [], None
@@ -178,6 +175,7 @@ def run_stage(cfg: StageConfig, model_path: str, out: str | Path, reasoner: Engi
     from rapid_eval.engines._hf_processor import tokenizer_of
 
     out = Path(out)
+    get_grader(cfg.grader)  # an unknown or uninstalled grader fails before the data and the policy load
     if (out / DONE).is_file():
         done_steps = json.loads((out / DONE).read_text()).get("steps", 0)
         if done_steps >= cfg.max_steps:
@@ -247,6 +245,8 @@ def run_stage(cfg: StageConfig, model_path: str, out: str | Path, reasoner: Engi
 
 def run_curriculum(stages: list[StageConfig], model: str, out: str | Path, **kw: Any) -> list[TrainingStageResult]:
     """Run the stages in order, each from the previous stage's final model (see the module docstring)."""
+    for cfg in stages:  # every stage's grader, before the first stage trains
+        get_grader(cfg.grader)
     out = Path(out)
     if len(stages) == 1:
         results = [run_stage(stages[0], model, out, **kw)]

@@ -137,3 +137,19 @@ def test_limit_says_when_groups_are_kept_whole_and_the_hub_error_points_to_the_b
     res = cli("perceive", "--model", "s", "--backend", "scripted", "--tasks", "mathvista", "--run", tmp_path / "hub",
               "--limit", "1")
     assert res.exit_code == 2 and "--data-dir tasks/fixtures" in " ".join(res.stderr.split())
+
+
+@pytest.mark.parametrize("extra, message", [
+    (("--shard", "2/2"), "--shard expects I/N with 0 <= I < N (e.g. 0/4), got '2/2'"),
+    (("--shard", "x"), "--shard expects I/N"),
+])
+def test_a_malformed_shard_is_a_usage_error_before_any_work(tmp_path, extra, message) -> None:
+    res = _perceive(tmp_path, *extra)
+    assert res.exit_code == 2 and message in res.stderr and not (tmp_path / "run").exists()
+
+
+def test_an_unknown_scorer_is_a_usage_error_naming_the_modes(tmp_path) -> None:
+    assert _perceive(tmp_path, "--variants", "direct").exit_code == 0
+    res = cli("score", "--run", tmp_path / "run", "--scorer", "strict")
+    assert res.exit_code == 2 and "--scorer strict: choose official" in res.stderr
+    assert not (tmp_path / "run" / "verdicts.jsonl").exists()
