@@ -101,14 +101,7 @@ class Prefetcher:
                 self._lock.wait()
             key, req, label = self._pending.pop(i)
         self.run.generations.store.append(call_record(key, "reason", self.identity, req, c))
-        st = self.stats
-        if c.error:
-            st.failed += 1
-            st.errors.append(f"{label}: {c.error}")
-        else:
-            st.generated += 1
-            st.prompt_tokens += c.prompt_tokens or 0
-            st.completion_tokens += c.completion_tokens or 0
+        self.stats.count(c, label)
 
     def finish(self) -> CallStats:
         """No more records: wait for the calls in flight; return what the stream did."""
