@@ -10,10 +10,10 @@ from rich import box
 from rich.table import Table
 
 from rapid_eval.log import info, stdout_console
-from rapid_eval.variants import VARIANT_ORDER
+from rapid_eval.variants import DIRECT, VARIANT_ORDER
 
 if TYPE_CHECKING:
-    from rapid_eval.summaries import RunSummary
+    from rapid_eval.summaries import RunSummary, SummaryRow
 
 
 def model_label(name: str | None) -> str:
@@ -24,28 +24,28 @@ def model_label(name: str | None) -> str:
     return "/".join(parts[-2:]) if name.startswith(("/", ".")) else name
 
 
-def summary_tables(rows: Iterable[dict[str, Any]], title_suffix: str = "") -> list[Table]:
+def summary_tables(rows: Iterable[SummaryRow], title_suffix: str = "") -> list[Table]:
     """One rich Table per (perceptor, reasoner) of ``summary.json`` rows: tasks x O_p variants, plus AVG.
 
     Each table also shows the perceptor's ``direct`` answers; a run with only direct answers gets one table per
     perceptor. AVG is the plain mean of the tasks' scores, left empty for a variant missing a task. ``rows`` are
-    ``RunSummary`` rows as dicts (``task``, ``variant``, ``perceptor``, ``reasoner``, ``metric``, ``score``, ``n``).
+    ``RunSummary.rows``.
     """
     rows = list(rows)
-    pairs = sorted({(r["perceptor"], r["reasoner"]) for r in rows if r["reasoner"] != "-"})
+    pairs = sorted({(r.perceptor or "", r.reasoner) for r in rows if r.reasoner != "-"})
     if not pairs:  # only direct answers
-        pairs = sorted({(r["perceptor"], "-") for r in rows})
+        pairs = sorted({(r.perceptor or "", "-") for r in rows})
     tables = []
     for perceptor, reasoner in pairs:
-        cells: dict[tuple[str, str], dict[str, Any]] = {}
+        cells: dict[tuple[str, str], SummaryRow] = {}
         for r in rows:
-            if r["perceptor"] == perceptor and r["reasoner"] in (reasoner, "-"):
-                if r["reasoner"] == reasoner or r["variant"] == "direct":
-                    cells[(r["task"], r["variant"])] = r
+            if (r.perceptor or "") == perceptor and r.reasoner in (reasoner, "-"):
+                if r.reasoner == reasoner or r.variant == DIRECT:
+                    cells[(r.task, r.variant)] = r
         variants = [v for v in VARIANT_ORDER if any(k[1] == v for k in cells)]
         tasks = sorted({k[0] for k in cells})
         title = f"perceptor {model_label(perceptor)} -> reasoner {model_label(reasoner)}"
-        metrics = {task: next(cells[(task, v)] for v in variants if (task, v) in cells)["metric"] for task in tasks}
+        metrics = {task: next(cells[(task, v)] for v in variants if (task, v) in cells).metric for task in tasks}
         codes: dict[str, list[str]] = {}  # one entry per code: "acc = accuracy / accuracy (Vision Only)"
         for m in sorted({str(m) for m in metrics.values()}):
             if short_metric(m) != m:
@@ -63,14 +63,14 @@ def summary_tables(rows: Iterable[dict[str, Any]], title_suffix: str = "") -> li
             table.add_column(v, justify="right", no_wrap=True, min_width=max(len(v), 5))
         for task in tasks:
             first = next(cells[(task, v)] for v in variants if (task, v) in cells)
-            table.add_row(task, short_metric(str(first["metric"])), _count(first),
+            table.add_row(task, short_metric(str(first.metric)), _count(first),
                           *[_score_cell(cells[(task, v)]) if (task, v) in cells else "" for v in variants])
         if len(tasks) > 1:
             avg = []
             for v in variants:  # the plain mean of the tasks' headline metrics, as the papers' AVG column
-                scores = [cells[(t, v)]["score"] for t in tasks if (t, v) in cells]
-                complete = len(scores) == len(tasks) and None not in scores
-                avg.append(_fmt(sum(scores) / len(scores)) if complete else "")
+                scores = [cells[(t, v)].score for t in tasks if (t, v) in cells]
+                known = [x for x in scores if x is not None]
+                avg.append(_fmt(sum(known) / len(known)) if len(known) == len(tasks) else "")
             table.add_row("AVG", "mean", "", *avg, style="bold")
         tables.append(table)
     return tables
@@ -89,30 +89,30 @@ FALLBACK_FLAG = "random_fallback"
 """The verdict flag of an answer decided by a benchmark's official random fallback (no parsable answer)."""
 
 
-def _count(row: dict[str, Any]) -> str:
+def _count(row: SummaryRow) -> str:
     """The n column: the answers scored (as the CSV counts them), marked † when the headline counts otherwise."""
-    items = row.get("items")
-    shown = str(items if items is not None else row["n"])
-    return shown + ("†" if row.get("note") or (items is not None and row["n"] not in (None, items)) else "")
+    items = row.items
+    shown = str(items if items is not None else row.n)
+    return shown + ("†" if row.note or (items is not None and row.n not in (None, items)) else "")
 
 
-def _score_cell(row: dict[str, Any]) -> str:
+def _score_cell(row: SummaryRow) -> str:
     """A score, marked * when some of its answers were decided by the official random fallback."""
-    return _fmt(row["score"]) + ("*" if (row.get("flags") or {}).get(FALLBACK_FLAG) else "")
+    return _fmt(row.score) + ("*" if row.flags.get(FALLBACK_FLAG) else "")
 
 
-def _cell_notes(cells: dict[tuple[str, str], dict[str, Any]]) -> list[str]:
+def _cell_notes(cells: dict[tuple[str, str], SummaryRow]) -> list[str]:
     """The caption lines that explain the † and * marks of a table, one per task."""
     notes: dict[str, str] = {}
     fallback: dict[str, int] = {}
     for (task, _), r in sorted(cells.items()):
-        items, n = r.get("items"), r.get("n")
-        if r.get("note"):
-            notes.setdefault(task, f"† {task}: {r['note']}")
+        items, n = r.items, r.n
+        if r.note:
+            notes.setdefault(task, f"† {task}: {r.note}")
         elif items is not None and n not in (None, items):
             notes.setdefault(task, f"† {task}: n = {items} answers; the metric counts {n} group(s) of them")
-        if (r.get("flags") or {}).get(FALLBACK_FLAG):
-            fallback[task] = fallback.get(task, 0) + int(r["flags"][FALLBACK_FLAG])
+        if r.flags.get(FALLBACK_FLAG):
+            fallback[task] = fallback.get(task, 0) + int(r.flags[FALLBACK_FLAG])
     lines = list(notes.values())
     lines += [f"* {task}: {k} answer(s), over its variants, with no parsable choice scored by the official random pick"
               for task, k in fallback.items()]
@@ -130,6 +130,6 @@ def show_summary(summary: RunSummary, root: Any, mode: str) -> None:
         info(f"judge on {task}: {rep.judged} judged, {rep.decided} decided by the judge, "
              f"{rep.calls} calls ({rep.cache_hits} cached), rule/judge agreement {rep.agreement}%")
     out = stdout_console()  # the tables are the command's result: stdout; the rest stays on stderr
-    for table in summary_tables([r.to_dict() for r in summary.rows], title_suffix=f"{mode} scoring"):
+    for table in summary_tables(summary.rows, title_suffix=f"{mode} scoring"):
         out.print(table)
     info(f"summary: {root}/summary.json   verdicts: {root}/verdicts.jsonl")

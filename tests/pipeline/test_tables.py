@@ -5,11 +5,12 @@ from __future__ import annotations
 from rich.console import Console
 
 from rapid_eval.reports.tables import summary_tables
+from rapid_eval.summaries import SummaryRow
 
 
 def _row(task, variant, score, reasoner="llm"):
-    return {"task": task, "variant": variant, "perceptor": "/m/vlm", "reasoner": reasoner, "metric": "accuracy",
-            "score": score, "n": 4}
+    return SummaryRow.from_dict({"task": task, "variant": variant, "perceptor": "/m/vlm", "reasoner": reasoner,
+                                 "scorer": "generic", "metric": "accuracy", "score": score, "n": 4, "correct": None})
 
 
 def _render(table) -> str:

@@ -95,8 +95,10 @@ def test_price_keys_match_recorded_paths_and_unmatched_ones_are_said(scripted_ru
 
 def test_summary_legend_has_one_entry_per_code():
     from rapid_eval.reports.tables import summary_tables
+    from rapid_eval.summaries import SummaryRow
 
-    rows = [{"perceptor": "p", "reasoner": "r", "variant": "cap", "task": t, "metric": m, "n": 3, "score": 50.0}
+    rows = [SummaryRow.from_dict({"perceptor": "p", "reasoner": "r", "variant": "cap", "task": t, "metric": m, "n": 3,
+                                  "score": 50.0, "scorer": "official", "correct": None})
             for t, m in (("mathvista", "accuracy"), ("mathverse", "accuracy (Vision Only)"))]
     (table,) = summary_tables(rows)
     assert table.caption == "acc = accuracy / accuracy (Vision Only)"

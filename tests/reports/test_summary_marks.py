@@ -12,7 +12,7 @@ from rapid_eval.reports.tables import summary_tables
 
 def _render(rows) -> str:
     console = Console(width=200, record=True)
-    for table in summary_tables([r.to_dict() for r in rows]):
+    for table in summary_tables(rows):
         console.print(table)
     return " ".join(console.export_text().split())  # captions wrap to the table's width
 
