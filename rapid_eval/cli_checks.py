@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 import typer
 
 from rapid_eval.log import error
+from rapid_eval.variants import DIRECT
 
 EXIT_CODES = ("Exit codes: 0 done; 1 the work ran but ended incomplete (failed requests, skipped input rows, "
               "unscored answers; --allow-incomplete exits 0) or stopped on an error; 2 a usage or input error "
@@ -205,6 +206,7 @@ def _has_direct(path: Path) -> bool:
     """Whether a perception file holds a ``direct`` answer (scored as it is, without a reasoner)."""
     try:
         with open(path, "rb") as f:
-            return any(b'"variant": "direct"' in line or b'"variant":"direct"' in line for line in f)
+            marks = (f'"variant": "{DIRECT}"'.encode(), f'"variant":"{DIRECT}"'.encode())
+            return any(m in line for line in f for m in marks)
     except OSError:
         return False

@@ -14,6 +14,7 @@ from rapid_eval.records import GenerationRecord, PerceptionRecord
 from rapid_eval.storage.cache import CallStats, request_key
 from rapid_eval.storage.rundir import Run
 from rapid_eval.types import ChatRequest, Sample, SamplingParams
+from rapid_eval.variants import DIRECT
 
 
 def perceive(
@@ -136,7 +137,7 @@ def _compose(sample: Sample, variant: str, perceptor: dict[str, Any],
         completion_tokens += rec.completion_tokens or 0
         seconds += rec.seconds or 0.0
     key = _key(sample, variant, perceptor, gen_keys)
-    direct = parts.get("direct") if variant == "direct" else None
+    direct = parts.get(DIRECT) if variant == DIRECT else None  # the direct variant is its one part, same name
     return PerceptionRecord(
         key=key,
         task=sample.task,

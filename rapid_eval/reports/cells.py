@@ -18,9 +18,10 @@ from typing import cast
 import numpy as np
 
 from rapid_eval.reports import stats
-from rapid_eval.reports.load import DIRECT, RunData, ScoredAnswer, model_matches, open_run
+from rapid_eval.reports.load import NO_REASONER, RunData, ScoredAnswer, model_matches, open_run
 from rapid_eval.scoring.verdict import Verdict
 from rapid_eval.types import Sample
+from rapid_eval.variants import DIRECT
 
 _NOT_CLUSTER = ("variant", "key", "version")
 """Group fields that tell items of a cluster apart rather than name the cluster."""
@@ -42,7 +43,7 @@ class Selector:
         Perceptor and reasoner match as :func:`model_matches` does (None: any); a ``direct`` selector takes the
         MLLM's own answers whatever ``reasoner`` says. Reads the run through :func:`open_run` (cached per process).
         """
-        reasoner = DIRECT if self.variant == "direct" else self.reasoner
+        reasoner = NO_REASONER if self.variant == DIRECT else self.reasoner
         return [a for a in open_run(self.run).answers if a.variant == self.variant
                 and (task is None or a.task == task) and model_matches(a.perceptor, self.perceptor)
                 and (reasoner is None or model_matches(a.reasoner, reasoner))]

@@ -35,6 +35,7 @@ import yaml
 from rapid_eval.bounded_yaml import YamlTooLarge, load_yaml
 from rapid_eval.log import info, warn
 from rapid_eval.reports.config_check import ConfigError, check_config
+from rapid_eval.variants import DIRECT
 
 if TYPE_CHECKING:
     from contextlib import AbstractContextManager
@@ -154,7 +155,7 @@ def run_config(path: Path, out: Path | None = None, shard: str | None = None) ->
         samples += api.load_tasks([t["name"]], data_dir=t["data_dir"], limit=t["limit"],
                                   options={t["name"]: t["options"]}, on_loaded=info)
     done: dict[str, Any] = {"generated": 0, "reused": 0, "failed": 0, "stages": []}
-    reasoned = [v for v in cfg["variants"] if v != "direct"]
+    reasoned = [v for v in cfg["variants"] if v != DIRECT]
     reasoners = (cfg.get("reasoners") or []) if reasoned else []
     # a shard's run holds only its share of the samples: its reasoners reason all of it (not a share of a share)
     scorer = cfg.get("scorer", "official")

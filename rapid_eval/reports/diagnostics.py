@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from rapid_eval.reports.cells import Cell
-from rapid_eval.reports.load import DIRECT, open_run
+from rapid_eval.reports.load import NO_REASONER, open_run
 from rapid_eval.reports.model import ReportTable, Row
 from rapid_eval.reports.tables import model_label
 from rapid_eval.variants import CAPTION_VARIANTS
@@ -102,7 +102,7 @@ def diagnostics_table(runs: list[Path], prices: dict[str, tuple[float, float]] |
                  for k, v in groups.items()}
         for (pm, rm, variant), answers in sorted(groups.items()):
             ps = perc.get((pm, variant), [])
-            reasoned = rm != DIRECT
+            reasoned = rm != NO_REASONER
             r_tok = sum((a.prompt_tokens or 0) + (a.completion_tokens or 0) for a in answers) if reasoned else 0
             r_s = sum(a.seconds or 0.0 for a in answers) if reasoned else 0.0
             p_in, p_out = sum(p.prompt_tokens for p in ps), sum(p.completion_tokens for p in ps)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from rapid_eval.reports.images import ImageCopier, image_roots
-from rapid_eval.reports.load import DIRECT, open_run
+from rapid_eval.reports.load import NO_REASONER, open_run
 
 CHUNK = 500
 STATIC = Path(__file__).parent / "static"
@@ -97,7 +97,7 @@ def build_explorer(runs: list[Path], out: Path, summary_html: str = "",
         _js(data / f"a-{i // CHUNK:05d}.js", "RAPID.chunk", "a", i // CHUNK, answers[i:i + CHUNK])
     for i in range(0, max(len(samples), 1), CHUNK):
         _js(data / f"s-{i // CHUNK:05d}.js", "RAPID.chunk", "s", i // CHUNK, samples[i:i + CHUNK])
-    levels["reasoner"] = [("- (MLLM alone)" if r == DIRECT else r) for r in levels["reasoner"]]
+    levels["reasoner"] = [("- (MLLM alone)" if r == NO_REASONER else r) for r in levels["reasoner"]]
     _js(data / "index.js", "RAPID.index", {"chunk": CHUNK, "levels": levels, "rows": index_rows})
     page = (STATIC / "index.html").read_text(encoding="utf-8")
     (out / "index.html").write_text(page, encoding="utf-8")

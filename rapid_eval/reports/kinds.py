@@ -14,11 +14,11 @@ import yaml
 from rapid_eval.reports import reference
 from rapid_eval.reports.build import BootOptions, fill_cells, tasks_of
 from rapid_eval.reports.cells import Selector
-from rapid_eval.reports.load import DIRECT, open_run
+from rapid_eval.reports.load import NO_REASONER, open_run
 from rapid_eval.reports.model import ReportTable, Row
 from rapid_eval.reports.params import total_billions
 from rapid_eval.reports.tables import model_label
-from rapid_eval.variants import RAPID_VARIANT, rank
+from rapid_eval.variants import DIRECT, RAPID_VARIANT, rank
 
 
 def load_spec(path: Path, inline: dict | None = None, default_run: Path | None = None) -> dict:
@@ -96,7 +96,7 @@ def ablation(spec_path: Path, boot: BootOptions, inline: dict | None = None,
             paper = reference.paper_numbers(r["paper"])
         else:
             paper = reference.paper_numbers(f"ablation:{label}") if label in refs else {}
-            if r["variant"] == "direct" and (row := reference.mllm_row(r.get("perceptor"))):
+            if r["variant"] == DIRECT and (row := reference.mllm_row(r.get("perceptor"))):
                 paper = {**{k: v for k, v in row.items() if k in reference.bench_columns()}, **paper}
         sel = sels[label]
         is_base = label == base_label
@@ -128,7 +128,7 @@ def _pairs(runs: list[Path], variant: str, perceptor: str | None = None) -> list
     out = []
     for run in runs:
         for p, r, v in open_run(run).configs():
-            if v == variant and r != DIRECT and (perceptor is None or p == perceptor):
+            if v == variant and r != NO_REASONER and (perceptor is None or p == perceptor):
                 out.append((run, p, r))
     return sorted(set(out), key=lambda x: (x[1], x[2], str(x[0])))
 
@@ -136,8 +136,8 @@ def _pairs(runs: list[Path], variant: str, perceptor: str | None = None) -> list
 def _direct(runs: list[Path], perceptor: str, prefer: Path) -> Selector | None:
     """The MLLM-alone configuration of a perceptor, from ``prefer`` if it has one."""
     for run in [prefer, *[r for r in runs if r != prefer]]:
-        if any(p == perceptor and v == "direct" for p, _, v in open_run(run).configs()):
-            return Selector(run, "direct", perceptor)
+        if any(p == perceptor and v == DIRECT for p, _, v in open_run(run).configs()):
+            return Selector(run, DIRECT, perceptor)
     return None
 
 
@@ -151,8 +151,8 @@ def main(runs: list[Path], boot: BootOptions, variant: str = RAPID_VARIANT, para
     direct_sels = {}
     for run in runs:
         for p, _, v in open_run(run).configs():
-            if v == "direct" and p not in direct_sels:
-                direct_sels[p] = Selector(run, "direct", p)
+            if v == DIRECT and p not in direct_sels:
+                direct_sels[p] = Selector(run, DIRECT, p)
     pairs = _pairs(runs, variant)
     tasks = tasks_of([*direct_sels.values(), *[Selector(run, variant, p, r) for run, p, r in pairs]])
     table = ReportTable("main", f"Main results: perceptor x reasoner ({variant}) against the MLLM alone",
@@ -162,7 +162,7 @@ def main(runs: list[Path], boot: BootOptions, variant: str = RAPID_VARIANT, para
         base = direct_sels.get(perceptor)
         if base is not None:
             paper = _paper_main(perceptor, None, None)
-            table.rows.append(Row(model_label(perceptor), _info(perceptor, DIRECT, "direct", params),
+            table.rows.append(Row(model_label(perceptor), _info(perceptor, NO_REASONER, DIRECT, params),
                                   fill_cells(base, tasks, boot, None, paper)))
         for run, p, r in pairs:
             if p != perceptor:
@@ -187,7 +187,7 @@ def _paper_main(perceptor: str, reasoner: str | None, variant: str | None) -> di
 
 
 def _info(perceptor: str, reasoner: str, variant: str, params: dict) -> dict:
-    total = total_billions(perceptor, None if reasoner == DIRECT else reasoner, params)
+    total = total_billions(perceptor, None if reasoner == NO_REASONER else reasoner, params)
     return {"perceptor": model_label(perceptor), "reasoner": model_label(reasoner), "variant": variant,
             "params_b": None if total is None else round(total, 4), "perceptor_id": perceptor,
             "reasoner_id": reasoner}
@@ -197,18 +197,18 @@ def variants(runs: list[Path], boot: BootOptions, perceptor: str | None = None) 
     """O_p variant x reasoner for each perceptor; deltas against that perceptor's ``direct``."""
     configs = sorted({(run, p, r, v) for run in runs for p, r, v in open_run(run).configs()
                       if perceptor is None or p == perceptor},
-                     key=lambda c: (c[1], c[2] != DIRECT, c[2], rank(c[3]), str(c[0])))
+                     key=lambda c: (c[1], c[2] != NO_REASONER, c[2], rank(c[3]), str(c[0])))
     tasks = tasks_of([Selector(run, v, p, r) for run, p, r, v in configs])
     table = ReportTable("variants", "O_p variants x reasoner", [*tasks, "avg"],
                         info_columns=["perceptor", "reasoner", "variant"])
     several = len({c[1] for c in configs}) > 1
     for run, p, r, v in configs:
-        base = _direct(runs, p, run) if v != "direct" else None
+        base = _direct(runs, p, run) if v != DIRECT else None
         cells = fill_cells(Selector(run, v, p, r), tasks, boot, base)
-        label = v if r == DIRECT else f"{v} / {model_label(r)}"
+        label = v if r == NO_REASONER else f"{v} / {model_label(r)}"
         label = f"{model_label(p)}: {label}" if several else label
         table.rows.append(Row(label, {"perceptor": model_label(p), "reasoner": model_label(r), "variant": v,
-                                      "run": str(run)}, cells, "direct" if base else None))
+                                      "run": str(run)}, cells, DIRECT if base else None))
     table.notes.append("deltas: paired against the same perceptor's direct answers (the MLLM alone); the paper's "
                        "per-variant numbers are only in its PDF, so no paper column here")
     return table

@@ -20,7 +20,7 @@ from rapid_eval.scoring.verdict import Verdict
 from rapid_eval.storage.rundir import Run
 from rapid_eval.types import Sample, sample_uid
 
-DIRECT = "-"
+NO_REASONER = "-"
 """The reasoner of a ``direct`` answer (the MLLM alone)."""
 
 
