@@ -36,6 +36,19 @@ def test_combined_variant_names_are_string_literals_in_one_module_only():
     assert list(where) == ["rapid_eval/variants.py"], where
 
 
+def test_the_direct_variant_is_named_by_the_variant_table():
+    """Code compares variants with ``variants.DIRECT``, never with a ``"direct"`` literal of its own (the part of
+    the same name is declared in the table too)."""
+    where = {}
+    for rel, tree in _modules():
+        hits = [n.lineno for n in ast.walk(tree) if isinstance(n, ast.Compare)
+                for side in (n.left, *n.comparators)
+                if isinstance(side, ast.Constant) and side.value == "direct"]
+        if hits:
+            where[rel] = hits
+    assert where == {}, where
+
+
 def test_the_check_sees_a_combined_name_in_a_help_string():
     tree = ast.parse('"""Docs may say cap+sol."""\nHELP = "Comma list of none,cap,qcap+sol"\n')
     docs = _docstrings(tree)
