@@ -43,7 +43,8 @@ def make_data(out: Path, samples: int) -> None:
         rows = [json.loads(x) for x in (FIXTURES / task / "samples.jsonl").read_text().splitlines() if x.strip()]
         d = out / task
         d.mkdir(parents=True)
-        (d / "images").symlink_to(FIXTURES / task / "images")
+        # copied, not linked: task images must lie inside the data folder (a symlink out of it is refused)
+        shutil.copytree(FIXTURES / task / "images", d / "images")
         with open(d / "samples.jsonl", "w") as f:
             for i in range(per_task):
                 row = dict(rows[i % len(rows)])

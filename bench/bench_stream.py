@@ -83,6 +83,8 @@ def main() -> None:
             s.terminate()
     a, b = statistics.median(seq), statistics.median(streamed)
     p, q = counts
+    if not (p and q):
+        raise SystemExit(f"a server received no request ({p} perception, {q} reasoning): the run loaded no item")
     ideal = (p + q) / max(p, q)
     print(f"{p} perception + {q} reasoning requests, {args.latency * 1000:.0f} ms per request, concurrency "
           f"{args.concurrency} per server, {args.repeats} interleaved pairs")
