@@ -185,6 +185,9 @@ def run(config: Annotated[Path, typer.Argument(help="YAML: tasks, perceptors, re
                                                  help="Run directory (overrides the config's 'out')")] = None,
         shard: Annotated[str | None, typer.Option("--shard", help="I/N: run only this node's share of the samples "
                                                   "(then `rapid-eval merge` the shards' runs)")] = None,
+        allow_incomplete: Annotated[bool, typer.Option("--allow-incomplete", help="Exit 0 even when input rows "
+                                                       "were skipped or the scores leave answers out (still "
+                                                       "reported)")] = False,
         ) -> None:
     """Reproduce a table from one config: run every missing stage (reusing every record), then write the
     tables (OUT/tables) and the report (OUT/report). A second run makes no model call."""
@@ -206,9 +209,16 @@ def run(config: Annotated[Path, typer.Argument(help="YAML: tasks, perceptors, re
             result(Path(path).read_text(encoding="utf-8").rstrip("\n") + "\n")
     if done.get("report"):
         info(f"report -> {done['report']} (open it in a browser)")
-    if done["failed"]:
-        error(f"{done['failed']} call(s) failed; everything else is saved. Rerun the same command to retry them.")
-        raise typer.Exit(1)
+    problems = [f"{done['failed']} call(s) failed"] if done["failed"] else []
+    if done["skipped_rows"]:
+        problems.append(f"{done['skipped_rows']} input row(s) were skipped")
+    problems += [f"the scores leave out {n} {what.replace('_', ' ')}" for what, n in done["incomplete"].items()
+                 if what not in ("failed_perception", "failed_reasoning")]  # the failed calls are counted above
+    if problems:
+        error("; ".join(problems) + "; everything else is saved. Rerun the same command to retry failed calls"
+              + ("" if allow_incomplete else " (--allow-incomplete: exit 0 anyway)") + ".")
+        if not allow_incomplete:
+            raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:

@@ -151,10 +151,16 @@ def run_config(path: Path, out: Path | None = None, shard: str | None = None) ->
 
     cfg = load_config(path, out)
     samples = []
+    skipped: list[str] = []
+
+    def skip(msg: str) -> None:
+        warn(msg)
+        skipped.append(msg)
+
     for t in cfg["tasks"]:
         samples += api.load_tasks([t["name"]], data_dir=t["data_dir"], limit=t["limit"],
-                                  options={t["name"]: t["options"]}, on_loaded=info)
-    done: dict[str, Any] = {"generated": 0, "reused": 0, "failed": 0, "stages": []}
+                                  options={t["name"]: t["options"]}, on_loaded=info, on_error=skip)
+    done: dict[str, Any] = {"generated": 0, "reused": 0, "failed": 0, "stages": [], "skipped_rows": len(skipped)}
     reasoned = [v for v in cfg["variants"] if v != DIRECT]
     reasoners = (cfg.get("reasoners") or []) if reasoned else []
     # a shard's run holds only its share of the samples: its reasoners reason all of it (not a share of a share)
@@ -182,7 +188,7 @@ def run_config(path: Path, out: Path | None = None, shard: str | None = None) ->
         for m, o in zip(reasoners, ropts, strict=True):
             with _engine(m) as engine:
                 _reasoned(done, m, api.reason(cfg["out"], engine, **o))
-    api.score(cfg["out"], scorer=scorer)
+    done["incomplete"] = api.score(cfg["out"], scorer=scorer).incomplete
     forget_runs()
     if cfg.get("hascap"):
         from rapid_eval.reports.diagnostics import caption_ratio

@@ -84,3 +84,28 @@ def test_an_unwritable_run_directory_fails_before_any_request_is_sent(tmp_path):
         sent = server.counts["requests"]
     assert res.returncode == 2 and str(out) in res.stderr and "nothing was sent" in res.stderr
     assert sent == 0
+
+
+def test_a_config_run_with_skipped_rows_exits_1_as_perceive_does(tmp_path):
+    """``rapid-eval run CONFIG`` follows the exit-code rule of the stage commands: skipped input rows end it with 1
+    (the good rows all run and are saved), ``--allow-incomplete`` with 0."""
+    where = corpus.build(tmp_path / "data")
+    config = tmp_path / "c.yaml"
+    config.write_text(f"""
+out: {tmp_path / 'run'}
+data_dir: {tmp_path / 'data'}
+tasks: [wemath]
+perceptors:
+  - {{model: vlm, backend: scripted}}
+reasoners:
+  - {{model: llm, backend: scripted}}
+variants: [cap]
+tables: []
+report: false
+""", encoding="utf-8")
+    cmd = [sys.executable, "-m", "rapid_eval.cli", "run", str(config)]
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert res.returncode == 1 and f"{len(where)} input row(s) were skipped" in " ".join(res.stderr.split())
+    records = [json.loads(x) for x in (tmp_path / "run" / "reasoning.jsonl").read_text().splitlines()]
+    assert len(records) == where["non_utf8"] - 1
+    assert subprocess.run([*cmd, "--allow-incomplete"], capture_output=True, timeout=120).returncode == 0
