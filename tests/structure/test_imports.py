@@ -1,4 +1,4 @@
-"""The import graph: every module in a layer (README "Architecture"), no import pointing up or round a circle, and
+"""The import graph: every module in a layer (docs/architecture.md), no import pointing up or round a circle, and
 the rules on top of the layering (scoring, benchmarks, engines and task loaders, reports)."""
 
 from __future__ import annotations
@@ -95,7 +95,7 @@ def test_import_rapid_eval_stays_cheap():
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
-# -- the layers: README "Architecture" ----------------------------------------------------------------------------
+# -- the layers: docs/architecture.md ------------------------------------------------------------------------------
 LAYERS: tuple[tuple[str, ...], ...] = (  # top to bottom; a module may import its own layer or any layer below
     ("rapid_eval.cli", "rapid_eval.demo", "rapid_eval.preflight"),
     ("rapid_eval.reports", "rapid_eval.training", "rapid_eval.cli_options", "rapid_eval.cli_checks",

@@ -11,7 +11,7 @@ Paper-shaped settings: VPO stage defaults (beta 1e-3, so the reference model is 
 0.2 / 0.25) with 2 optimiser updates per rollout batch (old log-probs computed, so the clip range is active),
 G=8, one-token captions; only the learning rate is raised (5e-3) to learn within seconds. Control: the same run
 with a reasoner that answers a seeded coin flip whatever the caption: rewards with the same variance and no link
-to the caption, which must not rise. Measured curves: README (Training, Measured).
+to the caption, which must not rise. Measured curves: docs/training.md (Measured).
 
 Not shown: image-conditional captions (red -> ``A``, blue -> anything else). Tried with 4 prompts x G=8 for 30
 steps: the tiny random vision tower gave no usable signal and the reward settled at 0.5 (the policy answers alike
